@@ -1,0 +1,196 @@
+"""Command line: ``cchcgen build | check | serve | new``. The only module that prints.
+
+Exit codes: 0 success, 1 content or build error, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import __version__
+from .build import BuildOptions, BuildResult, StrictError, build_site
+from .config import load_config
+from .errors import CchcError, Diagnostic
+from .scaffold import KINDS, new_content
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"must be an absolute http(s) URL, got {value!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--source",
+        "-s",
+        type=Path,
+        default=Path("."),
+        help="the site folder, holding site.yaml (default: .)",
+    )
+    builds = argparse.ArgumentParser(add_help=False, parents=[common])
+    builds.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="output folder (default: public inside the site folder)",
+    )
+    builds.add_argument(
+        "--base-url", "-b", type=_base_url, default=None, help="override base_url from site.yaml"
+    )
+    builds.add_argument("--drafts", "-D", action="store_true", help="include drafts")
+    builds.add_argument(
+        "--future", "-F", action="store_true", help="include posts dated in the future"
+    )
+    builds.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    parser = argparse.ArgumentParser(
+        prog="cchcgen",
+        description="Build the administrative-reform (CCHC) column of a Vietnamese portal.",
+    )
+    parser.add_argument("--version", action="version", version=f"cchcgen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("build", parents=[builds], help="build the site into the output folder")
+    commands.add_parser("check", parents=[builds], help="validate everything, write nothing")
+    serve = commands.add_parser(
+        "serve", parents=[builds], help="build, serve on 127.0.0.1 and rebuild on changes"
+    )
+    serve.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument(
+        "--poll", action="store_true", help="poll for changes (network drives, containers)"
+    )
+    new = commands.add_parser("new", parents=[common], help="create a post or page")
+    new.add_argument("kind", choices=KINDS)
+    new.add_argument("title", help="the title, in quotes")
+    return parser
+
+
+def build_now() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH pins "now" for reproducible builds."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        print(
+            f"cchcgen: SOURCE_DATE_EPOCH must be a number of seconds, got {value!r}",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for item in diagnostics:
+        print(item, file=sys.stderr)
+
+
+def _print_failure(exc: CchcError) -> None:
+    _print_diagnostics(exc.diagnostics)
+    errors = len(exc.errors)
+    warnings = len(exc.diagnostics) - errors
+    if isinstance(exc, StrictError):
+        print(
+            f"Build failed: {warnings} warning(s), which --strict treats as errors.",
+            file=sys.stderr,
+        )
+    else:
+        print(f"Build failed: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
+
+
+def _options(args: argparse.Namespace, write: bool) -> BuildOptions:
+    source = args.source
+    output = args.output if args.output is not None else source / "public"
+    return BuildOptions(
+        source=source,
+        output=output,
+        base_url=args.base_url,
+        drafts=args.drafts,
+        future=args.future,
+        strict=args.strict,
+        now=build_now(),
+        write=write,
+    )
+
+
+def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
+    _print_diagnostics(result.warnings)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    where = f" → {args.output if args.output is not None else args.source / 'public'}"
+    if verb == "Checked":
+        where = ""
+    print(
+        f"{verb} {result.pages} pages, {result.files} files "
+        f"in {result.seconds:.2f} s{where}"
+        + (f" ({len(result.warnings)} warning(s))" if result.warnings else "")
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    options = _options(args, write=True)
+
+    def rebuild() -> None:
+        try:
+            _report(build_site(options), args, "Rebuilt")
+        except CchcError as exc:
+            _print_failure(exc)
+            print("The server keeps showing the last good build.", file=sys.stderr)
+
+    rebuild()
+    config = load_config(options.source, options.base_url)
+    serve(
+        options.source,
+        options.output.resolve(),
+        config.base.path,
+        args.port,
+        rebuild,
+        poll=args.poll,
+        on_ready=lambda url: print(f"Serving on {url} (Ctrl-C to stop)"),
+    )
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "new":
+            now = build_now() or dt.datetime.now(dt.UTC)
+            config = load_config(args.source)
+            created = new_content(
+                args.source, args.kind, args.title, now.astimezone(config.timezone)
+            )
+            print(f"Created {created.rel}")
+            return EXIT_OK
+        if args.command == "serve":
+            return _serve(args)
+        write = args.command == "build"
+        result = build_site(_options(args, write))
+        _report(result, args, "Built" if write else "Checked")
+        return EXIT_OK
+    except CchcError as exc:
+        _print_failure(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print(
+            "This is a bug in cchcgen, not in your site; please report it with the lines above.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

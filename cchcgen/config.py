@@ -1,0 +1,216 @@
+"""``site.yaml`` → a frozen :class:`SiteConfig`; unknown keys are errors with a "did you mean"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import i18n, schema
+from .errors import Collector, ConfigError
+from .schema import Field, Invalid
+from .urls import BaseUrl
+from .yamlutil import Node, YamlSource, compose
+
+CONFIG_FILE = "site.yaml"
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    position: str
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """The agency that owns the column (shown in the header and footer, Dublin Core publisher)."""
+
+    name: str
+    parent: str
+    address: str
+    phone: str
+    email: str
+    responsible_person: Person | None
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    title: str
+    url: str
+    """A site URL (``/tin-tuc/``) or an absolute http(s) URL."""
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    description: str
+    base: BaseUrl
+    language: str
+    timezone: ZoneInfo
+    agency: Agency
+    copyright: str
+    paginate: int
+    feed_items: int
+    home_posts: int
+    related_posts: int
+    menu: tuple[MenuItem, ...] | None
+    """None when site.yaml has no menu: the theme builds one from the sections that exist."""
+    fingerprint: str
+    """The normalised text of site.yaml, for cache keys."""
+
+    @property
+    def base_url(self) -> str:
+        return self.base.url
+
+
+def _absolute_url(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise Invalid(
+            f"must be an absolute http(s) URL, got '{value}'",
+            "for example: https://quynhphu.thaibinh.gov.vn/cchc/",
+            node,
+        )
+    if parts.query or parts.fragment:
+        raise Invalid("must not contain '?' or '#'", node=node)
+    return value
+
+
+def _zone(node: Node, ctx: schema.Context) -> ZoneInfo:
+    value = schema.one_line(node, ctx)
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(
+            f"'{value}' is not a known time zone", f"Vietnam is {DEFAULT_TZ}", node
+        ) from None
+
+
+def _menu_url(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    if value.startswith("/") and not value.startswith("//"):
+        return value
+    if re.match(r"https?://", value):
+        return value
+    raise Invalid(
+        f"must start with '/' (a page of this site) or http(s)://, got '{value}'",
+        "for example: /tin-tuc/",
+        node,
+    )
+
+
+def _menu_item(node: Node, ctx: schema.Context) -> MenuItem:
+    line, _ = ctx.source.position(node)
+    values = schema.read_mapping(node, _MENU_FIELDS, ctx, "a menu item")
+    return MenuItem(values["title"] or "", values["url"] or "/", line)
+
+
+_MENU_FIELDS = (
+    Field("title", schema.one_line, required=True),
+    Field("url", _menu_url, required=True),
+)
+
+_PERSON = (
+    Field("name", schema.one_line, required=True),
+    Field("position", schema.one_line, default=""),
+)
+
+_AGENCY = (
+    Field("name", schema.one_line, required=True),
+    Field("parent", schema.one_line, default=""),
+    Field("address", schema.one_line, default=""),
+    Field("phone", schema.one_line, default=""),
+    Field("email", schema.one_line, default=""),
+    Field("responsible_person", schema.mapping(_PERSON)),
+)
+
+FIELDS = (
+    Field("title", schema.one_line, required=True),
+    Field("description", schema.one_line, default=""),
+    Field("base_url", _absolute_url, required=True),
+    Field("language", schema.choice(*i18n.AVAILABLE), default="vi"),
+    Field("timezone", _zone),
+    Field("agency", schema.mapping(_AGENCY), required=True),
+    Field("copyright", schema.one_line, default=""),
+    Field("paginate", schema.integer(1, 100), default=10),
+    Field("feed_items", schema.integer(1, 1000), default=20),
+    Field("home_posts", schema.integer(0, 50), default=6),
+    Field("related_posts", schema.integer(0, 20), default=5),
+    Field("menu", schema.list_of(_menu_item)),
+)
+
+
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and validate ``root/site.yaml``; raise :class:`ConfigError` listing every problem."""
+    diags = Collector()
+    path = root / CONFIG_FILE
+    source = YamlSource(CONFIG_FILE)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        diags.error(
+            CONFIG_FILE,
+            None,
+            None,
+            f"no {CONFIG_FILE} in {root}",
+            "run cchcgen in the site's folder, or give it with --source DIR",
+        )
+        raise ConfigError(diags.items) from None
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diags.error(
+            CONFIG_FILE, line, None, "the file is not UTF-8 text", "save it as UTF-8 in your editor"
+        )
+        raise ConfigError(diags.items) from None
+    ctx = schema.Context(source, diags, ZoneInfo(DEFAULT_TZ))
+    node = compose(text, source, diags)
+    if node is None and not diags.has_errors:
+        diags.error(
+            CONFIG_FILE,
+            1,
+            None,
+            f"{CONFIG_FILE} is empty",
+            "it needs at least title, base_url and agency",
+        )
+    values = schema.read_mapping(node, FIELDS, ctx, CONFIG_FILE) if node is not None else {}
+    diags.raise_if_errors(ConfigError)
+    agency_values = values["agency"]
+    person = agency_values["responsible_person"]
+    agency = Agency(
+        name=agency_values["name"],
+        parent=agency_values["parent"],
+        address=agency_values["address"],
+        phone=agency_values["phone"],
+        email=agency_values["email"],
+        responsible_person=Person(person["name"], person["position"]) if person else None,
+    )
+    url = base_url or values["base_url"]
+    if base_url:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            diags.error(
+                "--base-url", None, None, f"must be an absolute http(s) URL, got '{base_url}'"
+            )
+            diags.raise_if_errors(ConfigError)
+    return SiteConfig(
+        title=values["title"],
+        description=values["description"],
+        base=BaseUrl.parse(url),
+        language=values["language"],
+        timezone=values["timezone"] or ZoneInfo(DEFAULT_TZ),
+        agency=agency,
+        copyright=values["copyright"],
+        paginate=values["paginate"],
+        feed_items=values["feed_items"],
+        home_posts=values["home_posts"],
+        related_posts=values["related_posts"],
+        menu=values["menu"],
+        fingerprint=text + "\0" + url,
+    )

@@ -1,0 +1,53 @@
+"""User-visible strings and date formats of the built site, per language.
+
+All strings live in ``locales/<language>.yaml``; templates reach them through
+``t("key", ...)``. Dates are formatted here rather than with ``strftime`` or
+``setlocale``, which depend on the machine's locales.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from .yamlutil import load_trusted
+
+AVAILABLE = ("vi",)
+
+
+@dataclass(frozen=True)
+class Locale:
+    code: str
+    strings: MappingProxyType[str, Any]
+
+    def t(self, key: str, **values: object) -> str:
+        """The string for ``key`` with ``{name}`` placeholders filled in."""
+        template = self.strings[key]
+        return str(template).format(**values) if values else str(template)
+
+    def weekday(self, moment: dt.date) -> str:
+        return str(self.strings["weekdays"][moment.weekday()])
+
+    def date_short(self, moment: dt.date) -> str:
+        """``01/03/2022``."""
+        return f"{moment.day:02d}/{moment.month:02d}/{moment.year}"
+
+    def date_full(self, moment: dt.datetime | dt.date, with_time: bool = True) -> str:
+        """``Thứ Ba, 01/03/2022 13:20`` (or without the time)."""
+        text = f"{self.weekday(moment)}, {self.date_short(moment)}"
+        if with_time and isinstance(moment, dt.datetime):
+            text += f" {moment.hour:02d}:{moment.minute:02d}"
+        return text
+
+    def document_date(self, moment: dt.date) -> str:
+        """``ngày 30 tháng 01 năm 2023``: NĐ 30/2020 pads days below 10 and months 1 and 2 only."""
+        month = f"{moment.month:02d}" if moment.month < 3 else str(moment.month)
+        return self.t("document_date", day=f"{moment.day:02d}", month=month, year=moment.year)
+
+
+def load(code: str) -> Locale:
+    text = resources.files("cchcgen").joinpath("locales", f"{code}.yaml").read_text("utf-8")
+    return Locale(code, MappingProxyType(load_trusted(text)))

@@ -1,0 +1,505 @@
+"""Read ``content/`` into a validated :class:`~cchcgen.content.Site`, reporting every problem.
+
+This and :mod:`cchcgen.output` are the only modules that touch the file system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .config import SiteConfig
+from .content import Page, Post, Site, StaticFile, Tag, TagGroup
+from .errors import Collector, Diagnostic
+from .markup import Markdown, shorten
+from .schema import Field, Invalid
+from .urls import RESERVED_ROOTS, UnsafePath, alias_url, is_slug, safe_relative, slugify
+from .yamlutil import Node, YamlSource, compose
+
+CONTENT = "content"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    now: dt.datetime
+    drafts: bool = False
+    future: bool = False
+
+
+@dataclass
+class LoadResult:
+    site: Site
+    """What could be loaded; incomplete when ``errors`` is not empty."""
+    errors: tuple[Diagnostic, ...]
+    warnings: tuple[Diagnostic, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    """Plain information for the editor, e.g. which future posts were held back."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Markdown file split into front matter and body."""
+
+    rel: str
+    front: Node | None
+    front_source: YamlSource
+    body: str
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_text(path: Path, rel: str, diags: Collector) -> str | None:
+    """UTF-8 text with the byte-order mark removed and line ends normalised."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diags.error(
+                rel,
+                None,
+                None,
+                f"the file is {size // 1_000_000} MB; the limit is 2 MB",
+                "put large documents in content/static/ and link to them",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        diags.error(rel, None, None, f"cannot read the file: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diags.error(
+            rel,
+            line,
+            None,
+            "the file is not UTF-8 text",
+            "save it as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | None:
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        diags.error(
+            rel,
+            1,
+            1,
+            "the file does not start with front matter",
+            "begin the file with a line '---', then 'title: ...', then a line '---'",
+        )
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front_text = "\n".join(lines[1:index])
+            source = YamlSource(rel, line_offset=1)
+            errors_before = len(diags.items)
+            node = compose(front_text, source, diags)
+            if len(diags.items) > errors_before:
+                return None  # a syntax error: checking fields would only add noise
+            body = "\n".join(lines[index + 1 :])
+            return SourceFile(rel, node, source, body)
+    diags.error(
+        rel,
+        1,
+        1,
+        "the front matter is not closed",
+        "add a line '---' after the last 'key: value' line",
+    )
+    return None
+
+
+def walk(folder: Path, root: Path, suffixes: tuple[str, ...] | None) -> Iterator[tuple[Path, str]]:
+    """Files under ``folder`` in a fixed order, as (path, site-relative path); skips dot files."""
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            if suffixes is not None and not name.lower().endswith(suffixes):
+                continue
+            path = Path(dirpath) / name
+            yield path, path.relative_to(root).as_posix()
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True if ``path`` (after following links) stays inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- field kinds
+
+
+def _slug(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    if not is_slug(value):
+        suggestion = slugify(value)
+        raise Invalid(
+            f"must be lowercase letters a-z, digits and '-', got '{value}'",
+            f"write slug: {suggestion}" if suggestion else None,
+            node,
+        )
+    return value
+
+
+def _alias(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    try:
+        return alias_url(value)
+    except UnsafePath as exc:
+        raise Invalid(
+            f"is not a usable old address: {exc}",
+            "write the old path on this site, e.g. /tin-tuc/ten-cu/",
+            node,
+        ) from None
+
+
+_TAGS = schema.list_of(schema.one_line, allow_scalar=True)
+
+POST_FIELDS = (
+    Field("title", schema.one_line, required=True),
+    Field("date", schema.when, required=True),
+    Field("summary", schema.one_line, default=""),
+    Field("tags", _TAGS, default=()),
+    Field("category", schema.one_line, default=""),
+    Field("author", schema.one_line, default=""),
+    Field("source", schema.one_line, default=""),
+    Field("image", schema.one_line),
+    Field("image_alt", schema.one_line, default=""),
+    Field("draft", schema.boolean, default=False),
+    Field("expiry_date", schema.when),
+    Field("updated", schema.when),
+    Field("slug", _slug),
+    Field("aliases", schema.list_of(_alias, allow_scalar=True), default=()),
+)
+
+PAGE_FIELDS = (
+    Field("title", schema.one_line, required=True),
+    Field("summary", schema.one_line, default=""),
+    Field("updated", schema.when),
+    Field("slug", _slug),
+    Field("aliases", schema.list_of(_alias, allow_scalar=True), default=()),
+    Field("draft", schema.boolean, default=False),
+    Field("weight", schema.integer(-1000, 1000), default=0),
+)
+
+
+# ---------------------------------------------------------------- content types
+
+
+class _Loader:
+    def __init__(self, root: Path, config: SiteConfig, options: LoadOptions) -> None:
+        self.root = root
+        self.config = config
+        self.options = options
+        self.diags = Collector()
+        self.notes: list[str] = []
+        self.markdown = Markdown(config.base)
+
+    def context(self, source: YamlSource) -> schema.Context:
+        return schema.Context(source, self.diags, self.config.timezone)
+
+    def parse(self, path: Path, rel: str) -> SourceFile | None:
+        if not inside(path, self.root):
+            self.diags.error(
+                rel,
+                None,
+                None,
+                "this link points outside the site folder",
+                "copy the file into the site instead of linking to it",
+            )
+            return None
+        text = read_text(path, rel, self.diags)
+        return split_front_matter(text, rel, self.diags) if text is not None else None
+
+    def default_slug(self, path: Path, rel: str, front: Node | None, source: YamlSource) -> str:
+        slug = slugify(path.stem)
+        if not slug:
+            self.diags.error(
+                rel,
+                *source.position(front),
+                "cannot make a URL from this file name",
+                "rename the file with letters and digits, or add 'slug: ...'",
+            )
+        return slug
+
+    @staticmethod
+    def slug_line(file: SourceFile) -> int:
+        line, _ = schema.key_position(file.front, "slug", file.front_source)
+        return line if line is not None and file.front is not None else 1
+
+    def check_image(self, values: dict[str, Any], file: SourceFile) -> str | None:
+        image = values["image"]
+        if not image:
+            return None
+        ctx_source = file.front_source
+        line, column = schema.key_position(file.front, "image", ctx_source)
+        if image.startswith(("http://", "https://", "//")):
+            self.diags.error(
+                file.rel,
+                line,
+                column,
+                "images must be stored with the site, not loaded from another server",
+                "save the image in content/static/images/ and write image: images/<name>",
+            )
+            return None
+        rel_image = image.lstrip("/")
+        try:
+            rel_image = safe_relative(rel_image)
+        except UnsafePath as exc:
+            self.diags.error(
+                file.rel,
+                line,
+                column,
+                f"'image' {exc}",
+                "write a path inside content/static/, e.g. images/a.jpg",
+            )
+            return None
+        target = self.root / CONTENT / "static" / rel_image
+        if not target.is_file() or not inside(target, self.root / CONTENT / "static"):
+            self.diags.error(
+                file.rel,
+                line,
+                column,
+                f"'image' file content/static/{rel_image} does not exist",
+                "put the image in content/static/ or fix the path",
+            )
+            return None
+        if not values["image_alt"]:
+            self.diags.error(
+                file.rel,
+                line,
+                column,
+                "'image_alt' is required with 'image'",
+                "describe the picture for people who cannot see it: image_alt: ...",
+            )
+        return "/" + rel_image
+
+    def load_post(self, path: Path, rel: str) -> Post | None:
+        file = self.parse(path, rel)
+        if file is None:
+            return None
+        errors_before = len(self.diags.items)
+        values = schema.read_mapping(
+            file.front, POST_FIELDS, self.context(file.front_source), "the front matter"
+        )
+        slug = values["slug"] or self.default_slug(path, rel, file.front, file.front_source)
+        image = self.check_image(values, file)
+        date = values["date"]
+        expiry = values["expiry_date"]
+        updated = values["updated"]
+        if date and expiry and expiry.value <= date.value:
+            line, column = schema.key_position(file.front, "expiry_date", file.front_source)
+            self.diags.error(rel, line, column, "'expiry_date' must be after 'date'")
+        if date and updated and updated.value < date.value:
+            line, column = schema.key_position(file.front, "updated", file.front_source)
+            self.diags.warning(rel, line, column, "'updated' is before 'date'")
+        if any(d.is_error for d in self.diags.items[errors_before:]):
+            return None
+        rendered = self.markdown.convert(file.body)
+        tags = tuple(Tag(slugify(name), name) for name in dict.fromkeys(values["tags"]))
+        for tag in tags:
+            if not tag.slug:
+                line, column = schema.key_position(file.front, "tags", file.front_source)
+                self.diags.error(
+                    rel, line, column, f"the tag '{tag.name}' has no letters or digits"
+                )
+        return Post(
+            src=rel,
+            line=self.slug_line(file),
+            slug=slug,
+            url=f"/tin-tuc/{slug}/",
+            title=values["title"],
+            date=date.value,
+            has_time=date.has_time,
+            summary=values["summary"] or shorten(rendered.first_paragraph),
+            lead=values["summary"],
+            body_html=rendered.html,
+            tags=tags,
+            category=values["category"],
+            author=values["author"],
+            source=values["source"],
+            image=image,
+            image_alt=values["image_alt"],
+            draft=values["draft"],
+            expiry_date=expiry.value if expiry else None,
+            updated=updated.value if updated else None,
+            aliases=values["aliases"],
+        )
+
+    def load_page(self, path: Path, rel: str) -> Page | None:
+        file = self.parse(path, rel)
+        if file is None:
+            return None
+        errors_before = len(self.diags.items)
+        values = schema.read_mapping(
+            file.front, PAGE_FIELDS, self.context(file.front_source), "the front matter"
+        )
+        slug = values["slug"] or self.default_slug(path, rel, file.front, file.front_source)
+        if slug in RESERVED_ROOTS:
+            line, column = schema.key_position(file.front, "slug", file.front_source)
+            self.diags.error(
+                rel,
+                line,
+                column,
+                f"the address /{slug}/ is reserved for a section of the site",
+                "choose another slug: ...",
+            )
+        if any(d.is_error for d in self.diags.items[errors_before:]):
+            return None
+        rendered = self.markdown.convert(file.body)
+        updated = values["updated"]
+        return Page(
+            src=rel,
+            line=self.slug_line(file),
+            slug=slug,
+            url=f"/{slug}/",
+            title=values["title"],
+            summary=values["summary"] or shorten(rendered.first_paragraph),
+            body_html=rendered.html,
+            updated=updated.value if updated else None,
+            draft=values["draft"],
+            aliases=values["aliases"],
+            weight=values["weight"],
+        )
+
+    def is_published(self, post: Post) -> bool:
+        now = self.options.now
+        if post.draft and not self.options.drafts:
+            return False
+        if post.date > now and not self.options.future:
+            self.notes.append(
+                f"{post.src}: dated {post.date:%d/%m/%Y %H:%M}, published by the first build "
+                "on or after that time (--future shows it now)"
+            )
+            return False
+        return not (post.expiry_date is not None and post.expiry_date <= now)
+
+    def load_static(self) -> tuple[StaticFile, ...]:
+        folder = self.root / CONTENT / "static"
+        files = []
+        for path, rel in walk(folder, self.root, None):
+            if not inside(path, folder):
+                self.diags.error(
+                    rel,
+                    None,
+                    None,
+                    "this link points outside content/static/",
+                    "copy the file into the site instead of linking to it",
+                )
+                continue
+            output = Path(rel).relative_to(f"{CONTENT}/static").as_posix()
+            try:
+                files.append(StaticFile(rel, safe_relative(output)))
+            except UnsafePath as exc:
+                self.diags.error(rel, None, None, str(exc))
+        return tuple(files)
+
+    def ignored_files(self, folder: str, suffix: str) -> None:
+        for _path, rel in walk(self.root / CONTENT / folder, self.root, None):
+            if not rel.lower().endswith(suffix):
+                self.diags.warning(
+                    rel,
+                    None,
+                    None,
+                    f"only {suffix} files in content/{folder}/ are published; this file is ignored",
+                    "put images and documents in content/static/",
+                )
+
+    def load(self) -> LoadResult:
+        posts = []
+        for path, rel in walk(self.root / CONTENT / "posts", self.root, (".md",)):
+            post = self.load_post(path, rel)
+            if post is not None and self.is_published(post):
+                posts.append(post)
+        self.ignored_files("posts", ".md")
+        pages = []
+        for path, rel in walk(self.root / CONTENT / "pages", self.root, (".md",)):
+            page = self.load_page(path, rel)
+            if page is not None and (not page.draft or self.options.drafts):
+                pages.append(page)
+        self.ignored_files("pages", ".md")
+        static = self.load_static()
+        posts.sort(key=lambda p: p.slug)
+        posts.sort(key=lambda p: p.date, reverse=True)
+        pages.sort(key=lambda p: (p.weight, p.title, p.slug))
+        posts, tags = self.group_tags(posts)
+        site = Site(
+            config=self.config,
+            posts=tuple(posts),
+            pages=tuple(pages),
+            tags=tags,
+            static=static,
+            now=self.options.now,
+        )
+        errors = tuple(d for d in self.diags.items if d.is_error)
+        return LoadResult(site, errors, self.diags.warnings, tuple(self.notes))
+
+    def group_tags(self, posts: list[Post]) -> tuple[list[Post], tuple[TagGroup, ...]]:
+        """One spelling per tag slug (the most used); posts rewritten to use it."""
+        spellings: dict[str, Counter[str]] = {}
+        for post in posts:
+            for tag in post.tags:
+                spellings.setdefault(tag.slug, Counter())[tag.name] += 1
+        canonical: dict[str, Tag] = {}
+        for slug, names in sorted(spellings.items()):
+            name = sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
+            canonical[slug] = Tag(slug, name)
+            if len(names) > 1:
+                others = ", ".join(f"'{n}'" for n in sorted(names) if n != name)
+                self.diags.warning(
+                    CONTENT + "/posts",
+                    None,
+                    None,
+                    f"the tag '{name}' is also written {others}",
+                    "use one spelling so readers see one name",
+                )
+        posts = [
+            replace(post, tags=tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))
+            for post in posts
+        ]
+        members: dict[str, list[Post]] = {}
+        for post in posts:
+            for tag in post.tags:
+                members.setdefault(tag.slug, []).append(post)
+        groups = tuple(TagGroup(canonical[slug], tuple(members[slug])) for slug in sorted(members))
+        return posts, groups
+
+
+def load_site(root: Path, config: SiteConfig, options: LoadOptions) -> LoadResult:
+    """Load and validate every content file.
+
+    Invalid files are left out and reported in ``errors``, so that the later stages
+    can still look for problems between the valid ones (duplicate addresses).
+    """
+    return _Loader(root, config, options).load()
+
+
+BUILTIN_ASSETS = Path(__file__).parent / "assets"
+
+
+def theme_assets(root: Path) -> dict[str, Path]:
+    """Theme files published under ``/assets/``: built-in ones, replaced by the site's
+    ``layouts/assets/<name>`` of the same name, plus any extra files the site adds there."""
+    found: dict[str, Path] = {}
+    for folder in (BUILTIN_ASSETS, root / "layouts" / "assets"):
+        for path, _rel in walk(folder, folder, None):
+            if inside(path, folder):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))

@@ -1,0 +1,114 @@
+"""Markdown → HTML; the only module that imports Python-Markdown.
+
+Each document is converted with a reset instance (a reused ``Markdown`` object
+leaks footnotes into the next document otherwise). Root-relative links and
+images (``/images/a.png``) get the site's base path, so they keep working
+when the site is published under a sub-path; tables are wrapped so that they
+scroll sideways on a phone instead of widening the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .urls import BaseUrl, slugify
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    first_paragraph: str
+    """Plain text of the first paragraph, for summaries."""
+
+
+class _SiteLinks(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, base: BaseUrl, table_label: str) -> None:
+        super().__init__(md)
+        self.base = base
+        self.table_label = table_label
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attr in ("href", "src"):
+                value = element.get(attr)
+                if value and value.startswith("/") and not value.startswith("//"):
+                    element.set(attr, self.base.public(value))
+            if element.tag == "a" and re.match(r"https?://", element.get("href", "")):
+                element.set("rel", "noopener")
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    wrapper = etree.Element(
+                        "div",
+                        {
+                            "class": "table-wrap",
+                            "role": "region",
+                            "tabindex": "0",
+                            "aria-label": self.table_label,
+                        },
+                    )
+                    parent.remove(child)
+                    wrapper.append(child)
+                    parent.insert(index, wrapper)
+
+
+class _SiteExtension(Extension):
+    def __init__(self, base: BaseUrl, table_label: str) -> None:
+        super().__init__()
+        self.base = base
+        self.table_label = table_label
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown API
+        md.treeprocessors.register(_SiteLinks(md, self.base, self.table_label), "cchc_links", 1)
+
+
+def _heading_id(value: str, separator: str) -> str:
+    return slugify(value) or "muc"
+
+
+class Markdown:
+    """A converter bound to one site's base URL."""
+
+    def __init__(self, base: BaseUrl, table_label: str = "Bảng") -> None:
+        self._md = markdown.Markdown(
+            extensions=[
+                "tables",
+                "fenced_code",
+                "footnotes",
+                "sane_lists",
+                "attr_list",
+                "toc",
+                _SiteExtension(base, table_label),
+            ],
+            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-4"}},
+            output_format="html",
+        )
+
+    def convert(self, text: str) -> Rendered:
+        self._md.reset()
+        body = self._md.convert(text)
+        return Rendered(body, first_paragraph(body))
+
+
+def first_paragraph(body_html: str) -> str:
+    match = re.search(r"<p>(.*?)</p>", body_html, re.S)
+    if not match:
+        return ""
+    return " ".join(html.unescape(_TAGS.sub("", match.group(1))).split())
+
+
+def shorten(text: str, limit: int = 220) -> str:
+    """Cut plain text at a word boundary, adding an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"

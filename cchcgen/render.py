@@ -1,0 +1,145 @@
+"""Turn each :class:`~cchcgen.targets.Target` into the bytes of its file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import feeds, sitemap
+from .content import Site
+from .errors import Collector, TemplateError
+from .i18n import Locale
+from .targets import FeedData, Kind, Target
+from .templates import Templates
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    title: str
+    url: str
+    external: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A file to write: either its bytes, or a file to copy as is."""
+
+    output: str
+    data: bytes | None = None
+    copy_from: Path | None = None
+
+
+def default_menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
+    """Home, news, topics, the standalone pages and the sitemap, as far as they exist."""
+    entries = [
+        MenuEntry(locale.t("home"), "/", False),
+        MenuEntry(locale.t("news"), "/tin-tuc/", False),
+    ]
+    if site.tags:
+        entries.append(MenuEntry(locale.t("topics"), "/chu-de/", False))
+    entries.extend(MenuEntry(p.title, p.url, False) for p in site.pages)
+    entries.append(MenuEntry(locale.t("sitemap"), "/so-do-trang/", False))
+    return tuple(entries)
+
+
+def menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
+    if site.config.menu is None:
+        return default_menu(site, locale)
+    return tuple(
+        MenuEntry(item.title, item.url, not item.url.startswith("/")) for item in site.config.menu
+    )
+
+
+class Renderer:
+    def __init__(self, site: Site, locale: Locale, root: Path) -> None:
+        self.site = site
+        self.locale = locale
+        self.root = root
+        base = site.config.base
+        self.templates = Templates(
+            root,
+            globals_={
+                "site": site,
+                "config": site.config,
+                "menu": menu(site, locale),
+                "t": locale.t,
+                "url": base.public,
+                "abs_url": base.absolute,
+                "asset": lambda name: base.public(f"/assets/{name}"),
+                "language": locale.code,
+                "og_locale": locale.t("og_locale"),
+            },
+            filters={
+                "date_full": locale.date_full,
+                "date_short": locale.date_short,
+                "document_date": locale.document_date,
+                "iso": lambda moment: moment.isoformat(timespec="seconds"),
+            },
+        )
+
+    def check_layouts(self) -> None:
+        self.templates.check_site_layouts()
+
+    def render_all(self, targets: list[Target]) -> list[Output]:
+        diags = Collector()
+        seen: set[tuple[str, int | None]] = set()
+        outputs = []
+        sitemap_entries = [
+            (self.site.config.base.absolute(t.url), t.lastmod) for t in targets if t.in_sitemap
+        ]
+        for target in targets:
+            try:
+                outputs.append(self.render(target, sitemap_entries))
+            except TemplateError as exc:
+                for item in exc.diagnostics:  # one report per layout line, not one per page
+                    if (item.path, item.line) not in seen:
+                        seen.add((item.path, item.line))
+                        diags.add(item)
+        diags.raise_if_errors(TemplateError)
+        return outputs
+
+    def render(self, target: Target, sitemap_entries: list[tuple[str, Any]]) -> Output:
+        base = self.site.config.base
+        if target.kind in (Kind.PAGE, Kind.ALIAS):
+            assert target.layout is not None and target.meta is not None
+            context = {"page": target.meta, "canonical": base.absolute(target.url), **target.data}
+            if target.kind is Kind.ALIAS:
+                context["canonical"] = base.absolute(target.data["target_url"])
+            text = self.templates.render(target.layout, context, target.output)
+            return Output(target.output, text.encode("utf-8"))
+        if target.kind is Kind.FEED:
+            return Output(target.output, self.feed(target.data["feed"], target.url))
+        if target.kind is Kind.SITEMAP:
+            return Output(target.output, sitemap.sitemap_xml(sitemap_entries))
+        if target.kind is Kind.ROBOTS:
+            return Output(target.output, sitemap.robots_txt(base.absolute("/sitemap.xml")))
+        return Output(
+            target.output,
+            copy_from=self.root / target.data["src"]
+            if target.kind is Kind.STATIC
+            else target.data["path"],
+        )
+
+    def feed(self, data: FeedData, url: str) -> bytes:
+        base = self.site.config.base
+        items = [
+            feeds.FeedItem(
+                post.title,
+                base.absolute(post.url),
+                post.date,
+                post.summary,
+                tuple(tag.name for tag in post.tags),
+            )
+            for post in data.posts
+        ]
+        return feeds.rss(
+            data.title,
+            data.description,
+            base.absolute(data.page_url),
+            base.absolute(url),
+            self.locale.code,
+            items,
+            fallback_date=self.site.now.astimezone(dt.UTC),
+        )

@@ -1,0 +1,63 @@
+"""``cchcgen new``: create a content file with its front matter filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Collector, ContentError
+from .urls import slugify
+from .yamlutil import dump_front_matter
+
+KINDS = ("post", "page")
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    path: Path
+    rel: str
+
+
+def _fail(rel: str, message: str, hint: str | None = None) -> ContentError:
+    diags = Collector()
+    diags.error(rel, None, None, message, hint)
+    return ContentError(diags.items)
+
+
+def new_content(root: Path, kind: str, title: str, now: dt.datetime) -> Created:
+    """Write a new post or page; never overwrite an existing file."""
+    title = " ".join(title.split())
+    slug = slugify(title)
+    if not slug:
+        raise _fail(
+            "content",
+            f"cannot make an address from the title {title!r}",
+            "use a title with letters or digits",
+        )
+    if kind == "post":
+        rel = f"content/posts/{now.year}/{slug}.md"
+        front: dict[str, object] = {
+            "title": title,
+            "date": now.strftime("%d/%m/%Y %H:%M"),
+            "summary": "",
+            "tags": [],
+            "category": "Tin hoạt động",
+            "author": "",
+            "source": "",
+            "draft": True,
+        }
+        body = (
+            "Viết nội dung bài ở đây, bằng Markdown.\n\n"
+            "Khi bài đã sẵn sàng, đổi `draft: true` thành `draft: false` để đăng.\n"
+        )
+    else:
+        rel = f"content/pages/{slug}.md"
+        front = {"title": title, "summary": ""}
+        body = "Viết nội dung trang ở đây, bằng Markdown.\n"
+    path = root.joinpath(*rel.split("/"))
+    if path.exists():
+        raise _fail(rel, "this file already exists", "choose another title or edit the file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{dump_front_matter(front)}---\n\n{body}", encoding="utf-8")
+    return Created(path, rel)

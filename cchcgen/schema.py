@@ -1,0 +1,248 @@
+"""Declarative, position-aware validation of YAML nodes.
+
+A schema is a tuple of :class:`Field` objects; each field has a *kind* that
+turns a YAML node into a Python value or raises :class:`Invalid`. Reading a
+mapping reports every problem (unknown keys with a "did you mean", missing
+required fields, wrong values) as diagnostics at the offending line, and
+returns the values it could read so that later checks can still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import dates
+from .errors import Collector
+from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource, is_null
+
+
+class Invalid(Exception):
+    """A value does not fit its field; raised by kinds, reported by :func:`read_mapping`."""
+
+    def __init__(self, message: str, hint: str | None = None, node: Node | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.node = node
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a kind needs besides the node: where we are and the site's timezone."""
+
+    source: YamlSource
+    diags: Collector
+    tz: ZoneInfo
+
+
+Kind = Callable[[Node, Context], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    kind: Kind
+    required: bool = False
+    default: Any = None
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a block of keys"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"'{node.value}'"
+
+
+def text(node: Node, ctx: Context) -> str:
+    """Any scalar, kept exactly as written (so 0241, NO and 1.10 stay text)."""
+    if not isinstance(node, ScalarNode):
+        raise Invalid(f"must be text, got {_describe(node)}", node=node)
+    value = node.value.strip() if node.style is None else node.value
+    if node.style in ("|", ">"):
+        value = value.rstrip("\n")
+    return value
+
+
+def one_line(node: Node, ctx: Context) -> str:
+    value = text(node, ctx)
+    if "\n" in value.strip():
+        raise Invalid("must fit on one line", node=node)
+    return " ".join(value.split())
+
+
+def boolean(node: Node, ctx: Context) -> bool:
+    if not isinstance(node, ScalarNode):
+        raise Invalid(f"must be true or false, got {_describe(node)}", node=node)
+    word = node.value.strip().lower()
+    if word in ("true", "yes", "on"):
+        return True
+    if word in ("false", "no", "off"):
+        return False
+    raise Invalid(f"must be true or false, got '{node.value}'", "write true or false", node)
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Kind:
+    def kind(node: Node, ctx: Context) -> int:
+        if not isinstance(node, ScalarNode) or not re.fullmatch(r"[+-]?\d+", node.value.strip()):
+            raise Invalid(f"must be a whole number, got {_describe(node)}", node=node)
+        value = int(node.value)
+        if minimum is not None and value < minimum:
+            raise Invalid(f"must be at least {minimum}, got {value}", node=node)
+        if maximum is not None and value > maximum:
+            raise Invalid(f"must be at most {maximum}, got {value}", node=node)
+        return value
+
+    return kind
+
+
+def when(node: Node, ctx: Context) -> dates.ParsedDate:
+    """A date with an optional time, in one of the forms of :mod:`cchcgen.dates`."""
+    if not isinstance(node, ScalarNode):
+        raise Invalid(f"must be a date, got {_describe(node)}", node=node)
+    try:
+        return dates.parse_date(node.value, ctx.tz)
+    except dates.DateParseError as exc:
+        raise Invalid(f"must be a date: {exc}", exc.hint, node) from None
+
+
+def day(node: Node, ctx: Context) -> dt.date:
+    """A calendar date without a time."""
+    parsed = when(node, ctx)
+    if parsed.has_time:
+        raise Invalid("must be a date without a time", "write only the day, e.g. 30/01/2023", node)
+    return parsed.value.date()
+
+
+def choice(*values: str) -> Kind:
+    def kind(node: Node, ctx: Context) -> str:
+        value = text(node, ctx)
+        if value in values:
+            return value
+        close = difflib.get_close_matches(value, values, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        allowed = ", ".join(values)
+        raise Invalid(f"must be one of {allowed}; got '{value}'", hint, node)
+
+    return kind
+
+
+def matching(pattern: str, description: str, example: str) -> Kind:
+    compiled = re.compile(pattern)
+
+    def kind(node: Node, ctx: Context) -> str:
+        value = one_line(node, ctx)
+        if not compiled.fullmatch(value):
+            raise Invalid(f"must be {description}, got '{value}'", f"for example: {example}", node)
+        return value
+
+    return kind
+
+
+def list_of(item: Kind, allow_scalar: bool = False) -> Kind:
+    """A YAML list; each item read with ``item`` and reported at its own line."""
+
+    def kind(node: Node, ctx: Context) -> tuple[Any, ...]:
+        if allow_scalar and isinstance(node, ScalarNode) and not is_null(node):
+            if "," in node.value:
+                raise Invalid(
+                    "must be a list",
+                    f"write it as a list: [{', '.join(v.strip() for v in node.value.split(','))}]",
+                    node,
+                )
+            return (item(node, ctx),)
+        if not isinstance(node, SequenceNode):
+            raise Invalid(
+                f"must be a list, got {_describe(node)}", "write [a, b] or '- a' lines", node
+            )
+        values = []
+        for child in node.value:
+            try:
+                if is_null(child):
+                    raise Invalid("list item is empty", node=child)
+                values.append(item(child, ctx))
+            except Invalid as exc:
+                report(ctx, exc, child)
+        return tuple(values)
+
+    return kind
+
+
+def mapping(fields: Sequence[Field]) -> Kind:
+    def kind(node: Node, ctx: Context) -> dict[str, Any]:
+        return read_mapping(node, fields, ctx)
+
+    return kind
+
+
+def report(ctx: Context, exc: Invalid, fallback: Node | None, field: str | None = None) -> None:
+    line, column = ctx.source.position(exc.node or fallback)
+    message = f"'{field}' {exc.message}" if field else exc.message
+    ctx.diags.error(ctx.source.path, line, column, message, exc.hint)
+
+
+def read_mapping(
+    node: Node | None, fields: Sequence[Field], ctx: Context, what: str = "this block"
+) -> dict[str, Any]:
+    """Read a YAML mapping against ``fields``; report every problem; return what was valid."""
+    by_name = {f.name: f for f in fields}
+    result: dict[str, Any] = {f.name: f.default for f in fields}
+    if node is None or is_null(node):
+        node_map: list[tuple[Node, Node]] = []
+    elif not isinstance(node, MappingNode):
+        line, column = ctx.source.position(node)
+        ctx.diags.error(
+            ctx.source.path, line, column, f"{what} must be a block of 'key: value' lines"
+        )
+        return result
+    else:
+        node_map = node.value
+    present: set[str] = set()
+    for key_node, value_node in node_map:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        field = by_name.get(key) if key is not None else None
+        if field is None:
+            line, column = ctx.source.position(key_node)
+            shown = key if key is not None else "?"
+            close = difflib.get_close_matches(shown, list(by_name), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else ("known keys: " + ", ".join(sorted(by_name)))
+            )
+            ctx.diags.error(ctx.source.path, line, column, f"unknown key '{shown}'", hint)
+            continue
+        if is_null(value_node):
+            continue
+        present.add(field.name)
+        try:
+            result[field.name] = field.kind(value_node, ctx)
+        except Invalid as exc:
+            report(ctx, exc, value_node, field.name)
+    for field in fields:
+        if field.required and field.name not in present:
+            anchor = node if isinstance(node, MappingNode) else None
+            line, column = ctx.source.position(anchor)
+            ctx.diags.error(
+                ctx.source.path,
+                line,
+                column if anchor is not None else None,
+                f"'{field.name}' is required but missing",
+                f"add a line '{field.name}: ...'",
+            )
+    return result
+
+
+def key_position(node: Node | None, key: str, source: YamlSource) -> tuple[int | None, int | None]:
+    """Position of ``key``'s value in a mapping node (or of the mapping itself)."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return source.position(value_node)
+    return source.position(node)

@@ -1,0 +1,469 @@
+"""Plan the output: one :class:`Target` per file the build will write.
+
+Planning decides every URL and what each page shows, and checks that no two
+targets claim the same address (the error names both sources) and that every
+menu link points at a page that exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .content import Post, Site, Tag
+from .errors import Collector, ContentError, Diagnostic
+from .i18n import Locale
+from .urls import UnsafePath, output_path, paged, section
+
+NEWS = "/tin-tuc/"
+TOPICS = "/chu-de/"
+SITEMAP_HTML = "/so-do-trang/"
+
+
+class Kind(enum.Enum):
+    PAGE = "page"
+    ALIAS = "alias"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    ROBOTS = "robots"
+    STATIC = "static"
+    ASSET = "asset"
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What every HTML page tells the layout about itself (title, metadata, breadcrumbs)."""
+
+    kind: str
+    """home, post, posts, year, tag, tags, page, sitemap, not_found."""
+    title: str
+    description: str
+    url: str
+    breadcrumbs: tuple[Crumb, ...] = ()
+    og_type: str = "website"
+    published: dt.datetime | None = None
+    modified: dt.datetime | None = None
+    subjects: tuple[str, ...] = ()
+    creator: str = ""
+    feeds: tuple[tuple[str, str], ...] = ()
+    """Alternate feeds as (title, site URL)."""
+    image: str | None = None
+    image_alt: str = ""
+    indexable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Paginator:
+    number: int
+    total: int
+    items: tuple[Post, ...]
+    base: str
+    """Site URL of page 1."""
+
+    def url(self, number: int) -> str:
+        return paged(self.base, number)
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.total else None
+
+    @property
+    def numbers(self) -> range:
+        return range(1, self.total + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedData:
+    title: str
+    description: str
+    page_url: str
+    """Site URL of the HTML page the feed mirrors."""
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One file under the output folder."""
+
+    output: str
+    url: str
+    kind: Kind
+    origin: str
+    """Source file (or built-in section) that asked for this file, for error messages."""
+    line: int | None = None
+    layout: str | None = None
+    meta: PageMeta | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    lastmod: dt.datetime | None = None
+    in_sitemap: bool = False
+
+
+class _Planner:
+    def __init__(self, site: Site, locale: Locale) -> None:
+        self.site = site
+        self.t = locale.t
+        self.targets: list[Target] = []
+        self.home = Crumb(self.t("home"), "/")
+        self.news_crumb = Crumb(self.t("news"), NEWS)
+        self.all_feeds = (
+            (self.t("feed_all"), "/rss.xml"),
+            (self.t("feed_news"), "/tin-tuc/rss.xml"),
+        )
+
+    # -- helpers
+
+    def page(
+        self,
+        url: str,
+        layout: str,
+        meta: PageMeta,
+        origin: str,
+        lastmod: dt.datetime | None = None,
+        sitemap: bool = True,
+        line: int | None = None,
+        **data: Any,
+    ) -> None:
+        self.targets.append(
+            Target(
+                output_path(url), url, Kind.PAGE, origin, line, layout, meta, data, lastmod, sitemap
+            )
+        )
+
+    def paginate(
+        self,
+        base: str,
+        posts: Sequence[Post],
+        layout: str,
+        make_meta: Any,
+        origin: str,
+        **data: Any,
+    ) -> None:
+        size = self.site.config.paginate
+        total = max(1, -(-len(posts) // size))
+        for number in range(1, total + 1):
+            items = tuple(posts[(number - 1) * size : number * size])
+            paginator = Paginator(number, total, items, base)
+            meta = make_meta(number, total)
+            lastmod = max((p.lastmod for p in items), default=None)
+            self.page(
+                paginator.url(number), layout, meta, origin, lastmod, paginator=paginator, **data
+            )
+
+    def titled(self, title: str, number: int, total: int) -> str:
+        if total > 1 and number > 1:
+            return f"{title} – {self.t('page_n_of', n=number, total=total)}"
+        return title
+
+    def feed(self, url: str, data: FeedData, origin: str) -> None:
+        self.targets.append(Target(output_path(url), url, Kind.FEED, origin, data={"feed": data}))
+
+    def aliases(self, aliases: Iterable[str], target_url: str, title: str, origin: str) -> None:
+        for alias in aliases:
+            meta = PageMeta("alias", title, "", alias, indexable=False)
+            self.targets.append(
+                Target(
+                    output_path(alias),
+                    alias,
+                    Kind.ALIAS,
+                    origin,
+                    None,
+                    "alias.html",
+                    meta,
+                    {"target_url": target_url},
+                )
+            )
+
+    # -- sections
+
+    def plan_home(self) -> None:
+        config = self.site.config
+        meta = PageMeta(
+            "home",
+            config.title,
+            config.description or config.title,
+            "/",
+            feeds=self.all_feeds,
+            creator=config.agency.name,
+        )
+        posts = self.site.posts[: config.home_posts]
+        lastmod = max((p.lastmod for p in posts), default=None)
+        self.page("/", "index.html", meta, "site.yaml", lastmod, posts=posts)
+
+    def plan_posts(self) -> None:
+        site = self.site
+        related = related_posts(site.posts, site.config.related_posts)
+        for post in site.posts:
+            crumbs = (self.home, self.news_crumb, Crumb(post.title, None))
+            meta = PageMeta(
+                "post",
+                post.title,
+                post.summary,
+                post.url,
+                crumbs,
+                "article",
+                post.date,
+                post.updated,
+                tuple(t.name for t in post.tags),
+                post.author or site.config.agency.name,
+                self.all_feeds,
+                post.image,
+                post.image_alt,
+            )
+            self.page(
+                post.url,
+                "post.html",
+                meta,
+                post.src,
+                post.lastmod,
+                line=post.line,
+                post=post,
+                related=related[post.src],
+            )
+            self.aliases(post.aliases, post.url, post.title, post.src)
+
+        def news_meta(number: int, total: int) -> PageMeta:
+            crumbs = (self.home, Crumb(self.t("news"), None))
+            return PageMeta(
+                "posts",
+                self.titled(self.t("news_long"), number, total),
+                self.t("news_long"),
+                paged(NEWS, number),
+                crumbs,
+                feeds=self.all_feeds,
+            )
+
+        self.paginate(NEWS, site.posts, "posts.html", news_meta, "content/posts")
+        for year in site.years:
+            base = section("tin-tuc", str(year))
+
+            def year_meta(number: int, total: int, year: int = year, base: str = base) -> PageMeta:
+                crumbs = (self.home, self.news_crumb, Crumb(str(year), None))
+                title = self.t("news_of_year", year=year)
+                return PageMeta(
+                    "year",
+                    self.titled(title, number, total),
+                    title,
+                    paged(base, number),
+                    crumbs,
+                    feeds=self.all_feeds,
+                )
+
+            self.paginate(
+                base, site.posts_of_year(year), "year.html", year_meta, "content/posts", year=year
+            )
+        latest = site.posts[: site.config.feed_items]
+        self.feed(
+            "/rss.xml",
+            FeedData(site.config.title, site.config.description or site.config.title, "/", latest),
+            "site.yaml",
+        )
+        self.feed(
+            "/tin-tuc/rss.xml",
+            FeedData(
+                f"{self.t('news_long')} – {site.config.title}", self.t("news_long"), NEWS, latest
+            ),
+            "content/posts",
+        )
+
+    def plan_tags(self) -> None:
+        site = self.site
+        if not site.tags:
+            return
+        crumbs = (self.home, Crumb(self.t("topics"), None))
+        meta = PageMeta("tags", self.t("all_topics"), self.t("all_topics"), TOPICS, crumbs)
+        self.page(TOPICS, "tags.html", meta, "content/posts", None, groups=site.tags)
+        for group in site.tags:
+            tag = group.tag
+            feed_url = f"{tag.url}rss.xml"
+            feeds = ((self.t("feed_topic", name=tag.name), feed_url), *self.all_feeds)
+
+            def tag_meta(number: int, total: int, tag: Tag = tag, feeds: Any = feeds) -> PageMeta:
+                crumbs = (self.home, Crumb(self.t("topics"), TOPICS), Crumb(tag.name, None))
+                title = self.t("topic_title", name=tag.name)
+                return PageMeta(
+                    "tag",
+                    self.titled(title, number, total),
+                    title,
+                    paged(tag.url, number),
+                    crumbs,
+                    subjects=(tag.name,),
+                    feeds=feeds,
+                )
+
+            self.paginate(
+                tag.url,
+                group.posts,
+                "tag.html",
+                tag_meta,
+                "content/posts",
+                tag=tag,
+                feed_url=feed_url,
+            )
+            self.feed(
+                feed_url,
+                FeedData(
+                    f"{tag.name} – {site.config.title}",
+                    self.t("topic_title", name=tag.name),
+                    tag.url,
+                    group.posts[: site.config.feed_items],
+                ),
+                "content/posts",
+            )
+
+    def plan_pages(self) -> None:
+        for page in self.site.pages:
+            crumbs = (self.home, Crumb(page.title, None))
+            meta = PageMeta(
+                "page",
+                page.title,
+                page.summary,
+                page.url,
+                crumbs,
+                modified=page.updated,
+                creator=self.site.config.agency.name,
+            )
+            self.page(page.url, "page.html", meta, page.src, page.updated, line=page.line, doc=page)
+            self.aliases(page.aliases, page.url, page.title, page.src)
+
+    def plan_site_files(self) -> None:
+        crumbs = (self.home, Crumb(self.t("sitemap"), None))
+        meta = PageMeta("sitemap", self.t("sitemap"), self.t("sitemap_intro"), SITEMAP_HTML, crumbs)
+        self.page(SITEMAP_HTML, "sitemap.html", meta, "site.yaml", None)
+        meta = PageMeta(
+            "not_found",
+            self.t("not_found_title"),
+            self.t("not_found_text"),
+            "/404.html",
+            indexable=False,
+        )
+        self.page("/404.html", "404.html", meta, "site.yaml", None, sitemap=False)
+        self.targets.append(Target("sitemap.xml", "/sitemap.xml", Kind.SITEMAP, "site.yaml"))
+        self.targets.append(Target("robots.txt", "/robots.txt", Kind.ROBOTS, "site.yaml"))
+        for static in self.site.static:
+            self.targets.append(
+                Target(
+                    static.output,
+                    "/" + static.output,
+                    Kind.STATIC,
+                    static.src,
+                    data={"src": static.src},
+                )
+            )
+
+    def plan(self) -> list[Target]:
+        self.plan_home()
+        self.plan_posts()
+        self.plan_tags()
+        self.plan_pages()
+        self.plan_site_files()
+        return self.targets
+
+
+def related_posts(posts: Sequence[Post], limit: int) -> dict[str, tuple[Post, ...]]:
+    """ "Tin khác" for each post: posts sharing the most tags, nearest in time, then the newest.
+
+    Candidates come from a window around the post in each of its tags' date-ordered
+    lists, so the cost grows with posts × tags × limit, not posts².
+    """
+    by_tag: dict[str, list[Post]] = {}
+    for post in posts:
+        for tag in post.tags:
+            by_tag.setdefault(tag.slug, []).append(post)
+    position = {slug: {p.src: i for i, p in enumerate(group)} for slug, group in by_tag.items()}
+    newest = posts[: limit + 1]
+    result: dict[str, tuple[Post, ...]] = {}
+    for post in posts:
+        scores: dict[str, int] = {}
+        pool: dict[str, Post] = {}
+        for tag in post.tags:
+            group = by_tag[tag.slug]
+            index = position[tag.slug][post.src]
+            for other in group[max(0, index - limit) : index + limit + 1]:
+                if other.src != post.src:
+                    scores[other.src] = scores.get(other.src, 0) + 1
+                    pool[other.src] = other
+        ranked = sorted(
+            pool.values(),
+            key=lambda o: (-scores[o.src], abs((o.date - post.date).total_seconds()), o.src),
+        )
+        chosen = ranked[:limit]
+        for other in newest:
+            if len(chosen) >= limit:
+                break
+            if other.src != post.src and other not in chosen:
+                chosen.append(other)
+        result[post.src] = tuple(chosen)
+    return result
+
+
+def plan(
+    site: Site,
+    locale: Locale,
+    extra: Iterable[Target] = (),
+    earlier: Sequence[Diagnostic] = (),
+) -> list[Target]:
+    """All targets of the site; raise :class:`ContentError` if two claim one address.
+
+    ``earlier`` are the loader's errors: they are raised together with ours, so
+    an editor sees every problem of the build at once.
+    """
+    diags = Collector()
+    diags.extend(earlier)
+    try:
+        targets = _Planner(site, locale).plan()
+    except UnsafePath as exc:  # slugs and aliases are validated earlier; this is a backstop
+        diags.error("content", None, None, str(exc))
+        raise ContentError(diags.items) from None
+    targets.extend(extra)
+    check_unique(targets, diags)
+    if not earlier:  # a menu link to a page that failed to load is not a menu problem
+        check_menu(site, targets, diags)
+    diags.raise_if_errors(ContentError)
+    return targets
+
+
+def check_unique(targets: Sequence[Target], diags: Collector) -> None:
+    seen: dict[str, Target] = {}
+    for target in targets:
+        key = target.output.lower()  # case-insensitive hosts and Windows disks
+        first = seen.get(key)
+        if first is None:
+            seen[key] = target
+            continue
+        what = "old address (alias)" if target.kind is Kind.ALIAS else "address"
+        diags.error(
+            target.origin,
+            target.line,
+            None,
+            f"the {what} {target.url} is already used by {first.origin} ({first.url})",
+            "give one of them another slug, or remove the duplicate",
+        )
+
+
+def check_menu(site: Site, targets: Sequence[Target], diags: Collector) -> None:
+    if not site.config.menu:
+        return
+    known = {t.url for t in targets} | {t.url.removesuffix("index.html") for t in targets}
+    for item in site.config.menu:
+        if item.url.startswith("/") and item.url.split("#")[0] not in known:
+            diags.error(
+                "site.yaml",
+                item.line,
+                None,
+                f"the menu item '{item.title}' points at {item.url}, which is not a page "
+                "of this site",
+                "fix the address or remove the item",
+            )

@@ -1,0 +1,123 @@
+"""The Jinja environment; the only module that imports jinja2.
+
+Lookup order: the site's ``layouts/`` first, then the built-in layouts. A site
+layout may extend the built-in one it replaces with
+``{% extends "cchcgen:base.html" %}``. Autoescaping is on and undefined
+variables are errors, so a typo in a layout is reported, not rendered empty.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Collector, Diagnostic, TemplateError
+
+LAYOUTS = "layouts"
+BUILTIN_PREFIX = "cchcgen"
+BUILTIN_DIR = Path(__file__).parent / "layouts"
+
+
+class Templates:
+    def __init__(
+        self,
+        root: Path,
+        globals_: Mapping[str, Any],
+        filters: Mapping[str, Callable[..., Any]],
+    ) -> None:
+        self.root = root
+        self.site_dir = root / LAYOUTS
+        builtin = jinja2.FileSystemLoader(str(BUILTIN_DIR))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(
+                [
+                    jinja2.FileSystemLoader(str(self.site_dir)),
+                    builtin,
+                    jinja2.PrefixLoader({BUILTIN_PREFIX: builtin}, delimiter=":"),
+                ]
+            ),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        self.env.globals.update(globals_)
+        self.env.filters.update(filters)
+
+    def describe(self, filename: str | None, name: str | None) -> str:
+        """A path the editor recognises: ``layouts/post.html`` or ``cchcgen:post.html``."""
+        if filename:
+            path = Path(filename)
+            for base, prefix in ((self.root, ""), (BUILTIN_DIR, f"{BUILTIN_PREFIX}:")):
+                try:
+                    return prefix + path.resolve().relative_to(base.resolve()).as_posix()
+                except ValueError:
+                    continue
+        return name or "?"
+
+    def check_site_layouts(self) -> None:
+        """Compile every layout of the site so syntax errors surface even in unused files."""
+        diags = Collector()
+        if self.site_dir.is_dir():
+            for path in sorted(self.site_dir.rglob("*.html")):
+                name = path.relative_to(self.site_dir).as_posix()
+                try:
+                    self.env.get_template(name)
+                except jinja2.TemplateSyntaxError as exc:
+                    diags.add(self.syntax_error(exc))
+                except jinja2.TemplateNotFound as exc:
+                    diags.add(self.not_found(exc, name))
+        diags.raise_if_errors(TemplateError)
+
+    def syntax_error(self, exc: jinja2.TemplateSyntaxError) -> Diagnostic:
+        return Diagnostic(
+            self.describe(exc.filename, exc.name),
+            exc.lineno,
+            None,
+            f"layout syntax error: {exc.message}",
+            "check the {% ... %} and {{ ... }} tags on this line",
+        )
+
+    def not_found(self, exc: jinja2.TemplateNotFound, wanted_by: str) -> Diagnostic:
+        return Diagnostic(
+            f"{LAYOUTS}/{wanted_by}",
+            None,
+            None,
+            f"layout '{exc.name}' not found",
+            f"looked in {LAYOUTS}/ and the built-in layouts; built-in ones can be named "
+            f"'{BUILTIN_PREFIX}:<name>'",
+        )
+
+    def render(self, layout: str, context: Mapping[str, Any], output: str) -> str:
+        """Render ``layout``; turn any failure into a :class:`TemplateError` at the layout line."""
+        try:
+            return self.env.get_template(layout).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError([self.syntax_error(exc)]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError([self.not_found(exc, layout)]) from None
+        except Exception as exc:  # runtime error inside a layout
+            raise TemplateError([self.runtime_error(exc, layout, output)]) from None
+
+    def runtime_error(self, exc: Exception, layout: str, output: str) -> Diagnostic:
+        path, line = f"{LAYOUTS}/{layout}", None
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                path, line = self.describe(frame.filename, None), frame.lineno
+                break
+        message = str(exc)
+        if isinstance(exc, jinja2.UndefinedError):
+            message = f"{message} (a variable or field that does not exist)"
+        return Diagnostic(
+            path,
+            line,
+            None,
+            f"{message} (while rendering {output})",
+            "check the name against the layouts documented in the README",
+        )
