@@ -87,7 +87,7 @@ def _zone(node: Node, ctx: schema.Context) -> ZoneInfo:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid(
-            f"'{value}' is not a known time zone", f"Vietnam is {DEFAULT_TZ}", node
+            f"must be a known time zone, got '{value}'", f"Vietnam is {DEFAULT_TZ}", node
         ) from None
 
 

@@ -58,6 +58,8 @@ class Post:
     updated: dt.datetime | None
     aliases: tuple[str, ...]
     """Old site URLs that redirect here."""
+    aliases_line: int
+    """Line of ``aliases:`` in the source, for error messages."""
 
     @property
     def year(self) -> int:
@@ -82,6 +84,7 @@ class Page:
     updated: dt.datetime | None
     draft: bool
     aliases: tuple[str, ...]
+    aliases_line: int
     weight: int
     """Order in the HTML sitemap and default menu: lower first."""
 

@@ -240,8 +240,8 @@ class _Loader:
         return slug
 
     @staticmethod
-    def slug_line(file: SourceFile) -> int:
-        line, _ = schema.key_position(file.front, "slug", file.front_source)
+    def key_line(file: SourceFile, key: str) -> int:
+        line, _ = schema.key_position(file.front, key, file.front_source)
         return line if line is not None and file.front is not None else 1
 
     def check_image(self, values: dict[str, Any], file: SourceFile) -> str | None:
@@ -322,7 +322,7 @@ class _Loader:
                 )
         return Post(
             src=rel,
-            line=self.slug_line(file),
+            line=self.key_line(file, "slug"),
             slug=slug,
             url=f"/tin-tuc/{slug}/",
             title=values["title"],
@@ -341,6 +341,7 @@ class _Loader:
             expiry_date=expiry.value if expiry else None,
             updated=updated.value if updated else None,
             aliases=values["aliases"],
+            aliases_line=self.key_line(file, "aliases"),
         )
 
     def load_page(self, path: Path, rel: str) -> Page | None:
@@ -367,7 +368,7 @@ class _Loader:
         updated = values["updated"]
         return Page(
             src=rel,
-            line=self.slug_line(file),
+            line=self.key_line(file, "slug"),
             slug=slug,
             url=f"/{slug}/",
             title=values["title"],
@@ -376,6 +377,7 @@ class _Loader:
             updated=updated.value if updated else None,
             draft=values["draft"],
             aliases=values["aliases"],
+            aliases_line=self.key_line(file, "aliases"),
             weight=values["weight"],
         )
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import Post, Site, Tag
+from .content import Page, Post, Site, Tag
 from .errors import Collector, ContentError, Diagnostic
 from .i18n import Locale
 from .urls import UnsafePath, output_path, paged, section
@@ -170,19 +170,19 @@ class _Planner:
     def feed(self, url: str, data: FeedData, origin: str) -> None:
         self.targets.append(Target(output_path(url), url, Kind.FEED, origin, data={"feed": data}))
 
-    def aliases(self, aliases: Iterable[str], target_url: str, title: str, origin: str) -> None:
-        for alias in aliases:
-            meta = PageMeta("alias", title, "", alias, indexable=False)
+    def aliases(self, item: Post | Page) -> None:
+        for alias in item.aliases:
+            meta = PageMeta("alias", item.title, "", alias, indexable=False)
             self.targets.append(
                 Target(
                     output_path(alias),
                     alias,
                     Kind.ALIAS,
-                    origin,
-                    None,
+                    item.src,
+                    item.aliases_line,
                     "alias.html",
                     meta,
-                    {"target_url": target_url},
+                    {"target_url": item.url},
                 )
             )
 
@@ -232,7 +232,7 @@ class _Planner:
                 post=post,
                 related=related[post.src],
             )
-            self.aliases(post.aliases, post.url, post.title, post.src)
+            self.aliases(post)
 
         def news_meta(number: int, total: int) -> PageMeta:
             crumbs = (self.home, Crumb(self.t("news"), None))
@@ -336,7 +336,7 @@ class _Planner:
                 creator=self.site.config.agency.name,
             )
             self.page(page.url, "page.html", meta, page.src, page.updated, line=page.line, doc=page)
-            self.aliases(page.aliases, page.url, page.title, page.src)
+            self.aliases(page)
 
     def plan_site_files(self) -> None:
         crumbs = (self.home, Crumb(self.t("sitemap"), None))
@@ -436,21 +436,25 @@ def plan(
 
 
 def check_unique(targets: Sequence[Target], diags: Collector) -> None:
-    seen: dict[str, Target] = {}
+    """Two targets may not share an output file; blame aliases first, then the later file."""
+    groups: dict[str, list[Target]] = {}
     for target in targets:
-        key = target.output.lower()  # case-insensitive hosts and Windows disks
-        first = seen.get(key)
-        if first is None:
-            seen[key] = target
+        # compare without case: Windows disks and some hosts do not tell a/ from A/
+        groups.setdefault(target.output.lower(), []).append(target)
+    for group in groups.values():
+        if len(group) < 2:
             continue
-        what = "old address (alias)" if target.kind is Kind.ALIAS else "address"
-        diags.error(
-            target.origin,
-            target.line,
-            None,
-            f"the {what} {target.url} is already used by {first.origin} ({first.url})",
-            "give one of them another slug, or remove the duplicate",
-        )
+        group.sort(key=lambda t: (t.kind is Kind.ALIAS, t.origin, t.line or 0))
+        owner = group[0]
+        for other in group[1:]:
+            what = "old address (alias)" if other.kind is Kind.ALIAS else "address"
+            diags.error(
+                other.origin,
+                other.line,
+                None,
+                f"the {what} {other.url} is already used by {owner.origin} ({owner.url})",
+                "give one of them another slug, or remove the duplicate",
+            )
 
 
 def check_menu(site: Site, targets: Sequence[Target], diags: Collector) -> None:

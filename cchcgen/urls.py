@@ -119,8 +119,9 @@ def output_path(site_url: str) -> str:
 
 def safe_relative(rel: str) -> str:
     """Check a '/'-separated relative path stays inside its folder; return it normalised."""
-    if "\x00" in rel or "\\" in rel or rel.startswith("/") or re.match(r"[A-Za-z]:", rel):
-        raise UnsafePath(f"'{rel}' is not a relative path")
+    if rel.startswith("/") or re.search(r'[\x00-\x1f\\:*?"<>|]', rel):
+        # ':' also stops Windows drive letters ("C:") and NTFS streams ("a:b")
+        raise UnsafePath(f"'{rel}' is not a plain relative path")
     parts = rel.split("/")
     if any(p in ("..", ".") for p in parts) or any(p == "" for p in parts[:-1]):
         raise UnsafePath(f"'{rel}' contains '..', '.' or an empty folder name")

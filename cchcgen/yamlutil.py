@@ -45,7 +45,7 @@ _HINTS = (
     ("found character '\\t'", "YAML indents with spaces only: replace the tab with spaces"),
     ("tab character", "YAML indents with spaces only: replace the tab with spaces"),
     (
-        "mapping values are not allowed here",
+        "mapping values are not allowed",
         'a value that contains ": " must be quoted, e.g. title: "Kế hoạch: năm 2023"',
     ),
     (
@@ -85,11 +85,18 @@ def compose(text: str, source: YamlSource, diags: Collector) -> Node | None:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        context = exc.context or ""
+        mark = exc.problem_mark or exc.context_mark
+        if "end of stream" in problem and exc.context_mark is not None:
+            mark = exc.context_mark  # point at the opening quote, not the end of the file
         line = (mark.line + 1 + source.line_offset) if mark else source.line_offset + 1
         column = (mark.column + 1) if mark else None
-        diags.error(source.path, line, column, f"YAML syntax error: {problem}", _hint_for(problem))
+        hint = _hint_for(f"{problem} {context}")
+        lines = text.split("\n")
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+            hint = _hint_for("tab character")
+        diags.error(source.path, line, column, f"YAML syntax error: {problem}", hint)
         return None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         diags.error(source.path, source.line_offset + 1, None, f"YAML error: {exc}")

@@ -1,0 +1,35 @@
+# Developer commands. `make site` builds the sample site, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test lint serve audit clean browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/cchcgen build
+
+serve: $(STAMP)
+	$(BIN)/cchcgen serve
+
+browser:
+	bash scripts/install-browser.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check cchcgen tests
+	$(BIN)/ruff format --check cchcgen tests
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest -q
+
+audit: site
+	../shared/audit/run public/
+
+clean:
+	rm -rf public .pytest_cache .hypothesis audit-out

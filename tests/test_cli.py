@@ -1,0 +1,110 @@
+"""The command line as editors and CI use it: exit codes, messages, scaffolding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from conftest import run_cli, tree
+
+
+def test_build_prints_a_summary_and_exits_0(copy_site) -> None:
+    site = copy_site("minimal")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built ")
+    assert (site / "public/index.html").is_file()
+
+
+def test_python_dash_m_and_custom_output(copy_site, tmp_path: Path) -> None:
+    site = copy_site("minimal")
+    result = run_cli("build", "-s", str(site), "-o", str(tmp_path / "web"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "web/tin-tuc/papi/index.html").is_file()
+
+
+def test_check_validates_without_writing(copy_site) -> None:
+    site = copy_site("minimal")
+    before = tree(site)
+    result = run_cli("check", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Checked ")
+    assert tree(site) == before
+    assert not (site / "public").exists()
+
+
+def test_usage_errors_exit_2(copy_site) -> None:
+    assert run_cli("publish").returncode == 2
+    assert run_cli("build", "--base-url", "example.gov.vn").returncode == 2
+    assert run_cli("build", "--no-such-flag").returncode == 2
+
+
+def test_missing_site_yaml_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("build", "--source", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.startswith("site.yaml:1:1: error: no site.yaml in ")
+    assert "hint: run cchcgen in the site's folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_base_url_flag_overrides_site_yaml(copy_site) -> None:
+    site = copy_site("minimal")
+    result = run_cli("build", "--source", str(site), "--base-url", "https://cchc.example.vn/x/")
+    assert result.returncode == 0, result.stderr
+    html = (site / "public/index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://cchc.example.vn/x/">' in html
+    assert 'href="/x/tin-tuc/"' in html
+
+
+def test_source_date_epoch_pins_now(copy_site) -> None:
+    site = copy_site("minimal")
+    # 2030-01-01 07:00 in Vietnam is when tuong-lai.md goes live
+    before = run_cli("build", "--source", str(site), epoch=str(1893456000 - 60))
+    assert not (site / "public/tin-tuc/tuong-lai").exists()
+    assert "tuong-lai.md: dated 01/01/2030 07:00" in before.stderr
+    run_cli("build", "--source", str(site), epoch="1893456000")
+    assert (site / "public/tin-tuc/tuong-lai/index.html").exists()
+
+
+def test_strict_turns_warnings_into_failure(make_site) -> None:
+    site = make_site(
+        {
+            "content/posts/a.md": "---\ntitle: A\ndate: 2023-02-01\nupdated: 2023-01-01\n---\nx\n",
+        }
+    )
+    relaxed = run_cli("build", "--source", str(site))
+    assert relaxed.returncode == 0
+    assert "content/posts/a.md:4:10: warning: 'updated' is before 'date'" in relaxed.stderr
+    strict = run_cli("build", "--source", str(site), "--strict")
+    assert strict.returncode == 1
+    assert "which --strict treats as errors" in strict.stderr
+
+
+def test_new_post_creates_a_file_the_build_accepts(copy_site) -> None:
+    site = copy_site("minimal")
+    result = run_cli("new", "post", "Tiêu đề bài viết", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    path = site / "content/posts/2026/tieu-de-bai-viet.md"
+    assert result.stdout.strip() == "Created content/posts/2026/tieu-de-bai-viet.md"
+    text = path.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == "Tiêu đề bài viết"
+    assert front["date"] == "01/01/2026 07:00"
+    assert front["draft"] is True
+    assert run_cli("build", "--source", str(site)).returncode == 0
+    assert not (site / "public/tin-tuc/tieu-de-bai-viet").exists()
+    assert run_cli("build", "--source", str(site), "--drafts").returncode == 0
+    page = (site / "public/tin-tuc/tieu-de-bai-viet/index.html").read_text(encoding="utf-8")
+    assert "Tiêu đề bài viết" in page
+    again = run_cli("new", "post", "Tiêu đề bài viết", "--source", str(site))
+    assert again.returncode == 1
+    assert "this file already exists" in again.stderr
+
+
+def test_new_page(copy_site) -> None:
+    site = copy_site("minimal")
+    result = run_cli("new", "page", "Liên hệ", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert (site / "content/pages/lien-he.md").is_file()
+    assert run_cli("build", "--source", str(site)).returncode == 0
+    assert (site / "public/lien-he/index.html").is_file()

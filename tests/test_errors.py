@@ -1,0 +1,53 @@
+"""Broken fixture sites: each must fail with exactly the diagnostics in its expected.txt.
+
+Every case starts from ``sites/invalid/_base`` (a good site, built once so that a
+previous output exists), lays its own files over it, and runs ``cchcgen build``
+as an editor would. Regenerate expected.txt with ``--update-golden`` and review.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SITES, run_cli
+
+INVALID = SITES / "invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_site_reports_file_line_and_message(
+    case: str, tmp_path: Path, update_golden: bool
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    good = run_cli("build", "--source", str(site))
+    assert good.returncode == 0, good.stderr
+    before = snapshot(site / "public")
+
+    shutil.copytree(
+        INVALID / case, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt")
+    )
+    result = run_cli("build", "--source", str(site))
+
+    expected_file = INVALID / case / "expected.txt"
+    if update_golden:
+        expected_file.write_text(result.stderr, encoding="utf-8")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr == expected_file.read_text(encoding="utf-8")
+    assert snapshot(site / "public") == before  # the previous site is still there, unchanged
+
+    check = run_cli("check", "--source", str(site))
+    assert check.returncode == 1
+    assert check.stderr == result.stderr

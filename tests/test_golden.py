@@ -1,0 +1,24 @@
+"""Golden output: the minimal fixture site must build to exactly tests/sites/minimal/expected/.
+
+Regenerate after an intended change with ``pytest tests/test_golden.py --update-golden``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import SITES, build, compare_trees
+
+
+def test_minimal_site_matches_golden_tree(copy_site, tmp_path: Path, update_golden: bool) -> None:
+    site = copy_site("minimal")
+    out = tmp_path / "out"
+    build(site, out)
+    expected = SITES / "minimal" / "expected"
+    if update_golden:
+        shutil.rmtree(expected, ignore_errors=True)
+        shutil.copytree(out, expected)
+    problems = compare_trees(out, expected)
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,176 @@
+"""Property tests (hypothesis) for slugs, paths, date parsing and date formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cchcgen import i18n
+from cchcgen.dates import DateParseError, parse_date
+from cchcgen.urls import SLUG_RE, UnsafePath, alias_url, fold, output_path, safe_relative, slugify
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+VI = i18n.load("vi")
+
+vietnamese_text = st.text(
+    alphabet=st.sampled_from(
+        list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ0123456789 -_/.,:;!?()'\"")
+        + list("áàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+    ),
+    max_size=120,
+)
+
+
+# ---------------------------------------------------------------- slugs
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Đường dây nóng", "duong-day-nong"),
+        ("Thủ tục: Đăng ký hộ kinh doanh", "thu-tuc-dang-ky-ho-kinh-doanh"),
+        ("Kế hoạch số 13/KH-UBND", "ke-hoach-so-13-kh-ubnd"),
+        ("ĐẤT ĐAI", "dat-dai"),
+        ("Chỉ số PAPI năm 2022", "chi-so-papi-nam-2022"),
+    ],
+)
+def test_vietnamese_titles_give_readable_ascii_slugs(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+@given(st.one_of(vietnamese_text, st.text(max_size=200)))
+@settings(max_examples=400)
+def test_slug_is_ascii_kebab_case_short_and_idempotent(text: str) -> None:
+    slug = slugify(text)
+    assert slug == "" or SLUG_RE.fullmatch(slug)
+    assert len(slug) <= 80
+    assert slugify(slug) == slug
+
+
+@given(vietnamese_text)
+def test_fold_removes_every_diacritic_and_keeps_length_of_words(text: str) -> None:
+    folded = fold(text)
+    assert (
+        folded.isascii()
+        or not text.isascii()
+        and all(ord(c) < 128 or not c.isalpha() for c in folded)
+    )
+    assert "đ" not in folded and "Đ" not in folded
+    assert fold("Đăng ký khai sinh") == "dang ky khai sinh"
+
+
+# ---------------------------------------------------------------- output paths
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=500)
+def test_output_paths_never_leave_the_output_folder(text: str) -> None:
+    for candidate in (text, "/" + text):
+        try:
+            rel = output_path(candidate)
+        except UnsafePath:
+            continue
+        parts = rel.split("/")
+        assert not rel.startswith("/") and ".." not in parts and "" not in parts
+        assert "\\" not in rel and ":" not in rel
+
+
+@given(st.text(max_size=60))
+def test_aliases_are_site_paths_or_rejected(text: str) -> None:
+    try:
+        url = alias_url(text)
+    except UnsafePath:
+        return
+    assert url.startswith("/") and not url.startswith("//")
+    safe_relative(output_path(url))
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "has_time"),
+    [
+        ("30/01/2023", dt.datetime(2023, 1, 30, tzinfo=TZ), False),
+        ("3/2/2023", dt.datetime(2023, 2, 3, tzinfo=TZ), False),
+        ("30/01/2023 13:20", dt.datetime(2023, 1, 30, 13, 20, tzinfo=TZ), True),
+        ("2023-01-30", dt.datetime(2023, 1, 30, tzinfo=TZ), False),
+        ("2023-01-30T13:20:00+07:00", dt.datetime(2023, 1, 30, 13, 20, tzinfo=TZ), True),
+        ("2023-01-30T06:20:00Z", dt.datetime(2023, 1, 30, 13, 20, tzinfo=TZ), True),
+        ("2023-01-30 13:20", dt.datetime(2023, 1, 30, 13, 20, tzinfo=TZ), True),
+    ],
+)
+def test_accepted_date_forms(text: str, expected: dt.datetime, has_time: bool) -> None:
+    parsed = parse_date(text, TZ)
+    assert parsed.value == expected
+    assert parsed.has_time is has_time
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("31/02/2023", "check the day and the month"),
+        ("2023-13-01", "ISO dates are written year-month-day"),
+        ("01/13/2023", "dates are written day/month/year"),
+        ("30/01/23", "four digits"),
+        ("30-01-2023", "separate day, month and year with '/'"),
+        ("30.01.2023", "separate day, month and year with '/'"),
+        ("ngày 30 tháng 01 năm 2023", "in figures"),
+        ("30/01/2023 25:00", "13:20"),
+        ("hôm qua", "30/01/2023"),
+    ],
+)
+def test_wrong_date_forms_explain_themselves(text: str, hint: str) -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_date(text, TZ)
+    assert hint in info.value.hint
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2200, 12, 31)),
+    st.booleans(),
+)
+def test_vietnamese_and_iso_forms_round_trip(moment: dt.datetime, with_time: bool) -> None:
+    moment = moment.replace(second=0, microsecond=0)
+    if with_time:
+        forms = (moment.strftime("%d/%m/%Y %H:%M"), moment.strftime("%Y-%m-%dT%H:%M"))
+        expected = moment.replace(tzinfo=TZ)
+    else:
+        forms = (moment.strftime("%d/%m/%Y"), moment.strftime("%Y-%m-%d"))
+        expected = moment.replace(hour=0, minute=0, tzinfo=TZ)
+    for form in forms:
+        parsed = parse_date(form, TZ)
+        assert parsed.value == expected
+        assert parsed.has_time is with_time
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=500)
+def test_any_text_parses_or_raises_a_date_error(text: str) -> None:
+    try:
+        parsed = parse_date(text, TZ)
+    except DateParseError as exc:
+        assert exc.hint
+    else:
+        assert parsed.value.tzinfo is not None
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_document_date_pads_days_and_only_months_one_and_two(day: dt.date) -> None:
+    text = VI.document_date(day)
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    assert text == f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def test_dates_in_vietnamese() -> None:
+    moment = dt.datetime(2022, 3, 1, 13, 20, tzinfo=TZ)
+    assert VI.date_full(moment) == "Thứ Ba, 01/03/2022 13:20"
+    assert VI.date_full(moment, with_time=False) == "Thứ Ba, 01/03/2022"
+    assert VI.document_date(dt.date(2023, 1, 30)) == "ngày 30 tháng 01 năm 2023"
+    assert VI.document_date(dt.date(2019, 6, 29)) == "ngày 29 tháng 6 năm 2019"
+    assert VI.document_date(dt.date(2020, 1, 5)) == "ngày 05 tháng 01 năm 2020"
+    assert VI.date_full(dt.datetime(2024, 11, 24, tzinfo=TZ)) == "Chủ Nhật, 24/11/2024 00:00"
