@@ -90,6 +90,120 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Signer:
+    """Who signed a document, with the authority prefix of NĐ 30/2020 (TM., KT., Q., TL., TUQ.)."""
+
+    authority: str
+    """"" (signs in their own right), TM, KT, Q, TL or TUQ."""
+    on_behalf_of: str
+    """The collective after ``TM.``: ``ỦY BAN NHÂN DÂN``."""
+    head_title: str
+    """The head's title after ``KT.``, ``Q.``, ``TL.``, ``TUQ.``: ``GIÁM ĐỐC``."""
+    title: str
+    """The signer's own title: ``PHÓ GIÁM ĐỐC``."""
+    name: str
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The capitalised lines above the name, e.g. ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")."""
+        if self.authority == "TM":
+            if self.head_title:  # TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+                return (f"TM. {self.on_behalf_of}", f"KT. {self.head_title}", self.title)
+            return (f"TM. {self.on_behalf_of}", self.title)
+        if self.authority == "Q":
+            return (f"Q. {self.head_title}",)
+        if self.authority:
+            return (f"{self.authority}. {self.head_title}", self.title)
+        return (self.title,)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file published beside a plan's page (signed PDF, DOCX, ...)."""
+
+    title: str
+    src: str
+    """Site-relative source file."""
+    filename: str
+    """Name of the copy beside the page."""
+    kind: str
+    """PDF, DOCX, ... from the file name."""
+    size: int
+    """Bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A plan or other official document from ``content/plans/**/*.md``."""
+
+    src: str
+    line: int
+    slug: str
+    url: str
+    """Site URL: ``/ke-hoach/2023/13-kh-ubnd/``."""
+    year: int
+    doc_type: str
+    """Abbreviation (NĐ 30/2020 Phụ lục III): ``KH``."""
+    doc_type_name: str
+    """Name in capitals: ``KẾ HOẠCH``; empty for a công văn."""
+    number: str
+    """Zero-padded sequence number ``05``, or "" when the document was published unnumbered."""
+    symbol: str
+    """``KH-UBND``."""
+    issuer_parent: str
+    issuer_name: str
+    place: str
+    issued_date: dt.date | None
+    """None when the day was left blank on the document."""
+    issued_month: int | None
+    """Known month when only the month and year were filled in."""
+    title: str
+    """Trích yếu."""
+    basis: tuple[str, ...]
+    signer: Signer | None
+    recipients: tuple[str, ...]
+    archive: str
+    attachments: tuple[Attachment, ...]
+    status: str
+    """active, superseded or expired."""
+    superseded_by: str
+    """Full number or site URL of the replacing document, as the editor wrote it."""
+    superseded_line: int
+    published_at: dt.datetime
+    published_has_time: bool
+    tags: tuple[Tag, ...]
+    qr: bool
+    summary: str
+    body_html: str
+    aliases: tuple[str, ...]
+    aliases_line: int
+
+    @property
+    def full_number(self) -> str:
+        """``13/KH-UBND``; ``/KH-SXD`` when unnumbered."""
+        return f"{self.number}/{self.symbol}"
+
+    @property
+    def display_title(self) -> str:
+        """``Kế hoạch 13/KH-UBND: Tuyên truyền ...`` for lists and feeds."""
+        kind = self.doc_type_name.capitalize() if self.doc_type_name else "Văn bản"
+        number = f" {self.full_number}" if self.number else ""
+        return f"{kind}{number}: {self.title}"
+
+    @property
+    def date(self) -> dt.datetime:
+        return self.published_at
+
+    @property
+    def lastmod(self) -> dt.datetime:
+        return self.published_at
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True, slots=True)
 class StaticFile:
     """A file from ``content/static/`` copied as is to the same path under the output."""
 
@@ -115,6 +229,8 @@ class Site:
     """Published posts, newest first (ties by slug)."""
     pages: tuple[Page, ...]
     """Published pages by weight, then title."""
+    plans: tuple[Plan, ...]
+    """Published plans, newest issue first."""
     tags: tuple[TagGroup, ...]
     """Tags in use, by slug."""
     static: tuple[StaticFile, ...]
@@ -127,3 +243,17 @@ class Site:
 
     def posts_of_year(self, year: int) -> tuple[Post, ...]:
         return tuple(p for p in self.posts if p.year == year)
+
+    @property
+    def plan_years(self) -> tuple[int, ...]:
+        return tuple(sorted({p.year for p in self.plans}, reverse=True))
+
+    def plans_of_year(self, year: int) -> tuple[Plan, ...]:
+        return tuple(p for p in self.plans if p.year == year)
+
+    def plan_by_reference(self, reference: str) -> Plan | None:
+        """The plan an editor means by a full number (``15/KH-UBND``) or a site URL."""
+        for plan in self.plans:
+            if reference in (plan.full_number, plan.url, plan.url.rstrip("/")):
+                return plan
+        return None

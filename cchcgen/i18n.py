@@ -47,6 +47,17 @@ class Locale:
         month = f"{moment.month:02d}" if moment.month < 3 else str(moment.month)
         return self.t("document_date", day=f"{moment.day:02d}", month=month, year=moment.year)
 
+    def file_size(self, size: int) -> str:
+        """``2,4 KB`` with the language's decimal separator."""
+        if size < 1024:
+            return f"{size} B"
+        value, unit = size / 1024, "KB"
+        for bigger in ("MB", "GB"):
+            if value < 1024:
+                break
+            value, unit = value / 1024, bigger
+        return f"{value:.1f} {unit}".replace(".", self.t("decimal_separator"))
+
 
 def load(code: str) -> Locale:
     text = resources.files("cchcgen").joinpath("locales", f"{code}.yaml").read_text("utf-8")

@@ -15,9 +15,10 @@ from typing import Any
 
 from . import schema
 from .config import SiteConfig
-from .content import Page, Post, Site, StaticFile, Tag, TagGroup
+from .content import Page, Plan, Post, Site, StaticFile, Tag, TagGroup
 from .errors import Collector, Diagnostic
 from .markup import Markdown, shorten
+from .plans import PlanReader
 from .schema import Field, Invalid
 from .urls import RESERVED_ROOTS, UnsafePath, alias_url, is_slug, safe_relative, slugify
 from .yamlutil import Node, YamlSource, compose
@@ -211,6 +212,7 @@ class _Loader:
         self.diags = Collector()
         self.notes: list[str] = []
         self.markdown = Markdown(config.base)
+        self.plan_reader = PlanReader(root, self.diags, self.markdown, config.timezone, _alias)
 
     def context(self, source: YamlSource) -> schema.Context:
         return schema.Context(source, self.diags, self.config.timezone)
@@ -381,6 +383,51 @@ class _Loader:
             weight=values["weight"],
         )
 
+    def load_plan(self, path: Path, rel: str) -> Plan | None:
+        file = self.parse(path, rel)
+        if file is None:
+            return None
+        return self.plan_reader.read(
+            rel,
+            file.front,
+            self.context(file.front_source),
+            file.body,
+            lambda key: self.key_line(file, key),
+        )
+
+    def check_plans(self, plans: list[Plan]) -> None:
+        """Numbers are unique per issuer and year; replacements must exist."""
+        seen: dict[tuple[str, int, str], Plan] = {}
+        for plan in plans:
+            if not plan.number:
+                continue
+            key = (plan.issuer_name, plan.year, plan.full_number)
+            if key in seen:
+                self.diags.error(
+                    plan.src,
+                    plan.line,
+                    None,
+                    f"the number {plan.full_number} of {plan.year} is already used "
+                    f"by {seen[key].src}",
+                    "each document of an issuer has its own number in a year",
+                )
+            else:
+                seen[key] = plan
+        for plan in plans:
+            if plan.superseded_by and not any(
+                plan.superseded_by in (other.full_number, other.url, other.url.rstrip("/"))
+                for other in plans
+                if other is not plan
+            ):
+                self.diags.error(
+                    plan.src,
+                    plan.superseded_line,
+                    None,
+                    f"'superseded_by' names {plan.superseded_by}, which is not a "
+                    "published document of this site",
+                    "write the number (15/KH-UBND) or the address of the new plan",
+                )
+
     def is_published(self, post: Post) -> bool:
         now = self.options.now
         if post.draft and not self.options.drafts:
@@ -437,6 +484,16 @@ class _Loader:
             if page is not None and (not page.draft or self.options.drafts):
                 pages.append(page)
         self.ignored_files("pages", ".md")
+        plans = []
+        for path, rel in walk(self.root / CONTENT / "plans", self.root, (".md",)):
+            plan = self.load_plan(path, rel)
+            if plan is not None and (plan.published_at <= self.options.now or self.options.future):
+                plans.append(plan)
+        self.check_plans(plans)
+        plans.sort(key=lambda p: p.full_number)
+        plans.sort(
+            key=lambda p: (p.year, p.issued_month or 0, p.issued_date or dt.date.min), reverse=True
+        )
         static = self.load_static()
         posts.sort(key=lambda p: p.slug)
         posts.sort(key=lambda p: p.date, reverse=True)
@@ -446,6 +503,7 @@ class _Loader:
             config=self.config,
             posts=tuple(posts),
             pages=tuple(pages),
+            plans=tuple(plans),
             tags=tags,
             static=static,
             now=self.options.now,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import feeds, sitemap
+from . import feeds, qrcodes, sitemap
 from .content import Site
 from .errors import Collector, TemplateError
 from .i18n import Locale
@@ -37,6 +37,8 @@ def default_menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
         MenuEntry(locale.t("home"), "/", False),
         MenuEntry(locale.t("news"), "/tin-tuc/", False),
     ]
+    if site.plans:
+        entries.append(MenuEntry(locale.t("plans"), "/ke-hoach/", False))
     if site.tags:
         entries.append(MenuEntry(locale.t("topics"), "/chu-de/", False))
     entries.extend(MenuEntry(p.title, p.url, False) for p in site.pages)
@@ -69,12 +71,16 @@ class Renderer:
                 "abs_url": base.absolute,
                 "asset": lambda name: base.public(f"/assets/{name}"),
                 "language": locale.code,
+                "qr_inline": lambda url, label: Templates.safe(
+                    qrcodes.svg_inline(base.absolute(url), label)
+                ),
                 "og_locale": locale.t("og_locale"),
             },
             filters={
                 "date_full": locale.date_full,
                 "date_short": locale.date_short,
                 "document_date": locale.document_date,
+                "filesize": locale.file_size,
                 "iso": lambda moment: moment.isoformat(timespec="seconds"),
             },
         )
@@ -107,8 +113,17 @@ class Renderer:
             context = {"page": target.meta, "canonical": base.absolute(target.url), **target.data}
             if target.kind is Kind.ALIAS:
                 context["canonical"] = base.absolute(target.data["target_url"])
+            elif "canonical_url" in target.data:  # another view of a page (the QR poster)
+                context["canonical"] = base.absolute(target.data["canonical_url"])
             text = self.templates.render(target.layout, context, target.output)
             return Output(target.output, text.encode("utf-8"))
+        if target.kind is Kind.QR_SVG:
+            return Output(
+                target.output,
+                qrcodes.svg_file(base.absolute(target.data["target_url"]), target.data["label"]),
+            )
+        if target.kind is Kind.QR_PNG:
+            return Output(target.output, qrcodes.png_file(base.absolute(target.data["target_url"])))
         if target.kind is Kind.FEED:
             return Output(target.output, self.feed(target.data["feed"], target.url))
         if target.kind is Kind.SITEMAP:
@@ -126,13 +141,9 @@ class Renderer:
         base = self.site.config.base
         items = [
             feeds.FeedItem(
-                post.title,
-                base.absolute(post.url),
-                post.date,
-                post.summary,
-                tuple(tag.name for tag in post.tags),
+                entry.title, base.absolute(entry.url), entry.date, entry.summary, entry.categories
             )
-            for post in data.posts
+            for entry in data.entries
         ]
         return feeds.rss(
             data.title,

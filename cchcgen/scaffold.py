@@ -10,7 +10,7 @@ from .errors import Collector, ContentError
 from .urls import slugify
 from .yamlutil import dump_front_matter
 
-KINDS = ("post", "page")
+KINDS = ("post", "page", "plan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,37 @@ def new_content(root: Path, kind: str, title: str, now: dt.datetime) -> Created:
         body = (
             "Viết nội dung bài ở đây, bằng Markdown.\n\n"
             "Khi bài đã sẵn sàng, đổi `draft: true` thành `draft: false` để đăng.\n"
+        )
+    elif kind == "plan":
+        rel = f"content/plans/{now.year}/{slug}.md"
+        front = {
+            "doc_type": "KH",
+            "number": "",
+            "symbol": "KH-UBND",
+            "issuer": {"parent": "", "name": "ỦY BAN NHÂN DÂN ..."},
+            "place": "...",
+            "issued_date": now.strftime("%d/%m/%Y"),
+            "title": title,
+            "basis": [],
+            "signer": {
+                "authority": "TM",
+                "on_behalf_of": "ỦY BAN NHÂN DÂN",
+                "title": "CHỦ TỊCH",
+                "name": "...",
+            },
+            "recipients": [],
+            "archive": "VT, VP",
+            "attachments": [],
+            "status": "active",
+            "published_at": now.strftime("%d/%m/%Y %H:%M"),
+            "tags": ["Kế hoạch"],
+            "slug": slug,
+        }
+        body = (
+            "Chép nội dung văn bản ở đây, giữ nguyên số thứ tự các phần: dùng `## I. ...` "
+            "cho phần, `### 1. ...` cho mục, và đoạn bắt đầu bằng `a) ...` cho điểm.\n\n"
+            "Điền số văn bản (`number`) khi đã vào sổ; trường `slug` giữ nguyên địa chỉ "
+            "trang (và mã QR đã in) khi thêm số sau.\n"
         )
     else:
         rel = f"content/pages/{slug}.md"

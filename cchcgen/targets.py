@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import Page, Post, Site, Tag
+from .content import Page, Plan, Post, Site, Tag
 from .errors import Collector, ContentError, Diagnostic
 from .i18n import Locale
 from .urls import UnsafePath, output_path, paged, section
 
 NEWS = "/tin-tuc/"
+PLANS = "/ke-hoach/"
 TOPICS = "/chu-de/"
 SITEMAP_HTML = "/so-do-trang/"
 
@@ -27,6 +28,8 @@ class Kind(enum.Enum):
     PAGE = "page"
     ALIAS = "alias"
     FEED = "feed"
+    QR_SVG = "qr_svg"
+    QR_PNG = "qr_png"
     SITEMAP = "sitemap"
     ROBOTS = "robots"
     STATIC = "static"
@@ -86,12 +89,36 @@ class Paginator:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedEntry:
+    title: str
+    url: str
+    date: dt.datetime
+    summary: str
+    categories: tuple[str, ...]
+
+    @classmethod
+    def of_post(cls, post: Post) -> FeedEntry:
+        return cls(post.title, post.url, post.date, post.summary, tuple(t.name for t in post.tags))
+
+    @classmethod
+    def of_plan(cls, plan: Plan) -> FeedEntry:
+        return cls(
+            plan.display_title,
+            plan.url,
+            plan.published_at,
+            plan.summary,
+            tuple(t.name for t in plan.tags),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class FeedData:
     title: str
     description: str
     page_url: str
     """Site URL of the HTML page the feed mirrors."""
-    posts: tuple[Post, ...]
+    entries: tuple[FeedEntry, ...]
+    """Newest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +197,7 @@ class _Planner:
     def feed(self, url: str, data: FeedData, origin: str) -> None:
         self.targets.append(Target(output_path(url), url, Kind.FEED, origin, data={"feed": data}))
 
-    def aliases(self, item: Post | Page) -> None:
+    def aliases(self, item: Post | Page | Plan) -> None:
         for alias in item.aliases:
             meta = PageMeta("alias", item.title, "", alias, indexable=False)
             self.targets.append(
@@ -264,18 +291,22 @@ class _Planner:
             self.paginate(
                 base, site.posts_of_year(year), "year.html", year_meta, "content/posts", year=year
             )
-        latest = site.posts[: site.config.feed_items]
+        limit = site.config.feed_items
+        everything = sorted(
+            [FeedEntry.of_post(p) for p in site.posts] + [FeedEntry.of_plan(p) for p in site.plans],
+            key=lambda e: (e.date, e.url),
+            reverse=True,
+        )[:limit]
+        description = site.config.description or site.config.title
         self.feed(
             "/rss.xml",
-            FeedData(site.config.title, site.config.description or site.config.title, "/", latest),
+            FeedData(site.config.title, description, "/", tuple(everything)),
             "site.yaml",
         )
+        news = tuple(FeedEntry.of_post(p) for p in site.posts[:limit])
+        title = f"{self.t('news_long')} – {site.config.title}"
         self.feed(
-            "/tin-tuc/rss.xml",
-            FeedData(
-                f"{self.t('news_long')} – {site.config.title}", self.t("news_long"), NEWS, latest
-            ),
-            "content/posts",
+            "/tin-tuc/rss.xml", FeedData(title, self.t("news_long"), NEWS, news), "content/posts"
         )
 
     def plan_tags(self) -> None:
@@ -318,7 +349,7 @@ class _Planner:
                     f"{tag.name} – {site.config.title}",
                     self.t("topic_title", name=tag.name),
                     tag.url,
-                    group.posts[: site.config.feed_items],
+                    tuple(FeedEntry.of_post(p) for p in group.posts[: site.config.feed_items]),
                 ),
                 "content/posts",
             )
@@ -337,6 +368,139 @@ class _Planner:
             )
             self.page(page.url, "page.html", meta, page.src, page.updated, line=page.line, doc=page)
             self.aliases(page)
+
+    def plan_plans(self) -> None:
+        site = self.site
+        if not site.plans:
+            return
+        plans_crumb = Crumb(self.t("plans"), PLANS)
+        feeds = ((self.t("feed_plans"), "/ke-hoach/rss.xml"), *self.all_feeds)
+        crumbs = (self.home, Crumb(self.t("plans"), None))
+        meta = PageMeta(
+            "plans", self.t("plans_long"), self.t("plans_intro"), PLANS, crumbs, feeds=feeds
+        )
+        newest = max(p.lastmod for p in site.plans)
+        self.page(PLANS, "plans.html", meta, "content/plans", newest, years=site.plan_years)
+        for year in site.plan_years:
+            url = section("ke-hoach", str(year))
+            crumbs = (self.home, plans_crumb, Crumb(str(year), None))
+            title = self.t("plans_of_year", year=year)
+            meta = PageMeta("plans_year", title, title, url, crumbs, feeds=feeds)
+            plans = site.plans_of_year(year)
+            self.page(
+                url,
+                "plans.html",
+                meta,
+                "content/plans",
+                max(p.lastmod for p in plans),
+                years=(year,),
+            )
+        for plan in site.plans:
+            self.plan_one(plan, plans_crumb, feeds)
+        entries = sorted(
+            (FeedEntry.of_plan(p) for p in site.plans), key=lambda e: (e.date, e.url), reverse=True
+        )
+        self.feed(
+            "/ke-hoach/rss.xml",
+            FeedData(
+                f"{self.t('plans_long')} – {site.config.title}",
+                self.t("plans_intro"),
+                PLANS,
+                tuple(entries[: site.config.feed_items]),
+            ),
+            "content/plans",
+        )
+
+    def plan_one(self, plan: Plan, plans_crumb: Crumb, feeds: Any) -> None:
+        site = self.site
+        replacement = site.plan_by_reference(plan.superseded_by) if plan.superseded_by else None
+        replaces = tuple(
+            p
+            for p in site.plans
+            if p.superseded_by and site.plan_by_reference(p.superseded_by) is plan
+        )
+        year_crumb = Crumb(str(plan.year), section("ke-hoach", str(plan.year)))
+        crumbs = (
+            self.home,
+            plans_crumb,
+            year_crumb,
+            Crumb(plan.full_number if plan.number else plan.title, None),
+        )
+        meta = PageMeta(
+            "plan",
+            plan.display_title,
+            plan.summary,
+            plan.url,
+            crumbs,
+            "article",
+            plan.published_at,
+            None,
+            tuple(t.name for t in plan.tags),
+            plan.issuer_name.title() if plan.issuer_name.isupper() else plan.issuer_name,
+            feeds,
+        )
+        self.page(
+            plan.url,
+            "plan.html",
+            meta,
+            plan.src,
+            plan.lastmod,
+            line=plan.line,
+            plan=plan,
+            replacement=replacement,
+            replaces=replaces,
+        )
+        if plan.qr:
+            label = self.t("qr_label", title=plan.display_title)
+            for name, kind in (("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)):
+                url = plan.url + name
+                self.targets.append(
+                    Target(
+                        output_path(url),
+                        url,
+                        kind,
+                        plan.src,
+                        plan.line,
+                        data={"target_url": plan.url, "label": label},
+                    )
+                )
+            poster = plan.url + "ma-qr/"
+            poster_meta = PageMeta(
+                "qr_poster",
+                f"{self.t('qr_poster')}: {plan.display_title}",
+                plan.summary,
+                poster,
+                crumbs[:-1]
+                + (
+                    Crumb(plan.full_number if plan.number else plan.title, plan.url),
+                    Crumb(self.t("qr_poster"), None),
+                ),
+                indexable=False,
+            )
+            self.page(
+                poster,
+                "plan_qr.html",
+                poster_meta,
+                plan.src,
+                None,
+                sitemap=False,
+                line=plan.line,
+                plan=plan,
+                canonical_url=plan.url,
+            )
+        for attachment in plan.attachments:
+            url = plan.url + attachment.filename
+            self.targets.append(
+                Target(
+                    output_path(url),
+                    url,
+                    Kind.STATIC,
+                    plan.src,
+                    plan.line,
+                    data={"src": attachment.src},
+                )
+            )
+        self.aliases(plan)
 
     def plan_site_files(self) -> None:
         crumbs = (self.home, Crumb(self.t("sitemap"), None))
@@ -368,6 +532,7 @@ class _Planner:
         self.plan_posts()
         self.plan_tags()
         self.plan_pages()
+        self.plan_plans()
         self.plan_site_files()
         return self.targets
 

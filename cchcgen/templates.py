@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from .errors import Collector, Diagnostic, TemplateError
 
@@ -49,6 +50,11 @@ class Templates:
         )
         self.env.globals.update(globals_)
         self.env.filters.update(filters)
+
+    @staticmethod
+    def safe(html: str) -> markupsafe.Markup:
+        """Mark HTML built by cchcgen itself (never editor input) as safe to insert."""
+        return markupsafe.Markup(html)
 
     def describe(self, filename: str | None, name: str | None) -> str:
         """A path the editor recognises: ``layouts/post.html`` or ``cchcgen:post.html``."""

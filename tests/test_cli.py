@@ -108,3 +108,24 @@ def test_new_page(copy_site) -> None:
     assert (site / "content/pages/lien-he.md").is_file()
     assert run_cli("build", "--source", str(site)).returncode == 0
     assert (site / "public/lien-he/index.html").is_file()
+
+
+def test_new_plan_scaffolds_a_document_to_fill_in(copy_site) -> None:
+    site = copy_site("minimal")
+    result = run_cli(
+        "new", "plan", "Kế hoạch kiểm tra cải cách hành chính năm 2026", "--source", str(site)
+    )
+    assert result.returncode == 0, result.stderr
+    rel = "content/plans/2026/ke-hoach-kiem-tra-cai-cach-hanh-chinh-nam-2026.md"
+    front = yaml.safe_load((site / rel).read_text(encoding="utf-8").split("---\n")[1])
+    assert (
+        front["doc_type"] == "KH" and front["number"] == "" and front["issued_date"] == "01/01/2026"
+    )
+    assert front["slug"] == "ke-hoach-kiem-tra-cai-cach-hanh-chinh-nam-2026"
+    # the placeholders build (with warnings about the missing number), at a stable address
+    build = run_cli("build", "--source", str(site))
+    assert build.returncode == 0, build.stderr
+    assert "published without a number" in build.stderr
+    assert (
+        site / "public/ke-hoach/2026/ke-hoach-kiem-tra-cai-cach-hanh-chinh-nam-2026/index.html"
+    ).is_file()

@@ -1,0 +1,359 @@
+"""Plans and other official documents: front matter rules from NĐ 30/2020/NĐ-CP.
+
+A plan's address comes from its number and symbol (``/ke-hoach/2023/13-kh-ubnd/``),
+never from its file name, so renaming the file keeps the address printed in its
+QR code. Documents published before they were numbered or dated are accepted
+with a warning and rendered with the blanks left as on paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .content import Attachment, Plan, Signer, Tag
+from .errors import Collector
+from .markup import Markdown, shorten
+from .schema import Field, Invalid
+from .urls import UnsafePath, safe_relative, slugify
+from .yamlutil import Node, ScalarNode
+
+# NĐ 30/2020/NĐ-CP Phụ lục III: abbreviation → name of the document type.
+DOC_TYPES = {
+    "NQ": "NGHỊ QUYẾT",
+    "QĐ": "QUYẾT ĐỊNH",
+    "CT": "CHỈ THỊ",
+    "QC": "QUY CHẾ",
+    "QyĐ": "QUY ĐỊNH",
+    "TC": "THÔNG CÁO",
+    "TB": "THÔNG BÁO",
+    "HD": "HƯỚNG DẪN",
+    "CTr": "CHƯƠNG TRÌNH",
+    "KH": "KẾ HOẠCH",
+    "PA": "PHƯƠNG ÁN",
+    "ĐA": "ĐỀ ÁN",
+    "DA": "DỰ ÁN",
+    "BC": "BÁO CÁO",
+    "BB": "BIÊN BẢN",
+    "TTr": "TỜ TRÌNH",
+    "HĐ": "HỢP ĐỒNG",
+    "CĐ": "CÔNG ĐIỆN",
+    "GM": "GIẤY MỜI",
+    "CV": "",  # công văn: no type name, the summary follows "V/v"
+}
+AUTHORITIES = ("none", "TM", "KT", "Q", "TL", "TUQ")
+STATUSES = ("active", "superseded", "expired")
+ATTACHMENT_KINDS = {
+    ".pdf": "PDF",
+    ".docx": "DOCX",
+    ".doc": "DOC",
+    ".xlsx": "XLSX",
+    ".xls": "XLS",
+    ".odt": "ODT",
+    ".ods": "ODS",
+    ".zip": "ZIP",
+    ".jpg": "JPG",
+    ".jpeg": "JPG",
+    ".png": "PNG",
+}
+SYMBOL_RE = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&.]*)+")
+
+
+class PartialDate:
+    """An issue date whose day (or month) was left blank on the document."""
+
+    def __init__(self, year: int, month: int | None, day: dt.date | None) -> None:
+        self.year, self.month, self.day = year, month, day
+
+
+def _number(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx) if isinstance(node, ScalarNode) else None
+    if value is None:
+        raise Invalid('must be the document\'s number, e.g. "13"', node=node)
+    if value == "":
+        return ""
+    if not re.fullmatch(r"\d{1,5}", value) or int(value) == 0:
+        raise Invalid(
+            f"must be the sequence number in digits, got '{value}'",
+            'write only the number before the "/", e.g. number: "13"; '
+            'write number: "" for a document not numbered yet',
+            node,
+        )
+    return f"{int(value):02d}"
+
+
+def _symbol(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    if not SYMBOL_RE.fullmatch(value):
+        raise Invalid(
+            f"must be a symbol such as KH-UBND (capitals joined by '-'), got '{value}'",
+            "write the part after the '/', e.g. symbol: KH-UBND",
+            node,
+        )
+    return value
+
+
+def _issued(node: Node, ctx: schema.Context) -> PartialDate:
+    if isinstance(node, ScalarNode):
+        raw = node.value.strip()
+        match = re.fullmatch(r"(\d{1,2})/(\d{4})|(\d{4})-(\d{1,2})", raw)
+        if match:
+            month = int(match.group(1) or match.group(4))
+            year = int(match.group(2) or match.group(3))
+            if not 1 <= month <= 12:
+                raise Invalid(f"has no month {month}", "write mm/yyyy, e.g. 10/2022", node)
+            return PartialDate(year, month, None)
+        if re.fullmatch(r"\d{4}", raw):
+            return PartialDate(int(raw), None, None)
+    day = schema.day(node, ctx)
+    return PartialDate(day.year, day.month, day)
+
+
+def _attachment_fields() -> tuple[Field, ...]:
+    return (
+        Field("title", schema.one_line, required=True),
+        Field("file", schema.one_line, required=True),
+    )
+
+
+SIGNER_FIELDS = (
+    Field("authority", schema.choice(*AUTHORITIES), default="none"),
+    Field("on_behalf_of", schema.one_line, default=""),
+    Field("head_title", schema.one_line, default=""),
+    Field("title", schema.one_line, required=True),
+    Field("name", schema.one_line, required=True),
+)
+
+ISSUER_FIELDS = (
+    Field("parent", schema.one_line, default=""),
+    Field("name", schema.one_line, required=True),
+)
+
+
+def plan_fields(alias: Callable[[Node, schema.Context], str]) -> tuple[Field, ...]:
+    return (
+        Field("doc_type", schema.choice(*DOC_TYPES), required=True),
+        Field("number", _number, required=True),
+        Field("symbol", _symbol, required=True),
+        Field("issuer", schema.mapping(ISSUER_FIELDS), required=True),
+        Field("place", schema.one_line, required=True),
+        Field("issued_date", _issued, required=True),
+        Field("title", schema.one_line, required=True),
+        Field("basis", schema.list_of(schema.one_line), default=()),
+        Field("signer", schema.mapping(SIGNER_FIELDS)),
+        Field("recipients", schema.list_of(schema.one_line), default=()),
+        Field("archive", schema.one_line, default=""),
+        Field("attachments", schema.list_of(schema.mapping(_attachment_fields())), default=()),
+        Field("status", schema.choice(*STATUSES), default="active"),
+        Field("superseded_by", schema.one_line, default=""),
+        Field("published_at", schema.when),
+        Field("tags", schema.list_of(schema.one_line, allow_scalar=True), default=()),
+        Field("summary", schema.one_line, default=""),
+        Field("slug", schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a slug", "13-kh-ubnd")),
+        Field("aliases", schema.list_of(alias, allow_scalar=True), default=()),
+        Field("qr", schema.boolean, default=True),
+    )
+
+
+class PlanReader:
+    """Turns one plan file's front matter and body into a :class:`Plan`, reporting problems."""
+
+    def __init__(
+        self,
+        root: Path,
+        diags: Collector,
+        markdown: Markdown,
+        tz: Any,
+        alias: Callable[[Node, schema.Context], str],
+    ) -> None:
+        self.root = root
+        self.diags = diags
+        self.markdown = markdown
+        self.tz = tz
+        self.fields = plan_fields(alias)
+
+    def read(
+        self,
+        rel: str,
+        front: Node | None,
+        context: schema.Context,
+        body: str,
+        key_line: Callable[[str], int],
+    ) -> Plan | None:
+        errors_before = len(self.diags.items)
+        values = schema.read_mapping(front, self.fields, context, "the front matter")
+        if any(d.is_error for d in self.diags.items[errors_before:]):
+            return None
+
+        def at(key: str) -> tuple[int | None, int | None]:
+            return schema.key_position(front, key, context.source)
+
+        signer = self.signer(rel, values["signer"], front, context)
+        issued: PartialDate = values["issued_date"]
+        number = values["number"]
+        doc_type = values["doc_type"]
+        symbol = values["symbol"]
+        if doc_type != "CV" and symbol.split("-")[0] != doc_type:
+            self.diags.warning(
+                rel,
+                *at("symbol"),
+                f"the symbol {symbol} does not start with the type {doc_type}",
+                f"a {DOC_TYPES[doc_type].lower()} is usually numbered .../{doc_type}-...",
+            )
+        if not number:
+            self.diags.warning(
+                rel,
+                *at("number"),
+                f"the document is published without a number (Số: /{symbol})",
+                "add the number when it is registered; set 'slug:' now so the "
+                "address (and its QR code) stays the same",
+            )
+        if issued.day is None:
+            self.diags.warning(
+                rel,
+                *at("issued_date"),
+                "the document is published without its day of issue",
+                "fill in the full date when it is known",
+            )
+        attachments = self.attachments(rel, values["attachments"], front, context)
+        if values["status"] == "superseded" and not values["superseded_by"]:
+            self.diags.error(
+                rel,
+                *at("status"),
+                "a superseded document needs 'superseded_by'",
+                "write the number of the document that replaces it, e.g. superseded_by: 15/KH-UBND",
+            )
+        if any(d.is_error for d in self.diags.items[errors_before:]):
+            return None
+
+        if values["slug"]:
+            slug = values["slug"]
+        elif number:
+            slug = slugify(f"{number}-{symbol}")
+        else:
+            slug = slugify(f"{symbol} {values['title']}")
+        published = values["published_at"]
+        if published is not None:
+            published_at = published.value
+        else:
+            day = issued.day or dt.date(issued.year, issued.month or 1, 1)
+            published_at = dt.datetime(day.year, day.month, day.day, tzinfo=self.tz)
+        rendered = self.markdown.convert(body)
+        return Plan(
+            src=rel,
+            line=key_line("number") if not values["slug"] else key_line("slug"),
+            slug=slug,
+            url=f"/ke-hoach/{issued.year}/{slug}/",
+            year=issued.year,
+            doc_type=doc_type,
+            doc_type_name=DOC_TYPES[doc_type],
+            number=number,
+            symbol=symbol,
+            issuer_parent=values["issuer"]["parent"],
+            issuer_name=values["issuer"]["name"],
+            place=values["place"],
+            issued_date=issued.day,
+            issued_month=issued.month,
+            title=values["title"],
+            basis=values["basis"],
+            signer=signer,
+            recipients=values["recipients"],
+            archive=values["archive"],
+            attachments=attachments,
+            status=values["status"],
+            superseded_by=values["superseded_by"],
+            superseded_line=key_line("superseded_by"),
+            published_at=published_at,
+            published_has_time=published.has_time if published is not None else False,
+            tags=tuple(Tag(slugify(t), t) for t in dict.fromkeys(values["tags"])),
+            qr=values["qr"],
+            summary=values["summary"] or shorten(rendered.first_paragraph) or values["title"],
+            body_html=rendered.html,
+            aliases=values["aliases"],
+            aliases_line=key_line("aliases"),
+        )
+
+    def signer(
+        self, rel: str, values: dict[str, Any] | None, front: Node | None, context: schema.Context
+    ) -> Signer | None:
+        if values is None:
+            return None
+        authority = values["authority"]
+        line, column = schema.key_position(front, "signer", context.source)
+        if authority == "TM" and not values["on_behalf_of"]:
+            self.diags.error(
+                rel,
+                line,
+                column,
+                "a signer with authority TM needs 'on_behalf_of'",
+                "TM. is followed by the collective: on_behalf_of: ỦY BAN NHÂN DÂN",
+            )
+        if authority in ("KT", "Q", "TL", "TUQ") and not values["head_title"]:
+            self.diags.error(
+                rel,
+                line,
+                column,
+                f"a signer with authority {authority} needs 'head_title'",
+                f"{authority}. is followed by the head's title, e.g. head_title: GIÁM ĐỐC",
+            )
+        return Signer(
+            authority="" if authority == "none" else authority,
+            on_behalf_of=values["on_behalf_of"],
+            head_title=values["head_title"],
+            title=values["title"],
+            name=values["name"],
+        )
+
+    def attachments(
+        self,
+        rel: str,
+        items: tuple[dict[str, Any], ...],
+        front: Node | None,
+        context: schema.Context,
+    ) -> tuple[Attachment, ...]:
+        folder = Path(rel).parent.as_posix()
+        line, column = schema.key_position(front, "attachments", context.source)
+        result = []
+        seen: set[str] = set()
+        for item in items:
+            name = item["file"]
+            try:
+                src = safe_relative(f"{folder}/{name}")
+            except UnsafePath:
+                self.diags.error(
+                    rel,
+                    line,
+                    column,
+                    f"the attachment '{name}' is not a file in this folder",
+                    "put the file next to the plan and write only its name",
+                )
+                continue
+            path = self.root / src
+            content = (self.root / "content").resolve()
+            if not path.is_file() or not path.resolve().is_relative_to(content):
+                self.diags.error(
+                    rel,
+                    line,
+                    column,
+                    f"the attachment '{name}' does not exist ({src})",
+                    "put the file next to the plan, or fix its name",
+                )
+                continue
+            filename = Path(name).name
+            if filename in seen or filename in ("index.html", "qr.svg", "qr.png"):
+                self.diags.error(
+                    rel,
+                    line,
+                    column,
+                    f"the attachment name '{filename}' is used twice or reserved",
+                    "rename the file",
+                )
+                continue
+            seen.add(filename)
+            kind = ATTACHMENT_KINDS.get(Path(name).suffix.lower(), Path(name).suffix[1:].upper())
+            result.append(Attachment(item["title"], src, filename, kind, path.stat().st_size))
+        return tuple(result)
