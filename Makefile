@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint serve audit clean browser
+.PHONY: site test lint serve audit clean test-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,14 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/cchcgen serve
 
-browser:
-	bash scripts/install-browser.sh
+test-deps:
+	bash scripts/install-test-deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check cchcgen tests
 	$(BIN)/ruff format --check cchcgen tests
 
-test: $(STAMP) browser lint
+test: $(STAMP) test-deps lint
 	$(BIN)/python -m pytest -q
 
 audit: site
