@@ -81,6 +81,7 @@ class Renderer:
                 "date_short": locale.date_short,
                 "document_date": locale.document_date,
                 "filesize": locale.file_size,
+                "short_url": lambda url: url.split("://", 1)[-1].rstrip("/"),
                 "iso": lambda moment: moment.isoformat(timespec="seconds"),
             },
         )
