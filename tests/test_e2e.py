@@ -1,0 +1,204 @@
+"""End to end: the sample site, built and served under its sub-path, in headless Chromium.
+
+At phone width (390×844) the home page, the first post and the first tag linked from it, and a
+missing address (the 404 page) must each: answer with the right status, declare
+``<html lang="vi">``, carry the canonical production URL, fit the screen without horizontal
+scrolling, log no console error, fail no request, and pass axe-core's WCAG 2.0/2.1 A and AA
+rules. The skip link must appear when tabbed to and move focus to ``main``.
+
+Chromium is Debian's /usr/bin/chromium (``make browser``); set CCHCGEN_SKIP_E2E=1 to skip
+these tests on a machine without it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from browser import (
+    OVERFLOW_JS,
+    TIMEOUT_MS,
+    SiteServer,
+    axe_violations,
+    describe_violations,
+    launch_chromium,
+    visit,
+)
+from conftest import FIXED_NOW, REPO
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from cchcgen.build import BuildOptions, build_site
+from cchcgen.config import load_config
+
+pytestmark = pytest.mark.e2e
+
+SOURCE = REPO
+"""The sample site: the repository root."""
+BASE_URL = load_config(SOURCE).base_url
+BASE_PATH = urlsplit(BASE_URL).path
+PHONE = {"width": 390, "height": 844}
+MISSING = "khong-co-trang-nay/o-day/"
+PAGES = ["home", "post", "tag", "missing"]
+BODY_CLASS = {
+    "home": "kind-home",
+    "post": "kind-post",
+    "tag": "kind-tag",
+    "missing": "kind-not_found",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site built with SOURCE_DATE_EPOCH's fixed "now" (2026-01-01)."""
+    output = tmp_path_factory.mktemp("e2e") / "public"
+    build_site(BuildOptions(source=SOURCE, output=output, now=FIXED_NOW))
+    assert (output / "404.html").is_file(), "the build wrote no 404.html"
+    return output
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[SiteServer]:
+    assert BASE_PATH != "/", f"the sample site's base_url {BASE_URL} should have a sub-path"
+    with SiteServer(site, BASE_PATH) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def phone(chromium: Browser) -> Iterator[BrowserContext]:
+    context = chromium.new_context(
+        viewport=PHONE,
+        device_scale_factor=1,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        service_workers="block",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def addresses(chromium: Browser, server: SiteServer) -> dict[str, str]:
+    """Each page under test by its address relative to the base path, found on the home page
+    (a page whose link is missing is left out, and its test fails saying so)."""
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=1)
+    try:
+        home = visit(context.new_page(), server.url, server.origin).page
+        hrefs = home.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
+    finally:
+        context.close()
+    local = [urlsplit(h).path for h in hrefs if h.startswith(server.url)]
+    relative = [path[len(BASE_PATH) :] for path in local]
+    post = next((p for p in relative if re.fullmatch(r"tin-tuc/(?!\d{4}/)[^/]+/", p)), None)
+    tag = next((p for p in relative if re.fullmatch(r"chu-de/[^/]+/", p)), None)
+    found = {"home": "", "post": post, "tag": tag, "missing": MISSING}
+    return {name: path for name, path in found.items() if path is not None}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_at_phone_width(
+    name: str, addresses: dict[str, str], server: SiteServer, phone: BrowserContext
+) -> None:
+    if name not in addresses:
+        pattern = {"post": "tin-tuc/<slug>/", "tag": "chu-de/<slug>/"}[name]
+        pytest.fail(f"the home page's main has no link to a {name} page ({BASE_PATH}{pattern})")
+    relative = addresses[name]
+    url = server.url + relative
+    loaded = visit(phone.new_page(), url, server.origin)
+    page = loaded.page
+
+    expected_status = 404 if name == "missing" else 200
+    assert loaded.status == expected_status, f"{url}: status {loaded.status}"
+    body_class = page.get_attribute("body", "class") or ""
+    assert BODY_CLASS[name] in body_class.split(), f"{url}: body class is {body_class!r}"
+    assert page.evaluate("document.documentElement.lang") == "vi", f"{url}: <html lang>"
+
+    canonical = page.eval_on_selector_all(
+        "link[rel=canonical]", "links => links.map(l => l.getAttribute('href'))"
+    )
+    expected = BASE_URL + ("404.html" if name == "missing" else relative)
+    assert canonical == [expected], f"{url}: canonical links {canonical}, expected [{expected}]"
+
+    width = page.evaluate(OVERFLOW_JS)
+    assert width["scrollWidth"] <= width["innerWidth"], (
+        f"{url}: the page is {width['scrollWidth']}px wide in a {width['innerWidth']}px "
+        f"viewport; too wide: {width['wide']}"
+    )
+
+    problems = loaded.problems()
+    assert not problems, f"{url}: console errors or failed requests:\n" + "\n".join(problems)
+
+    violations = axe_violations(page)
+    assert not violations, (
+        f"{url}: {len(violations)} axe-core violation(s) of WCAG 2.0/2.1 A/AA:\n"
+        + describe_violations(violations)
+    )
+
+
+def test_404_page_links_back_home(server: SiteServer, phone: BrowserContext) -> None:
+    loaded = visit(phone.new_page(), server.url + MISSING, server.origin)
+    assert loaded.status == 404
+    home_links = loaded.page.locator(f'main a[href="{BASE_PATH}"]')
+    assert home_links.count() >= 1, f"the 404 page has no link to {BASE_PATH} in its main"
+    with loaded.page.expect_navigation() as navigation:
+        home_links.first.click()
+    response = navigation.value
+    assert response is not None and response.status == 200, "the home link does not load"
+    assert loaded.page.url == server.url
+    assert "kind-home" in (loaded.page.get_attribute("body", "class") or "").split()
+    problems = loaded.problems()
+    assert not problems, "console errors or failed requests:\n" + "\n".join(problems)
+
+
+def test_skip_link_shows_on_focus_and_moves_to_main(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    loaded = visit(phone.new_page(), server.url, server.origin)
+    page = loaded.page
+    skip = page.locator("a.skip-link")
+    assert skip.count() == 1, "the home page has no a.skip-link"
+    target = skip.get_attribute("href") or ""
+    assert target.startswith("#") and len(target) > 1, f"skip link href is {target!r}"
+
+    before = skip.bounding_box()
+    assert before is not None
+    assert before["y"] + before["height"] <= 0, f"the skip link shows before focus: {before}"
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused.split(), f"the first Tab focuses {focused!r}, not the skip link"
+    after = skip.bounding_box()
+    assert after is not None
+    inside = (
+        after["x"] >= 0
+        and after["y"] >= 0
+        and after["x"] + after["width"] <= PHONE["width"]
+        and after["y"] + after["height"] <= PHONE["height"]
+    )
+    assert inside, f"the focused skip link is not inside the screen: {after}"
+    assert skip.is_visible()
+
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=target[1:]
+    )
+    active = page.evaluate("document.activeElement.tagName.toLowerCase()")
+    assert active == "main", f"the skip link moves focus to <{active}>, not <main>"
+    assert page.url.endswith(target)
+    problems = loaded.problems()
+    assert not problems, "console errors or failed requests:\n" + "\n".join(problems)
