@@ -47,6 +47,21 @@ class Locale:
         month = f"{moment.month:02d}" if moment.month < 3 else str(moment.month)
         return self.t("document_date", day=f"{moment.day:02d}", month=month, year=moment.year)
 
+    def document_date_partial(self, year: int, month: int | None) -> str:
+        """``ngày      tháng 10 năm 2022``: a date published before it was filled in.
+
+        The blanks are runs of no-break spaces, as on the paper document.
+        """
+        blank = "\u00a0" * 5
+        shown = blank if month is None else (f"{month:02d}" if month < 3 else str(month))
+        return self.t("document_date", day=blank, month=shown, year=year)
+
+    def basis_line(self, line: str) -> str:
+        """A basis line as printed: ``Căn cứ`` is added unless the editor wrote the opening."""
+        if line.startswith(tuple(self.strings["basis_openers"])):
+            return line
+        return f"{self.t('basis_prefix')} {line}"
+
     def file_size(self, size: int) -> str:
         """``2,4 KB`` with the language's decimal separator."""
         if size < 1024:

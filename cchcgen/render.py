@@ -80,6 +80,8 @@ class Renderer:
                 "date_full": locale.date_full,
                 "date_short": locale.date_short,
                 "document_date": locale.document_date,
+                "document_date_partial": locale.document_date_partial,
+                "basis_line": locale.basis_line,
                 "filesize": locale.file_size,
                 "short_url": lambda url: url.split("://", 1)[-1].rstrip("/"),
                 "iso": lambda moment: moment.isoformat(timespec="seconds"),

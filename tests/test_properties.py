@@ -166,6 +166,22 @@ def test_document_date_pads_days_and_only_months_one_and_two(day: dt.date) -> No
     assert text == f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_a_date_without_its_day_prints_like_the_full_date_with_a_blank(day: dt.date) -> None:
+    full = VI.document_date(day)
+    partial = VI.document_date_partial(day.year, day.month)
+    blank = "\u00a0" * 5
+    assert partial == full.replace(f"ngày {day.day:02d} ", f"ngày {blank} ", 1)
+    assert VI.document_date_partial(day.year, None) == f"ngày {blank} tháng {blank} năm {day.year}"
+
+
+def test_basis_lines_get_can_cu_unless_they_open_with_it() -> None:
+    assert VI.basis_line("Luật Tổ chức chính quyền địa phương") == (
+        "Căn cứ Luật Tổ chức chính quyền địa phương"
+    )
+    assert VI.basis_line("Thực hiện Kế hoạch số 15/KH-UBND") == "Thực hiện Kế hoạch số 15/KH-UBND"
+
+
 def test_dates_in_vietnamese() -> None:
     moment = dt.datetime(2022, 3, 1, 13, 20, tzinfo=TZ)
     assert VI.date_full(moment) == "Thứ Ba, 01/03/2022 13:20"
