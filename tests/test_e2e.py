@@ -6,18 +6,25 @@ missing address (the 404 page) must each: answer with the right status, declare
 scrolling, log no console error, fail no request, and pass axe-core's WCAG 2.0/2.1 A and AA
 rules. The skip link must appear when tabbed to and move focus to ``main``.
 
-Chromium is Debian's /usr/bin/chromium (``make browser``); set CCHCGEN_SKIP_E2E=1 to skip
+Plans (issue 3) are checked the way a citizen and a clerk use them: the document page at phone
+width (only the appendix table may scroll, inside its own box), the QR code on the screen, on
+the printed A4 page and on the desk poster decodes to the plan's production address, and the
+print view drops the navigation.
+
+Chromium is Debian's /usr/bin/chromium (``make test-deps``); set CCHCGEN_SKIP_E2E=1 to skip
 these tests on a machine without it.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import zxingcpp
 from browser import (
     OVERFLOW_JS,
     TIMEOUT_MS,
@@ -28,7 +35,8 @@ from browser import (
     visit,
 )
 from conftest import FIXED_NOW, REPO
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from cchcgen.build import BuildOptions, build_site
 from cchcgen.config import load_config
@@ -202,3 +210,140 @@ def test_skip_link_shows_on_focus_and_moves_to_main(
     assert page.url.endswith(target)
     problems = loaded.problems()
     assert not problems, "console errors or failed requests:\n" + "\n".join(problems)
+
+
+# -- plans ----------------------------------------------------------------------------------
+
+PLAN_WITH_APPENDIX = "ke-hoach/2022/74-kh-skhcn/"
+"""Kế hoạch 74/KH-SKHCN: its Phụ lục is a table wider than a phone."""
+PLAN_PAGES = [
+    "ke-hoach/2023/13-kh-ubnd/",
+    PLAN_WITH_APPENDIX,
+    "ke-hoach/2022/kh-sxd-tuyen-truyen-cchc/",
+]
+DESKTOP = {"width": 1280, "height": 900}
+NARROWEST = {"width": 320, "height": 640}
+"""WCAG 2.1 SC 1.4.10 (reflow): content must fit 320 CSS pixels without scrolling sideways."""
+
+
+@pytest.fixture
+def narrow(chromium: Browser) -> Iterator[BrowserContext]:
+    context = chromium.new_context(viewport=NARROWEST, device_scale_factor=2, locale="vi-VN")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def scanned(target: Page | Locator) -> list[str]:
+    """What a phone camera reads: every QR code in a screenshot, decoded by zxing-cpp."""
+    image = Image.open(io.BytesIO(target.screenshot())).convert("L")
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+@pytest.mark.parametrize("relative", PLAN_PAGES)
+def test_plan_page_reflows_at_320_pixels(
+    relative: str, server: SiteServer, narrow: BrowserContext
+) -> None:
+    url = server.url + relative
+    loaded = visit(narrow.new_page(), url, server.origin)
+    page = loaded.page
+    assert loaded.status == 200, f"{url}: status {loaded.status}"
+    canonical = page.get_attribute("link[rel=canonical]", "href")
+    assert canonical == BASE_URL + relative
+
+    width = page.evaluate(OVERFLOW_JS)
+    assert width["scrollWidth"] <= width["innerWidth"], (
+        f"{url}: the page is {width['scrollWidth']}px wide in a {width['innerWidth']}px "
+        f"viewport; too wide: {width['wide']}"
+    )
+    assert page.locator("h1.doc-title").is_visible()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.inner_text(".doc-motto")
+
+    qr = page.locator(".doc-qr svg")
+    assert qr.count() == 1, f"{url}: no inline QR code"
+    assert (qr.get_attribute("role"), bool(qr.get_attribute("aria-label"))) == ("img", True)
+    qr.scroll_into_view_if_needed()
+    assert scanned(qr) == [canonical], f"{url}: the QR on the screen does not scan to the page"
+
+    problems = loaded.problems()
+    assert not problems, f"{url}: console errors or failed requests:\n" + "\n".join(problems)
+    violations = axe_violations(page)
+    assert not violations, (
+        f"{url}: {len(violations)} axe-core violation(s) of WCAG 2.0/2.1 A/AA:\n"
+        + describe_violations(violations)
+    )
+
+
+def test_appendix_table_scrolls_inside_its_own_box(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    page = visit(phone.new_page(), server.url + PLAN_WITH_APPENDIX, server.origin).page
+    wrap = page.locator(".doc-body .table-wrap").first
+    assert wrap.count() == 1, "the appendix table is not wrapped"
+    box = page.evaluate(
+        """() => { const w = document.querySelector('.doc-body .table-wrap');
+                   return {client: w.clientWidth, scroll: w.scrollWidth,
+                           right: w.getBoundingClientRect().right,
+                           tabindex: w.getAttribute('tabindex'), role: w.getAttribute('role'),
+                           label: w.getAttribute('aria-label')}; }"""
+    )
+    assert box["right"] <= PHONE["width"], f"the table box sticks out of the screen: {box}"
+    assert box["scroll"] > box["client"], f"the appendix fits without scrolling?: {box}"
+    assert box["tabindex"] == "0" and box["role"] == "region" and box["label"], (
+        f"a keyboard user cannot reach the scrolling table: {box}"
+    )
+    wrap.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.doc-body .table-wrap').scrollLeft > 0")
+
+
+def test_plan_prints_as_the_document_with_its_qr_and_no_navigation(
+    chromium: Browser, server: SiteServer
+) -> None:
+    context = chromium.new_context(viewport=DESKTOP, device_scale_factor=2)
+    try:
+        page = visit(context.new_page(), server.url + PLAN_WITH_APPENDIX, server.origin).page
+        page.emulate_media(media="print")
+        for hidden in (".site-header", ".site-nav", ".breadcrumbs", ".site-footer", ".doc-aside"):
+            for element in page.locator(hidden).all():
+                assert not element.is_visible(), f"{hidden} shows on the printout"
+        for shown in (".doc-header", ".doc-title", ".doc-body", ".doc-signer", ".doc-recipients"):
+            assert page.locator(shown).is_visible(), f"{shown} is missing from the printout"
+        qr = page.locator(".doc-qr")
+        assert qr.is_visible(), "the QR code is missing from the printout"
+        document = page.locator(".document").bounding_box()
+        corner = qr.bounding_box()
+        assert document and corner
+        assert corner["x"] + corner["width"] >= document["x"] + document["width"] - 2, (
+            f"the printed QR is not at the right edge: {corner} in {document}"
+        )
+        assert corner["width"] < document["width"] / 4, f"the printed QR is too big: {corner}"
+        assert scanned(page.locator(".doc-qr svg")) == [BASE_URL + PLAN_WITH_APPENDIX]
+        pdf = page.pdf(format="A4", print_background=False)
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+    finally:
+        context.close()
+
+
+def test_qr_poster_page_for_the_desk(chromium: Browser, server: SiteServer) -> None:
+    relative = "ke-hoach/2023/13-kh-ubnd/"
+    context = chromium.new_context(viewport=DESKTOP, device_scale_factor=1)
+    try:
+        loaded = visit(context.new_page(), server.url + relative + "ma-qr/", server.origin)
+        page = loaded.page
+        assert loaded.status == 200
+        text = page.inner_text("main")
+        assert "13/KH-UBND" in text
+        short = BASE_URL.split("://", 1)[1] + relative.rstrip("/")
+        assert short in text, f"the poster does not print the short address {short!r}"
+        qr = page.locator(".qr-poster-code svg")
+        assert qr.bounding_box()["width"] >= 300, "the poster's QR code is not large"
+        assert scanned(qr) == [BASE_URL + relative]
+        page.emulate_media(media="print")
+        assert not page.locator(".site-nav").is_visible()
+        assert scanned(page) == [BASE_URL + relative], "the printed poster does not scan"
+        assert not loaded.problems(), "\n".join(loaded.problems())
+    finally:
+        context.close()
