@@ -13,6 +13,8 @@ from html import escape
 
 import segno
 
+INLINE_PIXELS_PER_MODULE = 4
+
 
 def _code(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
@@ -45,8 +47,12 @@ def png_file(url: str) -> bytes:
 
 def svg_inline(url: str, label: str, css_class: str = "qr-code") -> str:
     """SVG markup to put inside a page: an image with an accessible name."""
-    svg = _code(url).svg_inline(
+    code = _code(url)
+    svg = code.svg_inline(
         scale=1, border=4, light="#fff", svgclass=css_class, omitsize=True, title=label
     )
-    # omitsize leaves only a viewBox, so CSS decides the printed size
-    return re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(label)}" ', svg, count=1)
+    # A viewBox lets CSS set the shown and printed size; width and height give the
+    # intrinsic size that readers without our stylesheet (and QR scanners) need.
+    side = code.symbol_size(scale=INLINE_PIXELS_PER_MODULE, border=4)[0]
+    size = f'width="{side}" height="{side}"'
+    return re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(label)}" {size} ', svg, count=1)

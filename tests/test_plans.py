@@ -159,9 +159,13 @@ def decode_png(data: bytes) -> str:
 
 
 def decode_svg(svg: bytes) -> str:
+    """Decode an SVG drawn at the size it declares (an SVG without one cannot be drawn
+    outside a page, so tools that extract it would fail), scaled up for a crisp raster."""
     if b"xmlns=" not in svg[:300]:
         svg = svg.replace(b"<svg", b'<svg xmlns="http://www.w3.org/2000/svg"', 1)
-    png = cairosvg.svg2png(bytestring=svg, output_width=600, background_color="white")
+    intrinsic = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg)))
+    assert min(intrinsic.size) >= 100, f"the SVG declares a tiny size {intrinsic.size}"
+    png = cairosvg.svg2png(bytestring=svg, scale=4, background_color="white")
     return decode_png(png)
 
 
