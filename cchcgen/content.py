@@ -175,6 +175,8 @@ class Plan:
     qr: bool
     summary: str
     body_html: str
+    appendix_html: str
+    """The Phụ lục part of the body ("" when there is none), printed after the signature."""
     aliases: tuple[str, ...]
     aliases_line: int
 

@@ -19,7 +19,7 @@ from .content import Attachment, Plan, Signer, Tag
 from .errors import Collector
 from .markup import Markdown, shorten
 from .schema import Field, Invalid
-from .urls import UnsafePath, safe_relative, slugify
+from .urls import UnsafePath, fold, safe_relative, slugify
 from .yamlutil import Node, ScalarNode
 
 # NĐ 30/2020/NĐ-CP Phụ lục III: abbreviation → name of the document type.
@@ -242,7 +242,9 @@ class PlanReader:
         else:
             day = issued.day or dt.date(issued.year, issued.month or 1, 1)
             published_at = dt.datetime(day.year, day.month, day.day, tzinfo=self.tz)
-        rendered = self.markdown.convert(body)
+        main_text, appendix_text = split_appendix(body)
+        rendered = self.markdown.convert(main_text)
+        appendix = self.markdown.convert(appendix_text).html if appendix_text else ""
         return Plan(
             src=rel,
             line=key_line("number") if not values["slug"] else key_line("slug"),
@@ -273,6 +275,7 @@ class PlanReader:
             qr=values["qr"],
             summary=values["summary"] or shorten(rendered.first_paragraph) or values["title"],
             body_html=rendered.html,
+            appendix_html=appendix,
             aliases=values["aliases"],
             aliases_line=key_line("aliases"),
         )
@@ -357,3 +360,31 @@ class PlanReader:
             kind = ATTACHMENT_KINDS.get(Path(name).suffix.lower(), Path(name).suffix[1:].upper())
             result.append(Attachment(item["title"], src, filename, kind, path.stat().st_size))
         return tuple(result)
+
+
+_HEADING = re.compile(r"#{1,6}\s+(.*)")
+_FENCE = re.compile(r"(```|~~~)")
+
+
+def split_appendix(body: str) -> tuple[str, str]:
+    """The document's text and its appendices (Phụ lục), which on paper follow the
+    signature and "Nơi nhận" on a page of their own.
+
+    The appendix part starts at the first Markdown heading that opens with "Phụ lục"
+    (any case, with or without diacritics) outside a code block.
+    """
+    in_fence = False
+    offset = 0
+    for line in body.splitlines(keepends=True):
+        stripped = line.strip()
+        if _FENCE.match(stripped):
+            in_fence = not in_fence
+        elif not in_fence and _is_appendix_heading(stripped):
+            return body[:offset], body[offset:]
+        offset += len(line)
+    return body, ""
+
+
+def _is_appendix_heading(line: str) -> bool:
+    heading = _HEADING.fullmatch(line)
+    return heading is not None and fold(heading.group(1)).startswith("phu luc")

@@ -70,6 +70,24 @@ def test_numbered_plan_renders_the_document_blocks(make_site, tmp_path: Path) ->
     assert "I. MỤC ĐÍCH" in text and "a) Tuyên truyền./." in text
 
 
+def test_appendix_follows_the_signature_as_on_paper(make_site, tmp_path: Path) -> None:
+    body = (
+        "Nội dung kế hoạch./.\n\n## Phụ lục I\n\n**DANH MỤC NHIỆM VỤ**\n\n"
+        "| STT | Nhiệm vụ |\n|---|---|\n| 1 | Tuyên truyền |\n\n"
+        "## PHỤ LỤC II\n\n| STT | Đơn vị |\n|---|---|\n| 1 | Văn phòng |\n"
+    )
+    source = plan_md().split("---\n", 2)
+    site = make_site({"content/plans/a.md": f"---\n{source[1]}---\n{body}"})
+    build(site, tmp_path / "out")
+    text = text_of(main_html(tmp_path / "out", "ke-hoach/2023/13-kh-ubnd/index.html"))
+    order = [
+        text.index(part)
+        for part in ("Nội dung kế hoạch./.", "Nơi nhận:", "Nguyễn Tiến Quyền", "Phụ lục I ")
+    ]
+    assert order == sorted(order), text
+    assert text.index("Phụ lục I ") < text.index("PHỤ LỤC II") < text.index("Văn phòng")
+
+
 @pytest.mark.parametrize(
     ("signer", "lines"),
     [

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cchcgen import i18n
 from cchcgen.dates import DateParseError, parse_date
+from cchcgen.plans import split_appendix
 from cchcgen.urls import SLUG_RE, UnsafePath, alias_url, fold, output_path, safe_relative, slugify
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -190,3 +191,23 @@ def test_dates_in_vietnamese() -> None:
     assert VI.document_date(dt.date(2019, 6, 29)) == "ngày 29 tháng 6 năm 2019"
     assert VI.document_date(dt.date(2020, 1, 5)) == "ngày 05 tháng 01 năm 2020"
     assert VI.date_full(dt.datetime(2024, 11, 24, tzinfo=TZ)) == "Chủ Nhật, 24/11/2024 00:00"
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Nội dung.", "## I. MỤC ĐÍCH", "## Phụ lục", "### PHU LUC 2", "```", "| a | b |", ""]
+        ),
+        max_size=12,
+    )
+)
+def test_split_appendix_keeps_every_line_and_starts_at_a_heading(lines: list[str]) -> None:
+    body = "\n".join(lines)
+    main, appendix = split_appendix(body)
+    assert main + appendix == body
+    if appendix:
+        assert fold(appendix.splitlines()[0]).lstrip("# ").startswith("phu luc")
+        fences_before = sum(1 for line in main.splitlines() if line.startswith("```"))
+        assert fences_before % 2 == 0, "split inside a code block"
+    else:
+        assert "phu luc" not in fold(body) or "```" in body
