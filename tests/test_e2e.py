@@ -309,8 +309,13 @@ def test_plan_prints_as_the_document_with_its_qr_and_no_navigation(
         for hidden in (".site-header", ".site-nav", ".breadcrumbs", ".site-footer", ".doc-aside"):
             for element in page.locator(hidden).all():
                 assert not element.is_visible(), f"{hidden} shows on the printout"
-        for shown in (".doc-header", ".doc-title", ".doc-body", ".doc-signer", ".doc-recipients"):
-            assert page.locator(shown).is_visible(), f"{shown} is missing from the printout"
+        shown = (".doc-header", ".doc-title", ".doc-body", ".doc-signer", ".doc-recipients")
+        for part in (*shown, ".doc-appendix"):
+            assert page.locator(part).first.is_visible(), f"{part} is missing from the printout"
+        starts_page = page.eval_on_selector(
+            ".doc-appendix", "el => getComputedStyle(el).breakBefore"
+        )
+        assert starts_page == "page", "the appendix does not start a new printed page"
         qr = page.locator(".doc-qr")
         assert qr.is_visible(), "the QR code is missing from the printout"
         document = page.locator(".document").bounding_box()
