@@ -15,6 +15,7 @@ from pathlib import Path
 from . import i18n
 from .config import load_config
 from .errors import CchcError, Diagnostic
+from .links import check_links
 from .loader import LoadOptions, load_site, theme_assets
 from .output import check_output_dir, write_site
 from .render import Renderer
@@ -63,7 +64,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     loaded = load_site(root, config, LoadOptions(now, options.drafts, options.future))
     site = loaded.site
 
-    # 2-3. check and plan: every output file, unique addresses, valid menu links
+    # 2-3. check and plan: every output file, unique addresses, valid menu and content links
     assets = [
         Target(
             safe_relative(f"assets/{name}"),
@@ -75,10 +76,11 @@ def build_site(options: BuildOptions) -> BuildResult:
         for name, path in theme_assets(root).items()
     ]
     targets = plan(site, locale, assets, loaded.errors)
+    warnings = loaded.warnings + tuple(check_links(site, targets, root, config.base))
     renderer = Renderer(site, locale, root)
     renderer.check_layouts()
-    if options.strict and loaded.warnings:
-        raise StrictError(loaded.warnings)
+    if options.strict and warnings:
+        raise StrictError(warnings)
 
     # 4. render
     outputs = renderer.render_all(targets)
@@ -92,7 +94,7 @@ def build_site(options: BuildOptions) -> BuildResult:
         pages=sum(1 for t in targets if t.kind is Kind.PAGE),
         files=written_files,
         bytes=written_bytes,
-        warnings=loaded.warnings,
+        warnings=warnings,
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
     )

@@ -1,0 +1,102 @@
+"""Links editors write in content: one that leads nowhere is reported where it was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build, run_cli
+
+from cchcgen.errors import CchcError
+
+SUB_PATH_SITE = """\
+title: "Chuyên mục thử"
+base_url: "https://example.gov.vn/cchc/"
+agency:
+  name: "Ủy ban nhân dân xã Thử"
+"""
+
+GOOD_POST = """\
+---
+title: Bài có liên kết đúng
+date: 02/03/2023
+---
+Xem [bài kia](/tin-tuc/bai-kia/), [mục](/tin-tuc/bai-kia/#muc), [không gạch](/tin-tuc/bai-kia),
+[ảnh](/images/so-do.png), [tương đối](../bai-kia/), [chủ đề](/chu-de/tap-huan/),
+[tin tức](/tin-tuc/), [RSS](/rss.xml), [thư](mailto:a@example.gov.vn), [gọi](tel:+842273000000),
+[ngoài](https://dichvucong.gov.vn/p/home/dvc-tthc-trang-chu.html) và [đầu trang](#top).
+"""
+
+OTHER_POST = """\
+---
+title: Bài kia
+date: 01/03/2023
+tags: [Tập huấn]
+---
+Nội dung.
+"""
+
+
+def site_files(post: str, site_yaml: str = SUB_PATH_SITE) -> dict[str, str]:
+    return {
+        "site.yaml": site_yaml,
+        "content/posts/2023/bai-nay.md": post,
+        "content/posts/2023/bai-kia.md": OTHER_POST,
+        "content/static/images/so-do.png": "png",
+    }
+
+
+def test_links_that_resolve_give_no_warning(make_site, tmp_path: Path) -> None:
+    result = build(make_site(site_files(GOOD_POST)), tmp_path / "out")
+    assert [str(w) for w in result.warnings] == []
+
+
+def test_a_link_to_nowhere_is_reported_at_its_line_with_the_closest_page(
+    make_site, tmp_path: Path
+) -> None:
+    post = GOOD_POST.replace("Xem [bài kia]", "Đọc [bài khác](/tin-tuc/bai-kai/).\n\nXem [bài kia]")
+    result = build(make_site(site_files(post)), tmp_path / "out")
+    assert [str(w) for w in result.warnings] == [
+        "content/posts/2023/bai-nay.md:5:16: warning: the link /tin-tuc/bai-kai/ leads to no "
+        "page or file of the site\n  hint: did you mean /tin-tuc/bai-kia/?"
+    ]
+
+
+def test_a_link_copied_with_the_base_path_is_explained(make_site, tmp_path: Path) -> None:
+    post = GOOD_POST + "\nBản gốc: [đây](/cchc/tin-tuc/bai-kia/).\n"
+    result = build(make_site(site_files(post)), tmp_path / "out")
+    assert [str(w) for w in result.warnings] == [
+        "content/posts/2023/bai-nay.md:10:16: warning: the link /cchc/tin-tuc/bai-kia/ leads to "
+        "no page or file of the site\n  hint: the link already has the base path /cchc/; "
+        "write it from the site root: /tin-tuc/bai-kia/"
+    ]
+
+
+def test_links_in_pages_and_plan_appendices_are_checked(make_site, tmp_path: Path) -> None:
+    files = site_files(GOOD_POST)
+    files["content/pages/gioi-thieu.md"] = (
+        "---\ntitle: Giới thiệu\n---\n![Sơ đồ](/images/so-do.jpg)\n"
+    )
+    result = build(make_site(files), tmp_path / "out")
+    assert [w.location() for w in result.warnings] == ["content/pages/gioi-thieu.md:4:10"]
+    assert "did you mean" not in (result.warnings[0].hint or "")
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_strict_turns_a_broken_link_into_a_failed_build(
+    make_site, tmp_path: Path, strict: bool
+) -> None:
+    post = GOOD_POST.replace("/tin-tuc/bai-kia/)", "/tin-tuc/khong-co/)", 1)
+    site = make_site(site_files(post))
+    args = ["build", "--source", str(site), "--output", str(tmp_path / "out")]
+    done = run_cli(*args, *(["--strict"] if strict else []))
+    assert "bai-nay.md:5:15: warning: the link /tin-tuc/khong-co/ leads to no page" in done.stderr
+    assert done.returncode == (1 if strict else 0), done.stderr
+    assert (tmp_path / "out").exists() is not strict
+
+
+def test_a_strict_api_build_raises_with_the_link_warning(make_site, tmp_path: Path) -> None:
+    post = GOOD_POST.replace("/rss.xml", "/rss.html")
+    with pytest.raises(CchcError) as failure:
+        build(make_site(site_files(post)), tmp_path / "out", strict=True)
+    assert "the link /rss.html leads to no page" in str(failure.value.diagnostics[0])
