@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             now = build_now() or dt.datetime.now(dt.UTC)
             config = load_config(args.source)
             created = new_content(
-                args.source, args.kind, args.title, now.astimezone(config.timezone)
+                args.source, args.kind, args.title, now.astimezone(config.timezone), config.agency
             )
             print(f"Created {created.rel}")
             return EXIT_OK

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import Agency
 from .errors import Collector, ContentError
 from .urls import slugify
 from .yamlutil import dump_front_matter
@@ -25,8 +26,13 @@ def _fail(rel: str, message: str, hint: str | None = None) -> ContentError:
     return ContentError(diags.items)
 
 
-def new_content(root: Path, kind: str, title: str, now: dt.datetime) -> Created:
-    """Write a new post or page; never overwrite an existing file."""
+def new_content(
+    root: Path, kind: str, title: str, now: dt.datetime, agency: Agency | None = None
+) -> Created:
+    """Write a new post, page or plan; never overwrite an existing file.
+
+    A plan's issuer comes from the site's agency, in capitals as on the document.
+    """
     title = " ".join(title.split())
     slug = slugify(title)
     if not slug:
@@ -57,7 +63,10 @@ def new_content(root: Path, kind: str, title: str, now: dt.datetime) -> Created:
             "doc_type": "KH",
             "number": "",
             "symbol": "KH-UBND",
-            "issuer": {"parent": "", "name": "ỦY BAN NHÂN DÂN ..."},
+            "issuer": {
+                "parent": agency.parent.upper() if agency else "",
+                "name": agency.name.upper() if agency else "ỦY BAN NHÂN DÂN ...",
+            },
             "place": "...",
             "issued_date": now.strftime("%d/%m/%Y"),
             "title": title,

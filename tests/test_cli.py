@@ -122,6 +122,7 @@ def test_new_plan_scaffolds_a_document_to_fill_in(copy_site) -> None:
         front["doc_type"] == "KH" and front["number"] == "" and front["issued_date"] == "01/01/2026"
     )
     assert front["slug"] == "ke-hoach-kiem-tra-cai-cach-hanh-chinh-nam-2026"
+    assert front["issuer"]["name"] == config_agency_name(site).upper()
     # the placeholders build (with warnings about the missing number), at a stable address
     build = run_cli("build", "--source", str(site))
     assert build.returncode == 0, build.stderr
@@ -129,3 +130,7 @@ def test_new_plan_scaffolds_a_document_to_fill_in(copy_site) -> None:
     assert (
         site / "public/ke-hoach/2026/ke-hoach-kiem-tra-cai-cach-hanh-chinh-nam-2026/index.html"
     ).is_file()
+
+
+def config_agency_name(site: Path) -> str:
+    return yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))["agency"]["name"]
