@@ -254,6 +254,24 @@ def describe_violations(violations: list[dict], limit: int = 5) -> str:
     return "\n".join(lines)
 
 
+def assert_fits_and_passes_axe(loaded: Visit, url: str) -> None:
+    """The page fits its viewport's width, logged no error, failed no request, and
+    passes axe-core's WCAG 2.0/2.1 A and AA rules."""
+    page = loaded.page
+    width = page.evaluate(OVERFLOW_JS)
+    assert width["scrollWidth"] <= width["innerWidth"], (
+        f"{url}: the page is {width['scrollWidth']}px wide in a {width['innerWidth']}px "
+        f"viewport; too wide: {width['wide']}"
+    )
+    problems = loaded.problems()
+    assert not problems, f"{url}: console errors or failed requests:\n" + "\n".join(problems)
+    violations = axe_violations(page)
+    assert not violations, (
+        f"{url}: {len(violations)} axe-core violation(s) of WCAG 2.0/2.1 A/AA:\n"
+        + describe_violations(violations)
+    )
+
+
 OVERFLOW_JS = """() => {
   const width = window.innerWidth;
   const wide = [];

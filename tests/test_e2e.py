@@ -26,11 +26,9 @@ from urllib.parse import urlsplit
 import pytest
 import zxingcpp
 from browser import (
-    OVERFLOW_JS,
     TIMEOUT_MS,
     SiteServer,
-    axe_violations,
-    describe_violations,
+    assert_fits_and_passes_axe,
     launch_chromium,
     visit,
 )
@@ -142,20 +140,7 @@ def test_page_at_phone_width(
     expected = BASE_URL + ("404.html" if name == "missing" else relative)
     assert canonical == [expected], f"{url}: canonical links {canonical}, expected [{expected}]"
 
-    width = page.evaluate(OVERFLOW_JS)
-    assert width["scrollWidth"] <= width["innerWidth"], (
-        f"{url}: the page is {width['scrollWidth']}px wide in a {width['innerWidth']}px "
-        f"viewport; too wide: {width['wide']}"
-    )
-
-    problems = loaded.problems()
-    assert not problems, f"{url}: console errors or failed requests:\n" + "\n".join(problems)
-
-    violations = axe_violations(page)
-    assert not violations, (
-        f"{url}: {len(violations)} axe-core violation(s) of WCAG 2.0/2.1 A/AA:\n"
-        + describe_violations(violations)
-    )
+    assert_fits_and_passes_axe(loaded, url)
 
 
 def test_404_page_links_back_home(server: SiteServer, phone: BrowserContext) -> None:
@@ -253,11 +238,6 @@ def test_plan_page_reflows_at_320_pixels(
     canonical = page.get_attribute("link[rel=canonical]", "href")
     assert canonical == BASE_URL + relative
 
-    width = page.evaluate(OVERFLOW_JS)
-    assert width["scrollWidth"] <= width["innerWidth"], (
-        f"{url}: the page is {width['scrollWidth']}px wide in a {width['innerWidth']}px "
-        f"viewport; too wide: {width['wide']}"
-    )
     assert page.locator("h1.doc-title").is_visible()
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.inner_text(".doc-motto")
 
@@ -266,14 +246,7 @@ def test_plan_page_reflows_at_320_pixels(
     assert (qr.get_attribute("role"), bool(qr.get_attribute("aria-label"))) == ("img", True)
     qr.scroll_into_view_if_needed()
     assert scanned(qr) == [canonical], f"{url}: the QR on the screen does not scan to the page"
-
-    problems = loaded.problems()
-    assert not problems, f"{url}: console errors or failed requests:\n" + "\n".join(problems)
-    violations = axe_violations(page)
-    assert not violations, (
-        f"{url}: {len(violations)} axe-core violation(s) of WCAG 2.0/2.1 A/AA:\n"
-        + describe_violations(violations)
-    )
+    assert_fits_and_passes_axe(loaded, url)
 
 
 def test_appendix_table_scrolls_inside_its_own_box(
