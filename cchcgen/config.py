@@ -16,6 +16,9 @@ from .yamlutil import Node, YamlSource, compose
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+DEFAULT_PORTAL_URL = (
+    "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,10 @@ class SiteConfig:
     """None when site.yaml has no menu: the theme builds one from the sections that exist."""
     fingerprint: str
     """The normalised text of site.yaml, for cache keys."""
+    procedure_portal_url: str = DEFAULT_PORTAL_URL
+    """The national portal's page of a procedure, ``{code}`` standing for its code."""
+    stale_after_days: int = 90
+    """A procedure checked against its source longer ago than this gets a warning."""
 
     @property
     def base_url(self) -> str:
@@ -78,6 +85,18 @@ def _absolute_url(node: Node, ctx: schema.Context) -> str:
         )
     if parts.query or parts.fragment:
         raise Invalid("must not contain '?' or '#'", node=node)
+    return value
+
+
+def _portal_template(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    parts = urlsplit(value.replace("{code}", "1.001193"))
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{code}" not in value:
+        raise Invalid(
+            f"must be an absolute http(s) URL with {{code}} where the code goes, got '{value}'",
+            f"for example: {DEFAULT_PORTAL_URL}",
+            node,
+        )
     return value
 
 
@@ -142,6 +161,8 @@ FIELDS = (
     Field("home_posts", schema.integer(0, 50), default=6),
     Field("related_posts", schema.integer(0, 20), default=5),
     Field("menu", schema.list_of(_menu_item)),
+    Field("procedure_portal_url", _portal_template, default=None),
+    Field("stale_after_days", schema.integer(1, 3650), default=90),
 )
 
 
@@ -213,4 +234,6 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         related_posts=values["related_posts"],
         menu=values["menu"],
         fingerprint=text + "\0" + url,
+        procedure_portal_url=values["procedure_portal_url"] or DEFAULT_PORTAL_URL,
+        stale_after_days=values["stale_after_days"],
     )

@@ -7,9 +7,11 @@ invalid before constructing them. Field docstrings double as the template API.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .config import SiteConfig
+from .urls import fold as fold_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +224,192 @@ class TagGroup:
     """Newest first."""
 
 
+# ---------------------------------------------------------------- procedures (TTHC)
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    """Lĩnh vực: ``ho-tich`` / ``Hộ tịch``."""
+
+    code: str
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"/thu-tuc-hanh-chinh/linh-vuc/{self.code}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    title: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessingTime:
+    text: str
+    """Verbatim, always shown; never rebuilt from ``value``."""
+    value: float | None
+    unit: str | None
+    """working_day, day or hour."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    kind: str
+    """le_phi or phi."""
+    text: str
+    """Verbatim, always shown."""
+    amount_vnd: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """One way to submit (Cách thức thực hiện), with its own time limit and fees."""
+
+    channel: str
+    """direct, online or postal."""
+    processing_time: ProcessingTime
+    fees: tuple[Fee, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class DossierDocument:
+    name: str
+    originals: int
+    copies: int
+    note: str
+    form: Form | None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """Thành phần hồ sơ for one case (trường hợp)."""
+
+    name: str
+    dossier_sets: int | None
+    documents: tuple[DossierDocument, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LegalDocument:
+    number: str
+    title: str
+    issued: dt.date | None
+    issuer: str
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineService:
+    level: str
+    """toan_trinh, mot_phan or khong."""
+    legacy_level: int | None
+    partial_reason: str
+    url: str
+    """The national portal's page: ``national_url`` or the site's template filled with the code."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of a procedure's history, or its latest announcement."""
+
+    date: dt.date
+    change_type: str
+    """new, amended, replaced or abolished."""
+    decision: str
+    """Number of the Quyết định công bố: ``2215/QĐ-UBND``."""
+    issuer: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Agencies:
+    executing: tuple[str, ...]
+    competent: tuple[str, ...]
+    authorized: tuple[str, ...]
+    coordinating: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    url: str
+    retrieved: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Procedure:
+    """An administrative procedure (thủ tục hành chính) from ``content/procedures/<code>.yaml``."""
+
+    src: str
+    line: int
+    """Line of ``code:``."""
+    lines: Mapping[str, int] = field(hash=False, compare=False)
+    """Lines of the keys that later checks point at: replaced_by, related, retrieved."""
+    code: str
+    """``1.001193``: the national database code, also the address."""
+    local_code: str
+    name: str
+    short_name: str
+    procedure_type: str
+    sector: Sector
+    levels: tuple[str, ...]
+    """bo, tinh, huyen (legacy), xa, khac; in that order."""
+    subjects: tuple[str, ...]
+    agencies: Agencies
+    receiving_addresses: tuple[str, ...]
+    steps: tuple[Step, ...]
+    methods: tuple[Method, ...]
+    cases: tuple[Case, ...]
+    requirements: tuple[str, ...]
+    results: tuple[str, ...]
+    legal_basis: tuple[LegalDocument, ...]
+    fee_legal_basis: tuple[LegalDocument, ...]
+    related: tuple[str, ...]
+    keywords: tuple[str, ...]
+    online_service: OnlineService
+    announcement: Change
+    status: str
+    """active, replaced, abolished, expired or pending."""
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    replaced_by: str
+    history: tuple[Change, ...]
+    """Oldest first; the announcement is included when the editor did not list it."""
+    detail_level: str
+    """full or list_only."""
+    featured: bool
+    source: Source
+    reviewed_on: dt.date | None
+    reviewed_by: str
+
+    @property
+    def url(self) -> str:
+        return f"/thu-tuc-hanh-chinh/{self.code}/"
+
+    @property
+    def in_force(self) -> bool:
+        """Shown in the current listings; the others keep their pages with a banner."""
+        return self.status == "active"
+
+    @property
+    def processing_time(self) -> str:
+        """The first method's time limit, for one-line listings."""
+        return self.methods[0].processing_time.text if self.methods else ""
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     """Everything a build publishes, validated."""
@@ -238,6 +426,8 @@ class Site:
     static: tuple[StaticFile, ...]
     now: dt.datetime
     """The build's "now": SOURCE_DATE_EPOCH if set, else the clock."""
+    procedures: tuple[Procedure, ...] = ()
+    """Every procedure record, in force or not, by sector name then name."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -259,3 +449,32 @@ class Site:
             if reference in (plan.full_number, plan.url, plan.url.rstrip("/")):
                 return plan
         return None
+
+    @property
+    def procedures_in_force(self) -> tuple[Procedure, ...]:
+        return tuple(p for p in self.procedures if p.in_force)
+
+    def procedure(self, code: str) -> Procedure | None:
+        for procedure in self.procedures:
+            if procedure.code == code:
+                return procedure
+        return None
+
+    @property
+    def sectors(self) -> tuple[tuple[Sector, tuple[Procedure, ...]], ...]:
+        """Sectors with their procedures in force, by sector name (sectors with none left out)."""
+        groups: dict[str, list[Procedure]] = {}
+        names: dict[str, Sector] = {}
+        for procedure in self.procedures_in_force:
+            groups.setdefault(procedure.sector.code, []).append(procedure)
+            names.setdefault(procedure.sector.code, procedure.sector)
+        order = sorted(groups, key=lambda code: (fold_key(names[code].name), code))
+        return tuple((names[code], tuple(groups[code])) for code in order)
+
+    @property
+    def procedure_changes(self) -> tuple[tuple[Procedure, Change], ...]:
+        """Every announced change of every procedure, newest first (ties by code)."""
+        changes = [(p, change) for p in self.procedures for change in p.history]
+        changes.sort(key=lambda item: item[0].code)
+        changes.sort(key=lambda item: item[1].date, reverse=True)
+        return tuple(changes)

@@ -15,12 +15,21 @@ from typing import Any
 
 from . import schema
 from .config import SiteConfig
-from .content import Page, Plan, Post, Site, StaticFile, Tag, TagGroup
+from .content import Page, Plan, Post, Procedure, Site, StaticFile, Tag, TagGroup
 from .errors import Collector, Diagnostic
 from .markup import Markdown, shorten
 from .plans import PlanReader
+from .procedures import ProcedureReader, check_procedures
 from .schema import Field, Invalid
-from .urls import RESERVED_ROOTS, UnsafePath, alias_url, is_slug, safe_relative, slugify
+from .urls import (
+    RESERVED_ROOTS,
+    UnsafePath,
+    alias_url,
+    fold,
+    is_slug,
+    safe_relative,
+    slugify,
+)
 from .yamlutil import Node, YamlSource, compose
 
 CONTENT = "content"
@@ -213,6 +222,7 @@ class _Loader:
         self.notes: list[str] = []
         self.markdown = Markdown(config.base)
         self.plan_reader = PlanReader(root, self.diags, self.markdown, config.timezone, _alias)
+        self.procedure_reader = ProcedureReader(config, self.diags)
 
     def context(self, source: YamlSource) -> schema.Context:
         return schema.Context(source, self.diags, self.config.timezone)
@@ -395,6 +405,45 @@ class _Loader:
             lambda key: self.key_line(file, key),
         )
 
+    def load_procedure(self, path: Path, rel: str) -> Procedure | None:
+        if not inside(path, self.root):
+            self.diags.error(
+                rel,
+                None,
+                None,
+                "this link points outside the site folder",
+                "copy the file into the site instead of linking to it",
+            )
+            return None
+        text = read_text(path, rel, self.diags)
+        if text is None:
+            return None
+        source = YamlSource(rel)
+        errors_before = len(self.diags.items)
+        node = compose(text, source, self.diags)
+        if len(self.diags.items) > errors_before:
+            return None
+        if node is None:
+            self.diags.error(
+                rel, 1, 1, "the file is empty", "a procedure needs at least code, name and sector"
+            )
+            return None
+        return self.procedure_reader.read(rel, node, source, path.stem)
+
+    def load_procedures(self) -> list[Procedure]:
+        procedures = []
+        for path, rel in walk(self.root / CONTENT / "procedures", self.root, (".yaml",)):
+            procedure = self.load_procedure(path, rel)
+            if procedure is not None:
+                procedures.append(procedure)
+        self.ignored_files("procedures", ".yaml")
+        check_procedures(
+            procedures, self.diags, self.options.now.date(), self.config.stale_after_days
+        )
+        procedures.sort(key=lambda p: p.code)
+        procedures.sort(key=lambda p: (fold(p.sector.name), fold(p.name)))
+        return procedures
+
     def check_plans(self, plans: list[Plan]) -> None:
         """Numbers are unique per issuer and year; replacements must exist."""
         seen: dict[tuple[str, int, str], Plan] = {}
@@ -494,6 +543,7 @@ class _Loader:
         plans.sort(
             key=lambda p: (p.year, p.issued_month or 0, p.issued_date or dt.date.min), reverse=True
         )
+        procedures = self.load_procedures()
         static = self.load_static()
         posts.sort(key=lambda p: p.slug)
         posts.sort(key=lambda p: p.date, reverse=True)
@@ -507,6 +557,7 @@ class _Loader:
             tags=tags,
             static=static,
             now=self.options.now,
+            procedures=tuple(procedures),
         )
         errors = tuple(d for d in self.diags.items if d.is_error)
         return LoadResult(site, errors, self.diags.warnings, tuple(self.notes))

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import feeds, qrcodes, sitemap
+from . import feeds, opendata, qrcodes, sitemap
 from .content import Site
 from .errors import Collector, TemplateError
 from .i18n import Locale
 from .targets import FeedData, Kind, Target
 from .templates import Templates
+from .urls import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ def default_menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
     ]
     if site.plans:
         entries.append(MenuEntry(locale.t("plans"), "/ke-hoach/", False))
+    if site.procedures:
+        entries.append(MenuEntry(locale.t("procedures"), "/thu-tuc-hanh-chinh/", False))
     if site.tags:
         entries.append(MenuEntry(locale.t("topics"), "/chu-de/", False))
     entries.extend(MenuEntry(p.title, p.url, False) for p in site.pages)
@@ -85,6 +88,7 @@ class Renderer:
                 "filesize": locale.file_size,
                 "short_url": lambda url: url.split("://", 1)[-1].rstrip("/"),
                 "iso": lambda moment: moment.isoformat(timespec="seconds"),
+                "fold": fold,
             },
         )
 
@@ -129,6 +133,13 @@ class Renderer:
             return Output(target.output, qrcodes.png_file(base.absolute(target.data["target_url"])))
         if target.kind is Kind.FEED:
             return Output(target.output, self.feed(target.data["feed"], target.url))
+        if target.kind is Kind.DATA:
+            make = (
+                opendata.procedures_json
+                if target.data["format"] == "json"
+                else (opendata.procedures_csv)
+            )
+            return Output(target.output, make(self.site.procedures, base.absolute))
         if target.kind is Kind.SITEMAP:
             return Output(target.output, sitemap.sitemap_xml(sitemap_entries))
         if target.kind is Kind.ROBOTS:

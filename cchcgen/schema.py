@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from . import dates
 from .errors import Collector
+from .urls import fold
 from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource, is_null
 
 
@@ -125,7 +126,8 @@ def choice(*values: str) -> Kind:
         value = text(node, ctx)
         if value in values:
             return value
-        close = difflib.get_close_matches(value, values, n=1)
+        plain = fold(value).replace("-", "_").replace(" ", "_")  # "xã" → xa, "toàn-trình"
+        close = [plain] if plain in values else difflib.get_close_matches(value, values, n=1)
         hint = f"did you mean '{close[0]}'?" if close else None
         allowed = ", ".join(values)
         raise Invalid(f"must be one of {allowed}; got '{value}'", hint, node)

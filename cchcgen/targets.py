@@ -13,13 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import Page, Plan, Post, Site, Tag
+from .content import Change, Page, Plan, Post, Procedure, Site, Tag
 from .errors import Collector, ContentError, Diagnostic
 from .i18n import Locale
+from .procedures import LEVELS
 from .urls import UnsafePath, output_path, paged, section
 
 NEWS = "/tin-tuc/"
 PLANS = "/ke-hoach/"
+PROCEDURES = "/thu-tuc-hanh-chinh/"
+CHANGES = "/thu-tuc-hanh-chinh/moi-cap-nhat/"
+PROCEDURES_FEED = "/thu-tuc-hanh-chinh/rss.xml"
 TOPICS = "/chu-de/"
 SITEMAP_HTML = "/so-do-trang/"
 
@@ -34,6 +38,8 @@ class Kind(enum.Enum):
     ROBOTS = "robots"
     STATIC = "static"
     ASSET = "asset"
+    DATA = "data"
+    """Open data: ``data["format"]`` is json or csv."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +117,30 @@ class FeedEntry:
         )
 
 
+def change_anchor(change: Change) -> str:
+    """Fragment of a history entry on its procedure's page: ``thay-doi-20240315-amended``."""
+    return f"thay-doi-{change.date:%Y%m%d}-{change.change_type}"
+
+
+def change_entry(procedure: Procedure, change: Change, locale: Locale, tz: dt.tzinfo) -> FeedEntry:
+    """A procedure change as a feed item; the link points at the entry in the page's history."""
+    title = locale.t(
+        "change_title",
+        change=locale.t(f"change_{change.change_type}"),
+        name=procedure.name,
+        code=procedure.code,
+    )
+    summary = locale.t(
+        "change_summary",
+        decision=change.decision,
+        date=locale.date_short(change.date),
+        sector=procedure.sector.name,
+    )
+    moment = dt.datetime(change.date.year, change.date.month, change.date.day, tzinfo=tz)
+    url = f"{procedure.url}#{change_anchor(change)}"
+    return FeedEntry(title, url, moment, summary, (procedure.sector.name,))
+
+
 @dataclass(frozen=True, slots=True)
 class FeedData:
     title: str
@@ -141,6 +171,7 @@ class Target:
 class _Planner:
     def __init__(self, site: Site, locale: Locale) -> None:
         self.site = site
+        self.locale = locale
         self.t = locale.t
         self.targets: list[Target] = []
         self.home = Crumb(self.t("home"), "/")
@@ -502,6 +533,174 @@ class _Planner:
             )
         self.aliases(plan)
 
+    def plan_procedures(self) -> None:
+        site = self.site
+        if not site.procedures:
+            return
+        t = self.t
+        catalogue = Crumb(t("procedures"), PROCEDURES)
+        feeds = ((t("feed_procedures"), PROCEDURES_FEED), *self.all_feeds)
+        newest = max(p.source.retrieved for p in site.procedures)
+        lastmod = dt.datetime(newest.year, newest.month, newest.day, tzinfo=site.config.timezone)
+        in_force = site.procedures_in_force
+        meta = PageMeta(
+            "procedures",
+            t("procedures_long"),
+            t("procedures_intro"),
+            PROCEDURES,
+            (self.home, Crumb(t("procedures"), None)),
+            feeds=feeds,
+        )
+        self.page(
+            PROCEDURES,
+            "procedures.html",
+            meta,
+            "content/procedures",
+            lastmod,
+            groups=site.sectors,
+            level_counts=level_counts(in_force),
+            total=len(in_force),
+        )
+        for sector, items in site.sectors:
+            title = t("sector_title", name=sector.name)
+            meta = PageMeta(
+                "procedures_sector",
+                title,
+                t("sector_intro", name=sector.name, count=len(items)),
+                sector.url,
+                (self.home, catalogue, Crumb(sector.name, None)),
+                feeds=feeds,
+                subjects=(sector.name,),
+            )
+            self.page(
+                sector.url,
+                "procedures.html",
+                meta,
+                "content/procedures",
+                lastmod,
+                groups=((sector, items),),
+                level_counts=level_counts(items),
+                total=len(items),
+            )
+        for level, count in level_counts(in_force):
+            url = f"{PROCEDURES}cap-{level}/"
+            title = t("level_title", level=t(f"level_{level}"))
+            groups = tuple(
+                (sector, chosen)
+                for sector, items in site.sectors
+                if (chosen := tuple(p for p in items if level in p.levels))
+            )
+            meta = PageMeta(
+                "procedures_level",
+                title,
+                t("level_intro", level=t(f"level_{level}"), count=count),
+                url,
+                (self.home, catalogue, Crumb(t(f"level_{level}"), None)),
+                feeds=feeds,
+            )
+            self.page(
+                url,
+                "procedures.html",
+                meta,
+                "content/procedures",
+                lastmod,
+                groups=groups,
+                level_counts=(),
+                total=count,
+            )
+        for procedure in site.procedures:
+            self.plan_procedure(procedure, catalogue, feeds)
+        changes = site.procedure_changes
+        meta = PageMeta(
+            "procedure_changes",
+            t("changes_long"),
+            t("changes_intro"),
+            CHANGES,
+            (self.home, catalogue, Crumb(t("changes"), None)),
+            feeds=feeds,
+        )
+        retired = tuple(p for p in site.procedures if not p.in_force)
+        self.page(
+            CHANGES,
+            "procedure_changes.html",
+            meta,
+            "content/procedures",
+            lastmod,
+            changes=changes,
+            retired=retired,
+            change_anchor=change_anchor,
+        )
+        tz = site.config.timezone
+        entries = tuple(
+            change_entry(p, c, self.locale, tz) for p, c in changes[: site.config.feed_items]
+        )
+        self.feed(
+            PROCEDURES_FEED,
+            FeedData(
+                f"{t('changes_long')} – {site.config.title}", t("changes_intro"), CHANGES, entries
+            ),
+            "content/procedures",
+        )
+        for name, fmt in (("du-lieu.json", "json"), ("du-lieu.csv", "csv")):
+            url = PROCEDURES + name
+            self.targets.append(
+                Target(output_path(url), url, Kind.DATA, "content/procedures", data={"format": fmt})
+            )
+
+    def plan_procedure(self, procedure: Procedure, catalogue: Crumb, feeds: Any) -> None:
+        site = self.site
+        replacement = site.procedure(procedure.replaced_by) if procedure.replaced_by else None
+        replaces = tuple(p for p in site.procedures if p.replaced_by == procedure.code)
+        related = tuple(
+            (code, site.procedure(code)) for code in procedure.related if code != procedure.code
+        )
+        sector_crumb = Crumb(procedure.sector.name, procedure.sector.url)
+        checked = procedure.reviewed_on or procedure.source.retrieved
+        meta = PageMeta(
+            "procedure",
+            procedure.name,
+            self.t(
+                "procedure_description",
+                name=procedure.name,
+                code=procedure.code,
+                sector=procedure.sector.name,
+            ),
+            procedure.url,
+            (self.home, catalogue, sector_crumb, Crumb(procedure.code, None)),
+            "article",
+            None,
+            dt.datetime(checked.year, checked.month, checked.day, tzinfo=site.config.timezone),
+            (procedure.sector.name,),
+            site.config.agency.name,
+            feeds,
+        )
+        self.page(
+            procedure.url,
+            "procedure.html",
+            meta,
+            procedure.src,
+            meta.modified,
+            line=procedure.line,
+            procedure=procedure,
+            replacement=replacement,
+            replaces=replaces,
+            related=related,
+            change_anchor=change_anchor,
+        )
+        label = self.t("qr_label", title=procedure.display_title)
+        for name, kind in (("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)):
+            url = procedure.url + name
+            self.targets.append(
+                Target(
+                    output_path(url),
+                    url,
+                    kind,
+                    procedure.src,
+                    procedure.line,
+                    data={"target_url": procedure.url, "label": label},
+                )
+            )
+
     def plan_site_files(self) -> None:
         crumbs = (self.home, Crumb(self.t("sitemap"), None))
         meta = PageMeta("sitemap", self.t("sitemap"), self.t("sitemap_intro"), SITEMAP_HTML, crumbs)
@@ -533,8 +732,15 @@ class _Planner:
         self.plan_tags()
         self.plan_pages()
         self.plan_plans()
+        self.plan_procedures()
         self.plan_site_files()
         return self.targets
+
+
+def level_counts(procedures: Sequence[Procedure]) -> tuple[tuple[str, int], ...]:
+    """(level, number of procedures carried out at that level), top level first."""
+    counts = {level: sum(1 for p in procedures if level in p.levels) for level in LEVELS}
+    return tuple((level, count) for level, count in counts.items() if count)
 
 
 def related_posts(posts: Sequence[Post], limit: int) -> dict[str, tuple[Post, ...]]:

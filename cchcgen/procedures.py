@@ -1,0 +1,455 @@
+"""Procedure records (thủ tục hành chính): ``content/procedures/<code>.yaml`` → :class:`Procedure`.
+
+The rules are those of vn-domain.md §5(a), from NĐ 63/2010 as amended by NĐ 92/2017:
+a record published in full carries every legally required component; an online service
+offered only in part says why; a replaced procedure names its replacement; the record
+says when it was last checked against its source, and grows stale after 90 days (365 for
+a list-only record). Text is kept verbatim: a fee or a time limit is shown as written,
+never rebuilt from numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from . import schema
+from .config import SiteConfig
+from .content import (
+    Agencies,
+    Case,
+    Change,
+    DossierDocument,
+    Fee,
+    Form,
+    LegalDocument,
+    Method,
+    OnlineService,
+    Procedure,
+    ProcessingTime,
+    Sector,
+    Source,
+    Step,
+)
+from .errors import Collector
+from .schema import Field, Invalid
+from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource
+
+CODE_RE = r"[1-3]\.\d{6}"
+LOCAL_CODE_RE = r"[1-3]\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.H\d{2}|\.H\d{2})?"
+LEVELS = ("bo", "tinh", "huyen", "xa", "khac")
+"""Cấp thực hiện, from the top down; ``huyen`` is kept for records from before 2025."""
+CHANNELS = ("direct", "online", "postal")
+ONLINE_LEVELS = ("toan_trinh", "mot_phan", "khong")
+CHANGE_TYPES = ("new", "amended", "replaced", "abolished")
+STATUSES = ("active", "replaced", "abolished", "expired", "pending")
+LIST_ONLY_STALE_DAYS = 365
+
+_code = schema.matching(CODE_RE, "a procedure code of the form N.NNNNNN", '"1.001193"')
+_slug = schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a slug", "ho-tich")
+_texts = schema.list_of(schema.one_line, allow_scalar=True)
+
+
+def _count(node: Node, ctx: schema.Context) -> int:
+    return schema.integer(0, 100)(node, ctx)
+
+
+def _amount(node: Node, ctx: schema.Context) -> int:
+    return schema.integer(0, 10_000_000_000)(node, ctx)
+
+
+def _number(node: Node, ctx: schema.Context) -> float:
+    value = schema.one_line(node, ctx)
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise Invalid(f"must be a number, got '{value}'", "for example: 3", node) from None
+    if number < 0:
+        raise Invalid(f"must not be negative, got '{value}'", node=node)
+    return number
+
+
+SECTOR = (Field("code", _slug, required=True), Field("name", schema.one_line, required=True))
+AGENCIES = tuple(
+    Field(name, _texts, default=())
+    for name in ("executing", "competent", "authorized", "coordinating")
+)
+STEP = (Field("title", schema.one_line, required=True), Field("body", schema.text, default=""))
+PROCESSING_TIME = (
+    Field("text", schema.text, required=True),
+    Field("value", _number),
+    Field("unit", schema.choice("working_day", "day", "hour")),
+    Field("stages", _texts, default=()),
+)
+FEE = (
+    Field("kind", schema.choice("le_phi", "phi"), default="le_phi"),
+    Field("text", schema.text, required=True),
+    Field("amount_vnd", _amount),
+    Field("exempt", schema.boolean, default=False),
+)
+METHOD = (
+    Field("channel", schema.choice(*CHANNELS), required=True),
+    Field("processing_time", schema.mapping(PROCESSING_TIME), required=True),
+    Field("fees", schema.list_of(schema.mapping(FEE)), default=()),
+    Field("description", schema.text, default=""),
+)
+FORM = (
+    Field("name", schema.one_line, required=True),
+    Field("code", schema.one_line, default=""),
+    Field("url", schema.one_line, default=""),
+)
+DOCUMENT = (
+    Field("name", schema.text, required=True),
+    Field("originals", _count, default=0),
+    Field("copies", _count, default=0),
+    Field("note", schema.text, default=""),
+    Field("form", schema.mapping(FORM)),
+)
+CASE = (
+    Field("name", schema.one_line, required=True),
+    Field("dossier_sets", schema.integer(1, 100)),
+    Field("documents", schema.list_of(schema.mapping(DOCUMENT)), default=()),
+)
+RESULT = (Field("name", schema.text, required=True), Field("code", schema.one_line, default=""))
+LEGAL = (
+    Field("number", schema.one_line, required=True),
+    Field("title", schema.one_line, default=""),
+    Field("issued", schema.day),
+    Field("issuer", schema.one_line, default=""),
+)
+ONLINE = (
+    Field("level", schema.choice(*ONLINE_LEVELS), required=True),
+    Field("legacy_level", schema.integer(1, 4)),
+    Field("partial_reason", schema.text, default=""),
+    Field("national_url", schema.one_line, default=""),
+    Field("provincial_url", schema.one_line, default=""),
+)
+ANNOUNCEMENT = (
+    Field("number", schema.one_line, required=True),
+    Field("date", schema.day, required=True),
+    Field("issuer", schema.one_line, default=""),
+    Field("url", schema.one_line, default=""),
+    Field("change_type", schema.choice(*CHANGE_TYPES), default="new"),
+)
+HISTORY = (
+    Field("date", schema.day, required=True),
+    Field("change_type", schema.choice(*CHANGE_TYPES), required=True),
+    Field("decision", schema.one_line, required=True),
+    Field("note", schema.text, default=""),
+)
+SOURCE = (
+    Field("name", schema.one_line, required=True),
+    Field("url", schema.one_line, default=""),
+    Field("retrieved", schema.day, required=True),
+)
+REVIEWED = (Field("date", schema.day, required=True), Field("by", schema.one_line, default=""))
+
+
+def _result(node: Node, ctx: schema.Context) -> str:
+    """A result is written as text or as ``{name, code}``."""
+    if isinstance(node, ScalarNode):
+        return schema.text(node, ctx)
+    return str(schema.read_mapping(node, RESULT, ctx, "a result")["name"] or "")
+
+
+FIELDS = (
+    Field("code", _code, required=True),
+    Field("local_code", schema.matching(LOCAL_CODE_RE, "a local code", '"1.001193.000.00.00.H53"')),
+    Field("name", schema.one_line, required=True),
+    Field("short_name", schema.one_line, default=""),
+    Field("procedure_type", schema.choice("standard", "assigned_regulation"), default="standard"),
+    Field("sector", schema.mapping(SECTOR), required=True),
+    Field("industry", schema.one_line, default=""),
+    Field("levels", schema.list_of(schema.choice(*LEVELS), allow_scalar=True), required=True),
+    Field("subjects", _texts, default=()),
+    Field("agencies", schema.mapping(AGENCIES)),
+    Field("receiving_addresses", _texts, default=()),
+    Field("steps", schema.list_of(schema.mapping(STEP)), default=()),
+    Field("methods", schema.list_of(schema.mapping(METHOD)), default=()),
+    Field("cases", schema.list_of(schema.mapping(CASE)), default=()),
+    Field("requirements", schema.list_of(schema.text, allow_scalar=True), default=()),
+    Field("results", schema.list_of(_result, allow_scalar=True), default=()),
+    Field("legal_basis", schema.list_of(schema.mapping(LEGAL)), default=()),
+    Field("fee_legal_basis", schema.list_of(schema.mapping(LEGAL)), default=()),
+    Field("related", schema.list_of(_code, allow_scalar=True), default=()),
+    Field("keywords", _texts, default=()),
+    Field("online_service", schema.mapping(ONLINE), required=True),
+    Field("announcement", schema.mapping(ANNOUNCEMENT), required=True),
+    Field("status", schema.choice(*STATUSES), default="active"),
+    Field("effective_from", schema.day),
+    Field("effective_to", schema.day),
+    Field("replaced_by", _code, default=""),
+    Field("history", schema.list_of(schema.mapping(HISTORY)), default=()),
+    Field("detail_level", schema.choice("full", "list_only"), default="full"),
+    Field("featured", schema.boolean, default=False),
+    Field("source", schema.mapping(SOURCE), required=True),
+    Field("reviewed", schema.mapping(REVIEWED)),
+)
+
+REQUIRED_WHEN_FULL = (
+    ("steps", "the steps (trình tự thực hiện)", 'steps: [{title: "Bước 1", body: "..."}]'),
+    (
+        "methods",
+        "the ways to submit (cách thức thực hiện)",
+        'methods: [{channel: direct, processing_time: {text: "..."}}]',
+    ),
+    ("cases", "the dossier (thành phần hồ sơ)", 'cases: [{name: "...", documents: [...]}]'),
+    ("subjects", "who may use it (đối tượng thực hiện)", 'subjects: ["Công dân Việt Nam"]'),
+)
+"""NĐ 63/2010 Điều 8.2 (as amended by NĐ 92/2017): components of a complete procedure."""
+
+
+def child(node: Node | None, *keys: str | int) -> Node | None:
+    """The node at ``keys`` inside mappings and lists, or None."""
+    for key in keys:
+        if isinstance(key, int) and isinstance(node, SequenceNode) and key < len(node.value):
+            node = node.value[key]
+        elif isinstance(key, str) and isinstance(node, MappingNode):
+            node = next(
+                (v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None
+            )
+        else:
+            return None
+    return node
+
+
+class ProcedureReader:
+    """Turns one procedure file's YAML into a :class:`Procedure`, reporting problems."""
+
+    def __init__(self, config: SiteConfig, diags: Collector) -> None:
+        self.config = config
+        self.diags = diags
+
+    def read(self, rel: str, root: Node | None, source: YamlSource, stem: str) -> Procedure | None:
+        ctx = schema.Context(source, self.diags, self.config.timezone)
+        errors_before = len(self.diags.items)
+        values = schema.read_mapping(root, FIELDS, ctx, "a procedure file")
+        if any(d.is_error for d in self.diags.items[errors_before:]):
+            return None
+
+        def at(*keys: str | int) -> tuple[int | None, int | None]:
+            return source.position(child(root, *keys) or root)
+
+        def error(keys: tuple[str | int, ...], message: str, hint: str) -> None:
+            self.diags.error(rel, *at(*keys), message, hint)
+
+        code = values["code"]
+        if code != stem:
+            error(
+                ("code",),
+                f"the code {code} does not match the file name {stem}.yaml",
+                f"rename the file to {code}.yaml (the code is the page's address)",
+            )
+        online = values["online_service"]
+        if online["level"] == "mot_phan" and not online["partial_reason"].strip():
+            error(
+                ("online_service", "level"),
+                "an online service offered only in part (mot_phan) must say why",
+                "add 'partial_reason: ...' under online_service, e.g. the applicant must "
+                "come in person to sign the register",
+            )
+        if values["status"] == "replaced" and not values["replaced_by"]:
+            error(
+                ("status",),
+                "a replaced procedure must name the procedure that replaces it",
+                'add replaced_by: "1.0xxxxx" with the code of the new procedure',
+            )
+        if values["replaced_by"] and values["replaced_by"] == code:
+            error(("replaced_by",), "a procedure cannot replace itself", "check the code")
+        if values["detail_level"] == "full":
+            self.check_complete(values, error)
+        start, end = values["effective_from"], values["effective_to"]
+        if start and end and end < start:
+            error(
+                ("effective_to",),
+                f"'effective_to' {end:%d/%m/%Y} is before 'effective_from' {start:%d/%m/%Y}",
+                "check the two dates",
+            )
+        if any(d.is_error for d in self.diags.items[errors_before:]):
+            return None
+        lines = {
+            key: source.position(child(root, *path))[0] or 1
+            for key, path in (
+                ("code", ("code",)),
+                ("replaced_by", ("replaced_by",)),
+                ("related", ("related",)),
+                ("retrieved", ("source", "retrieved")),
+            )
+        }
+        return self.build(rel, values, lines)
+
+    def check_complete(
+        self, values: dict[str, Any], error: Callable[[tuple[str | int, ...], str, str], None]
+    ) -> None:
+        for key, what, example in REQUIRED_WHEN_FULL:
+            if not values[key]:
+                error(
+                    (),
+                    f"a procedure published in full (detail_level: full) needs {what}: "
+                    f"'{key}' is missing or empty",
+                    f"add it as on the national database ({example}), or set "
+                    "detail_level: list_only if only the list entry is published",
+                )
+        agencies = values["agencies"] or {}
+        if not agencies.get("executing"):
+            error(
+                ("agencies",) if values["agencies"] else (),
+                "a procedure published in full needs the agency that carries it out "
+                "(agencies.executing, cơ quan thực hiện)",
+                'add agencies: {executing: ["UBND cấp xã"]}',
+            )
+        for index, case in enumerate(values["cases"]):
+            if not case["documents"]:
+                error(
+                    ("cases", index),
+                    f"the case '{case['name']}' lists no documents (thành phần hồ sơ)",
+                    "add 'documents:' with at least one paper, or remove the case",
+                )
+
+    def build(self, rel: str, values: dict[str, Any], lines: dict[str, int]) -> Procedure:
+        code = values["code"]
+        online = values["online_service"]
+        announcement = values["announcement"]
+        latest = Change(
+            announcement["date"],
+            announcement["change_type"],
+            announcement["number"],
+            announcement["issuer"],
+            announcement["url"],
+        )
+        history = [
+            Change(h["date"], h["change_type"], h["decision"], note=h["note"])
+            for h in values["history"]
+        ]
+        if not any((h.date, h.decision) == (latest.date, latest.decision) for h in history):
+            history.append(latest)
+        history.sort(key=lambda change: change.date)
+        agencies = values["agencies"] or {}
+        reviewed = values["reviewed"]
+        source = values["source"]
+        return Procedure(
+            src=rel,
+            line=lines["code"],
+            lines=lines,
+            code=code,
+            local_code=values["local_code"] or "",
+            name=values["name"],
+            short_name=values["short_name"],
+            procedure_type=values["procedure_type"],
+            sector=Sector(values["sector"]["code"], values["sector"]["name"]),
+            levels=tuple(level for level in LEVELS if level in values["levels"]),
+            subjects=values["subjects"],
+            agencies=Agencies(
+                *(
+                    tuple(agencies.get(name, ()))
+                    for name in ("executing", "competent", "authorized", "coordinating")
+                )
+            ),
+            receiving_addresses=values["receiving_addresses"],
+            steps=tuple(Step(s["title"], s["body"]) for s in values["steps"]),
+            methods=tuple(_method(m) for m in values["methods"]),
+            cases=tuple(_case(c) for c in values["cases"]),
+            requirements=values["requirements"],
+            results=values["results"],
+            legal_basis=tuple(_legal(d) for d in values["legal_basis"]),
+            fee_legal_basis=tuple(_legal(d) for d in values["fee_legal_basis"]),
+            related=values["related"],
+            keywords=values["keywords"],
+            online_service=OnlineService(
+                online["level"],
+                online["legacy_level"],
+                online["partial_reason"],
+                online["national_url"] or self.config.procedure_portal_url.replace("{code}", code),
+            ),
+            announcement=latest,
+            status=values["status"],
+            effective_from=values["effective_from"],
+            effective_to=values["effective_to"],
+            replaced_by=values["replaced_by"],
+            history=tuple(history),
+            detail_level=values["detail_level"],
+            featured=values["featured"],
+            source=Source(source["name"], source["url"], source["retrieved"]),
+            reviewed_on=reviewed["date"] if reviewed else None,
+            reviewed_by=reviewed["by"] if reviewed else "",
+        )
+
+
+def _method(values: dict[str, Any]) -> Method:
+    time = values["processing_time"]
+    return Method(
+        values["channel"],
+        ProcessingTime(time["text"], time["value"], time["unit"]),
+        tuple(Fee(f["kind"], f["text"], f["amount_vnd"]) for f in values["fees"]),
+        values["description"],
+    )
+
+
+def _case(values: dict[str, Any]) -> Case:
+    documents = tuple(
+        DossierDocument(
+            d["name"],
+            d["originals"],
+            d["copies"],
+            d["note"],
+            Form(d["form"]["name"], d["form"]["url"]) if d["form"] else None,
+        )
+        for d in values["documents"]
+    )
+    return Case(values["name"], values["dossier_sets"], documents)
+
+
+def _legal(values: dict[str, Any]) -> LegalDocument:
+    return LegalDocument(values["number"], values["title"], values["issued"], values["issuer"])
+
+
+def check_procedures(
+    procedures: list[Procedure], diags: Collector, today: dt.date, stale_after_days: int
+) -> None:
+    """Rules between records: unique codes, replacements and related codes that exist,
+    and records that have not been checked against their source for too long."""
+    by_code: dict[str, Procedure] = {}
+    for procedure in procedures:
+        if procedure.code in by_code:
+            first = by_code[procedure.code]
+            diags.error(
+                procedure.src,
+                procedure.line,
+                None,
+                f"the code {procedure.code} is already used by {first.src}",
+                "each procedure has one file; merge the two",
+            )
+        else:
+            by_code[procedure.code] = procedure
+    for procedure in procedures:
+        if procedure.replaced_by and procedure.replaced_by not in by_code:
+            diags.error(
+                procedure.src,
+                procedure.lines["replaced_by"],
+                None,
+                f"'replaced_by' names {procedure.replaced_by}, which has no file in "
+                "content/procedures/",
+                f"add content/procedures/{procedure.replaced_by}.yaml or correct the code",
+            )
+        missing = [code for code in procedure.related if code not in by_code]
+        if missing:
+            diags.warning(
+                procedure.src,
+                procedure.lines["related"],
+                None,
+                f"'related' names {', '.join(missing)}, which has no file here; "
+                "it is listed without a link",
+                "add the procedure or remove the code",
+            )
+        limit = LIST_ONLY_STALE_DAYS if procedure.detail_level == "list_only" else stale_after_days
+        age = (today - procedure.source.retrieved).days
+        if age > limit:
+            diags.warning(
+                procedure.src,
+                procedure.lines["retrieved"],
+                None,
+                f"the record was last checked against its source on "
+                f"{procedure.source.retrieved:%d/%m/%Y}, {age} days ago (more than {limit})",
+                "compare it with the national database, then update source.retrieved",
+            )
