@@ -325,3 +325,95 @@ def test_qr_poster_page_for_the_desk(chromium: Browser, server: SiteServer) -> N
         assert not loaded.problems(), "\n".join(loaded.problems())
     finally:
         context.close()
+
+
+# -- the procedure catalogue ------------------------------------------------------------------
+
+CATALOGUE = "thu-tuc-hanh-chinh/"
+
+
+def visible_rows(page: Page) -> list[tuple[str, str]]:
+    """(name, code) of each catalogue row a reader can see."""
+    return page.eval_on_selector_all(
+        "tr[data-filter]",
+        """rows => rows.filter(r => r.offsetParent !== null)
+                       .map(r => [r.querySelector('th a').textContent.trim(),
+                                  r.querySelector('.proc-code').textContent.trim()])""",
+    )
+
+
+def test_catalogue_filter_matches_without_diacritics_and_by_code(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    url = server.url + CATALOGUE
+    loaded = visit(phone.new_page(), url, server.origin)
+    page = loaded.page
+    everything = visible_rows(page)
+    assert len(everything) >= 20, f"the catalogue shows only {len(everything)} procedures"
+    box = page.get_by_label("Lọc thủ tục theo tên hoặc mã")
+    assert box.is_visible()
+
+    box.fill("dang ky khai sinh")
+    rows = visible_rows(page)
+    assert rows and all("khai sinh" in name.lower() for name, _ in rows), rows
+    assert "1.001193" in [code for _, code in rows], rows
+    status = page.locator(".filter-status").inner_text()
+    assert status == f"Tìm thấy {len(rows)} thủ tục.", status
+
+    box.fill("DANG KY KET HON")  # capitals, no diacritics
+    assert any("kết hôn" in name.lower() for name, _ in visible_rows(page))
+
+    box.fill("2.000815")
+    assert [code for _, code in visible_rows(page)] == ["2.000815"]
+    hidden_sections = page.eval_on_selector_all(
+        ".proc-sector", "sections => sections.filter(s => s.hidden).length"
+    )
+    assert hidden_sections >= 1, "sectors without a match stay on screen"
+
+    box.fill("khong co thu tuc nay")
+    assert visible_rows(page) == []
+    assert "Không có thủ tục nào khớp" in page.locator(".filter-status").inner_text()
+
+    box.fill("")
+    assert visible_rows(page) == everything
+    assert_fits_and_passes_axe(loaded, url)
+
+
+def test_catalogue_without_javascript_lists_everything(
+    chromium: Browser, server: SiteServer
+) -> None:
+    context = chromium.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = visit(context.new_page(), server.url + CATALOGUE, server.origin).page
+        assert not page.locator("form.proc-filter").is_visible()
+        rows = page.locator("tr[data-filter]")
+        assert rows.count() >= 20
+        assert all(rows.nth(i).is_visible() for i in range(rows.count()))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("code", ["1.001193", "2.000815"])
+def test_procedure_page_on_a_phone_and_on_paper(
+    code: str, chromium: Browser, server: SiteServer, narrow: BrowserContext
+) -> None:
+    relative = f"{CATALOGUE}{code}/"
+    url = server.url + relative
+    loaded = visit(narrow.new_page(), url, server.origin)
+    page = loaded.page
+    assert loaded.status == 200
+    assert scanned(page.locator(".proc-qr svg")) == [BASE_URL + relative]
+    assert_fits_and_passes_axe(loaded, url)
+
+    context = chromium.new_context(viewport=DESKTOP, device_scale_factor=2)
+    try:
+        printed = visit(context.new_page(), url, server.origin).page
+        printed.emulate_media(media="print")
+        for hidden in (".site-header", ".site-nav", ".site-footer", ".proc-toc"):
+            assert not printed.locator(hidden).first.is_visible(), f"{hidden} is printed"
+        assert printed.locator(".proc-qr").is_visible()
+        assert scanned(printed.locator(".proc-qr svg")) == [BASE_URL + relative]
+        pdf = printed.pdf(format="A4")
+        assert pdf.startswith(b"%PDF")
+    finally:
+        context.close()
