@@ -1,4 +1,4 @@
-"""Command line: ``cchcgen build | check | serve | new``. The only module that prints.
+"""Command line: ``cchcgen build | check | serve | new | import``. The only module that prints.
 
 Exit codes: 0 success, 1 content or build error, 2 usage error.
 """
@@ -74,7 +74,36 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", parents=[common], help="create a post or page")
     new.add_argument("kind", choices=KINDS)
     new.add_argument("title", help="the title, in quotes")
+    imports = commands.add_parser(
+        "import",
+        parents=[common],
+        help="create or fill procedure files from a spreadsheet (.xlsx or .csv)",
+    )
+    imports.add_argument("kind", choices=("procedures",))
+    imports.add_argument("file", type=Path, help="the list annexed to a Quyết định công bố")
+    imports.add_argument(
+        "--decision", help='Quyết định công bố for rows without one, e.g. "2215/QĐ-UBND"'
+    )
+    imports.add_argument(
+        "--date", type=_date, help="its date, e.g. 15/03/2024 (a cell in the file overrides it)"
+    )
+    imports.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace values that differ from the spreadsheet (they are kept by default)",
+    )
+    imports.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     return parser
+
+
+def _date(value: str) -> dt.date:
+    from .dates import DateParseError
+    from .importer import read_date
+
+    try:
+        return read_date(value)
+    except DateParseError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; {exc.hint}") from None
 
 
 def build_now() -> dt.datetime | None:
@@ -165,6 +194,41 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .importer import ImportFailed, ImportOptions, import_procedures
+
+    config = load_config(args.source)
+    now = build_now() or dt.datetime.now(dt.UTC)
+    options = ImportOptions(
+        site=args.source,
+        file=args.file,
+        today=now.astimezone(config.timezone).date(),
+        decision=args.decision,
+        decision_date=args.date,
+        overwrite=args.overwrite,
+        dry_run=args.dry_run,
+    )
+    progress = _progress_line if sys.stderr.isatty() else None
+    try:
+        report = import_procedures(options, progress)
+    except ImportFailed as exc:
+        print(f"{exc.path}: error: {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if progress is not None:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    for line in report.lines():
+        print(line)
+    print(report.summary())
+    return EXIT_OK
+
+
+def _progress_line(done: int, total: int) -> None:
+    """Show "row 120 of 800" on one terminal line, redrawn every 1 % of the rows."""
+    if done == total or done % max(1, total // 100) == 0:
+        print(f"\rImporting: row {done} of {total}", end="", file=sys.stderr, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -178,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "serve":
             return _serve(args)
+        if args.command == "import":
+            return _import(args)
         write = args.command == "build"
         result = build_site(_options(args, write))
         _report(result, args, "Built" if write else "Checked")

@@ -84,7 +84,7 @@ def record(procedure: Procedure, absolute: Callable[[str], str]) -> dict[str, An
             for method in procedure.methods
         ],
         "online_service": {
-            "level": procedure.online_service.level,
+            "level": procedure.online_service.level or None,
             "partial_reason": procedure.online_service.partial_reason or None,
             "url": procedure.online_service.url,
         },

@@ -34,7 +34,7 @@ from .content import (
 )
 from .errors import Collector
 from .schema import Field, Invalid
-from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource
+from .yamlutil import Node, ScalarNode, YamlSource, child
 
 CODE_RE = r"[1-3]\.\d{6}"
 LOCAL_CODE_RE = r"[1-3]\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.H\d{2}|\.H\d{2})?"
@@ -174,7 +174,7 @@ FIELDS = (
     Field("fee_legal_basis", schema.list_of(schema.mapping(LEGAL)), default=()),
     Field("related", schema.list_of(_code, allow_scalar=True), default=()),
     Field("keywords", _texts, default=()),
-    Field("online_service", schema.mapping(ONLINE), required=True),
+    Field("online_service", schema.mapping(ONLINE)),
     Field("announcement", schema.mapping(ANNOUNCEMENT), required=True),
     Field("status", schema.choice(*STATUSES), default="active"),
     Field("effective_from", schema.day),
@@ -198,20 +198,6 @@ REQUIRED_WHEN_FULL = (
     ("subjects", "who may use it (đối tượng thực hiện)", 'subjects: ["Công dân Việt Nam"]'),
 )
 """NĐ 63/2010 Điều 8.2 (as amended by NĐ 92/2017): components of a complete procedure."""
-
-
-def child(node: Node | None, *keys: str | int) -> Node | None:
-    """The node at ``keys`` inside mappings and lists, or None."""
-    for key in keys:
-        if isinstance(key, int) and isinstance(node, SequenceNode) and key < len(node.value):
-            node = node.value[key]
-        elif isinstance(key, str) and isinstance(node, MappingNode):
-            node = next(
-                (v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None
-            )
-        else:
-            return None
-    return node
 
 
 class ProcedureReader:
@@ -241,7 +227,7 @@ class ProcedureReader:
                 f"the code {code} does not match the file name {stem}.yaml",
                 f"rename the file to {code}.yaml (the code is the page's address)",
             )
-        online = values["online_service"]
+        online = values["online_service"] or {"level": "", "partial_reason": ""}
         if online["level"] == "mot_phan" and not online["partial_reason"].strip():
             error(
                 ("online_service", "level"),
@@ -291,6 +277,13 @@ class ProcedureReader:
                     f"add it as on the national database ({example}), or set "
                     "detail_level: list_only if only the list entry is published",
                 )
+        if not values["online_service"]:
+            error(
+                (),
+                "a procedure published in full needs its online service level "
+                "(online_service.level: toan_trinh, mot_phan or khong)",
+                "add online_service: {level: khong} if it cannot be done online",
+            )
         agencies = values["agencies"] or {}
         if not agencies.get("executing"):
             error(
@@ -309,7 +302,12 @@ class ProcedureReader:
 
     def build(self, rel: str, values: dict[str, Any], lines: dict[str, int]) -> Procedure:
         code = values["code"]
-        online = values["online_service"]
+        online = values["online_service"] or {
+            "level": "",
+            "legacy_level": None,
+            "partial_reason": "",
+            "national_url": "",
+        }
         announcement = values["announcement"]
         latest = Change(
             announcement["date"],

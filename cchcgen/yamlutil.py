@@ -154,3 +154,17 @@ def dump_front_matter(data: dict[str, object]) -> str:
 def load_trusted(text: str) -> object:
     """Load YAML shipped inside the package (locales); never used for user files."""
     return yaml.load(text, Loader=_Loader)
+
+
+def child(node: Node | None, *keys: str | int) -> Node | None:
+    """The node at ``keys`` inside mappings and lists, or None."""
+    for key in keys:
+        if isinstance(key, int) and isinstance(node, SequenceNode) and key < len(node.value):
+            node = node.value[key]
+        elif isinstance(key, str) and isinstance(node, MappingNode):
+            node = next(
+                (v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None
+            )
+        else:
+            return None
+    return node

@@ -1,0 +1,723 @@
+"""``cchcgen import procedures``: spreadsheets as offices receive them → procedure YAML files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DEFAULT_SITE_YAML, FIXED_EPOCH, FIXED_NOW, run_cli, tree
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from cchcgen.cli import main
+from cchcgen.importer import (
+    Col,
+    ImportFailed,
+    ImportOptions,
+    Outcome,
+    clean_text,
+    import_procedures,
+    match_header,
+    merge_text,
+    read_code,
+    read_levels,
+    read_online,
+)
+from cchcgen.spreadsheet import decode, format_decimals, read_rows, sniff_delimiter
+from cchcgen.urls import fold
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+CSV = FIXTURES / "danh-muc-cap-xa.csv"
+TODAY = dt.date(2026, 1, 1)
+DECISION = ("--decision", "2215/QĐ-UBND", "--date", "15/03/2024")
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "site.yaml").write_text(DEFAULT_SITE_YAML, encoding="utf-8")
+    return root
+
+
+def procedures(site: Path) -> dict[str, bytes]:
+    folder = site / "content" / "procedures"
+    return tree(folder) if folder.exists() else {}
+
+
+def load(site: Path, code: str) -> dict:
+    text = (site / "content" / "procedures" / f"{code}.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=yaml.BaseLoader)  # every scalar as text, like cchcgen
+
+
+def options(site: Path, file: Path, **kwargs: object) -> ImportOptions:
+    return ImportOptions(site=site, file=file, today=TODAY, **kwargs)  # type: ignore[arg-type]
+
+
+def lines(site: Path, file: Path, **kwargs: object) -> list[str]:
+    report = import_procedures(options(site, file, **kwargs))
+    return [*report.lines(), report.summary()]
+
+
+# --- the xlsx an office receives -------------------------------------------------------------
+
+HEADER = [
+    "Tên thủ tục\nhành chính",
+    "STT",
+    "Mã số\nTTHC",
+    "  Cấp thực  hiện ",
+    "Thời hạn\ngiải quyết",
+    "Phí, lệ phí",
+    "Căn cứ pháp lý",
+    "Số quyết định",
+    "Ngày\nban hành",
+    "Mức độ\nDVCTT",
+]
+NFD_NAME = unicodedata.normalize("NFD", "Thủ tục đăng ký khai sinh")
+
+
+def make_xlsx(path: Path) -> Path:
+    """A sheet laid out like a real annex: title merged across, a blank row, a header in its
+    own order with line breaks, "(1) (2)" numbers, sectors as sub-section rows, no sector
+    column, and the mistakes editors make."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH MỤC THỦ TỤC HÀNH CHÍNH CẤP XÃ THUỘC PHẠM VI QUẢN LÝ CỦA TỈNH"])
+    sheet.merge_cells("A1:J1")
+    sheet.append(["(Kèm theo Quyết định số 2215/QĐ-UBND ngày 15/3/2024)"])
+    sheet.merge_cells("A2:J2")
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append([f"({n})" for n in range(1, 11)])
+    sheet.append(["I. LĨNH VỰC HỘ TỊCH"])  # row 6
+    sheet.merge_cells("A6:J6")
+    sheet.append(
+        [
+            f"\u200b{NFD_NAME}\t",
+            1,
+            "1.001193",
+            "Cấp xã",
+            "Ngay trong ngày làm việc",
+            "Miễn lệ phí",
+            "Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014",
+            "2215/QĐ-UBND",
+            dt.datetime(2024, 3, 15),
+            "Toàn trình",
+        ]
+    )  # row 7; the decision and its date are merged down: blank below
+    sheet.append(["Thủ tục đăng ký lại khai sinh", 2, 2.000635, "Cấp xã", "05 ngày làm việc"])
+    sheet.append(["Thủ tục đăng ký nhận cha, mẹ, con", 3, 1.0012, "Cấp xã"])  # row 9
+    sheet.append(["Thủ tục đăng ký giám hộ", 4, 1.0012, "Cấp xã\nCấp huyện"])  # row 10
+    sheet.cell(row=10, column=3).number_format = "0.000000"
+    sheet.append(["II. LĨNH VỰC CHỨNG THỰC"])  # row 11
+    sheet.merge_cells("A11:J11")
+    sheet.append(["Thủ tục có mã sai", 5, "ABC-123", "Cấp xã"])  # row 12
+    sheet.append(["Thủ tục đăng ký khai sinh (lần hai)", 6, "1.001193", "Cấp xã"])  # row 13
+    sheet.append(["", 7, "2.000815", "Cấp xã"])  # row 14
+    sheet.append([XSS, 8, "2.000884", "Cấp tỉnh, cấp xã", "", "", "", "", "", "Mức độ 4"])
+    sheet.append(["Thủ tục chứng thực hợp đồng", 9, "2.001035", "Cấp xã", *[""] * 5, "Một phần"])
+    sheet.append(["Thủ tục quá dài", 10, "2.001044", "Cấp xã", "", "", "x" * 6000])  # row 17
+    book.save(path)
+    return path
+
+
+XLSX_REPORT = [
+    "header on row 4",
+    "row 7 (1.001193): created content/procedures/1.001193.yaml",
+    "row 8 (2.000635): created content/procedures/2.000635.yaml",
+    "row 8 (2.000635): the code is stored as a number in the spreadsheet; read as 2.000635: "
+    "format the column as text so that no zero is lost",
+    "row 9 (1.0012): skipped: code looks like a number (1.0012) and may have lost zeros at the "
+    "end; type it as text",
+    "row 10 (1.001200): created content/procedures/1.001200.yaml",
+    "row 10 (1.001200): the code is stored as a number in the spreadsheet; read as 1.001200: "
+    "format the column as text so that no zero is lost",
+    "row 12 (ABC-123): skipped: invalid code format (expected a code such as 1.001193)",
+    "row 13 (1.001193): skipped: duplicate code (first on row 7)",
+    "row 14 (2.000815): skipped: empty name",
+    "row 15 (2.000884): created content/procedures/2.000884.yaml",
+    "row 16 (2.001035): created content/procedures/2.001035.yaml",
+    "row 16 (2.001035): online service 'Một phần' is offered only in part, which needs a reason "
+    "(online_service.partial_reason) the list does not give: add online_service by hand",
+    "row 17 (2.001044): skipped: the 'Căn cứ pháp lý' cell is 6,000 characters long "
+    "(more than 5,000); shorten it",
+]
+
+
+def test_xlsx_report_lists_every_row_with_its_reason(site: Path, tmp_path: Path) -> None:
+    xlsx = make_xlsx(tmp_path / "danh-muc.xlsx")
+    assert lines(site, xlsx) == [
+        *XLSX_REPORT,
+        f"{xlsx}: 5 created, 0 updated, 0 unchanged, 5 skipped",
+    ]
+    assert sorted(procedures(site)) == [
+        "1.001193.yaml",
+        "1.001200.yaml",
+        "2.000635.yaml",
+        "2.000884.yaml",
+        "2.001035.yaml",
+    ]
+
+
+def test_xlsx_records_follow_the_schema(site: Path, tmp_path: Path) -> None:
+    import_procedures(options(site, make_xlsx(tmp_path / "danh-muc.xlsx")))
+    assert load(site, "1.001193") == {
+        "code": "1.001193",
+        "name": "Thủ tục đăng ký khai sinh",  # NFC, without the zero-width space and tab
+        "sector": {"code": "ho-tich", "name": "Hộ tịch"},
+        "levels": ["xa"],
+        "methods": [
+            {
+                "channel": "direct",
+                "processing_time": {"text": "Ngay trong ngày làm việc"},
+                "fees": [{"kind": "le_phi", "text": "Miễn lệ phí"}],
+            }
+        ],
+        "legal_basis": [
+            {"number": "60/2014/QH13", "title": "Luật Hộ tịch", "issued": "20/11/2014"}
+        ],
+        "online_service": {"level": "toan_trinh"},
+        "announcement": {"number": "2215/QĐ-UBND", "date": "15/03/2024", "change_type": "new"},
+        "detail_level": "list_only",
+        "source": {"name": "Quyết định công bố 2215/QĐ-UBND", "retrieved": "01/01/2026"},
+    }
+    # merged cells read as blank below their first row: sector, decision and date carry down
+    second = load(site, "2.000635")
+    assert second["sector"] == {"code": "ho-tich", "name": "Hộ tịch"}
+    assert second["announcement"]["number"] == "2215/QĐ-UBND"
+    assert second["announcement"]["date"] == "15/03/2024"
+    assert second["methods"][0]["processing_time"] == {
+        "text": "05 ngày làm việc",
+        "value": "5",
+        "unit": "working_day",
+    }
+    assert load(site, "1.001200")["levels"] == ["huyen", "xa"]
+    payload = load(site, "2.000884")
+    assert payload["sector"] == {"code": "chung-thuc", "name": "Chứng thực"}
+    assert payload["levels"] == ["tinh", "xa"]
+    assert payload["online_service"] == {"level": "toan_trinh", "legacy_level": "4"}
+    assert "online_service" not in load(site, "2.001035")
+
+
+def test_html_in_a_cell_stays_plain_text(site: Path, tmp_path: Path) -> None:
+    import_procedures(options(site, make_xlsx(tmp_path / "danh-muc.xlsx")))
+    text = (site / "content/procedures/2.000884.yaml").read_text(encoding="utf-8")
+    assert f'name: "{XSS}"' in text
+    assert load(site, "2.000884")["name"] == XSS
+
+
+def test_the_code_column_keeps_the_zeros_its_number_format_shows(tmp_path: Path) -> None:
+    xlsx = make_xlsx(tmp_path / "danh-muc.xlsx")
+    rows = {row.number: row for row in read_rows(xlsx)}
+    assert rows[8].cells[2] == "2.000635" and 2 in rows[8].numeric
+    assert rows[9].cells[2] == "1.0012"
+    assert rows[10].cells[2] == "1.001200"
+    assert rows[7].cells[8] == "15/03/2024"
+    assert rows[7].cells[1] == "1" and rows[1].cells[0].startswith("DANH MỤC")
+    assert format_decimals("0.000000") == 6
+    assert format_decimals("#,##0") == 0
+    assert format_decimals("General") is None
+    assert format_decimals("dd/mm/yyyy") is None
+
+
+# --- the csv a colleague saved from Excel ------------------------------------------------------
+
+CSV_REPORT = [
+    "header on row 3",
+    "ignored columns: 'Nguoi nhap'",
+    "row 4 (1.000893): created content/procedures/1.000893.yaml",
+    "row 5 (1.004873): created content/procedures/1.004873.yaml",
+    "row 6 (1.00X893): skipped: invalid code format (expected a code such as 1.001193)",
+    "row 7 (2.000815): created content/procedures/2.000815.yaml",
+    "row 9 (1.000656): created content/procedures/1.000656.yaml",
+]
+
+
+def test_csv_with_bom_semicolons_and_headers_without_diacritics(site: Path) -> None:
+    assert CSV.read_bytes().startswith(b"\xef\xbb\xbf")
+    report = lines(site, CSV, decision="2215/QĐ-UBND", decision_date=dt.date(2024, 3, 15))
+    assert report == [*CSV_REPORT, f"{CSV}: 4 created, 0 updated, 0 unchanged, 1 skipped"]
+    married = load(site, "1.000893")
+    assert married["legal_basis"] == [
+        {"number": "60/2014/QH13", "title": "Luật Hộ tịch", "issued": "20/11/2014"},
+        {"number": "123/2015/NĐ-CP", "title": "Nghị định của Chính phủ", "issued": "15/11/2015"},
+    ]
+    signature = load(site, "1.004873")
+    assert signature["levels"] == ["huyen", "xa"]
+    assert signature["announcement"]["change_type"] == "amended"
+    assert signature["online_service"] == {"level": "khong"}
+    death = load(site, "1.000656")
+    assert death["name"] == "Thủ tục đăng ký khai tử"
+    assert death["announcement"]["change_type"] == "abolished"
+    assert death["status"] == "abolished"
+    assert "methods" not in load(site, "2.000815")
+
+
+def test_without_a_decision_every_row_says_what_is_missing(site: Path) -> None:
+    report = import_procedures(options(site, CSV))
+    skipped = [row for row in report.rows if row.outcome is Outcome.SKIPPED]
+    assert len(skipped) == 5
+    assert skipped[0].lines() == [
+        "row 4 (1.000893): skipped: no Quyết định công bố: add a 'Số quyết định' column "
+        "or give --decision"
+    ]
+    report = import_procedures(options(site, CSV, decision="2215/QĐ-UBND"))
+    assert report.rows[0].lines() == [
+        "row 4 (1.000893): skipped: no date for Quyết định công bố 2215/QĐ-UBND: "
+        "add a 'Ngày công bố' column or give --date"
+    ]
+
+
+def cp1258(text: str) -> bytes:
+    """Text as Windows-1258 stores it: base letters precomposed, tone marks combining."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_csv_encodings_and_delimiters(tmp_path: Path) -> None:
+    text = "STT,Mã TTHC,Tên TTHC\n1,1.001193,Đăng ký khai sinh\n"
+    assert unicodedata.normalize("NFC", decode(cp1258(text))) == text
+    assert decode(text.encode("utf-16")) == text
+    assert decode(b"\xef\xbb\xbf" + text.encode()) == text
+    assert sniff_delimiter(text) == ","
+    assert sniff_delimiter(text.replace(",", "\t")) == "\t"
+    assert sniff_delimiter('"Phí, lệ phí";Tên\n"a, b";c\n') == ";"
+    path = tmp_path / "ansi.csv"
+    path.write_bytes(cp1258(text.replace(",", ";")))
+    cells = [row.cells for row in read_rows(path)][1]
+    assert [clean_text(cell) for cell in cells] == ["1", "1.001193", "Đăng ký khai sinh"]
+
+
+def test_group_titles_set_change_and_sector_below_them(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "phu-luc.csv"
+    path.write_text(
+        "Mã TTHC,Tên TTHC,Cấp thực hiện,Quyết định công bố\n"
+        "A. THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH,,,\n"
+        "I. LĨNH VỰC HỘ TỊCH,,,\n"
+        "1.001193,Đăng ký khai sinh,Cấp xã,"
+        '"Quyết định số 2215/QĐ-UBND ngày 15/3/2024 của Chủ tịch UBND tỉnh Thái Bình"\n'
+        "B. THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ,,,\n"
+        "1. Lĩnh vực đất đai,,,\n"
+        "1.000045,Thủ tục cũ,Cấp huyện,\n"
+        "ABC,,,\n",
+        encoding="utf-8",
+    )
+    assert lines(site, path) == [
+        "header on row 1",
+        "row 4 (1.001193): created content/procedures/1.001193.yaml",
+        "row 7 (1.000045): created content/procedures/1.000045.yaml",
+        "row 8 (ABC): skipped: invalid code format (expected a code such as 1.001193)",
+        f"{path}: 2 created, 0 updated, 0 unchanged, 1 skipped",
+    ]
+    birth = load(site, "1.001193")
+    assert birth["sector"] == {"code": "ho-tich", "name": "Hộ tịch"}
+    assert birth["announcement"] == {
+        "number": "2215/QĐ-UBND",
+        "date": "15/03/2024",
+        "issuer": "Chủ tịch UBND tỉnh Thái Bình",
+        "change_type": "new",
+    }
+    old = load(site, "1.000045")
+    assert old["sector"] == {"code": "dat-dai", "name": "Đất đai"}
+    assert old["announcement"]["change_type"] == "abolished"
+    assert old["announcement"]["number"] == "2215/QĐ-UBND"  # a merged cell, carried down
+    assert old["status"] == "abolished"
+
+
+# --- running it again ----------------------------------------------------------------------
+
+
+def test_a_second_run_changes_nothing(site: Path) -> None:
+    kwargs = {"decision": "2215/QĐ-UBND", "decision_date": dt.date(2024, 3, 15)}
+    import_procedures(options(site, CSV, **kwargs))
+    before = procedures(site)
+    later = ImportOptions(site=site, file=CSV, today=TODAY + dt.timedelta(days=30), **kwargs)
+    report = import_procedures(later)
+    assert report.summary() == f"{CSV}: 0 created, 0 updated, 4 unchanged, 1 skipped"
+    assert procedures(site) == before
+
+
+def test_xlsx_second_run_is_byte_identical(site: Path, tmp_path: Path) -> None:
+    xlsx = make_xlsx(tmp_path / "danh-muc.xlsx")
+    import_procedures(options(site, xlsx))
+    before = procedures(site)
+    report = import_procedures(options(site, xlsx))
+    assert report.summary().endswith(": 0 created, 0 updated, 5 unchanged, 5 skipped")
+    assert procedures(site) == before
+
+
+def test_an_edited_name_is_kept_and_reported_unless_overwrite(site: Path, tmp_path: Path) -> None:
+    xlsx = make_xlsx(tmp_path / "danh-muc.xlsx")
+    import_procedures(options(site, xlsx))
+    path = site / "content/procedures/1.001193.yaml"
+    edited = "# Rà soát 02/2026: tên theo CSDLQG\n" + path.read_text(encoding="utf-8").replace(
+        'name: "Thủ tục đăng ký khai sinh"', 'name: "Đăng ký khai sinh"  # sửa tay'
+    )
+    path.write_text(edited, encoding="utf-8")
+
+    report = import_procedures(options(site, xlsx))
+    row = report.rows[0]
+    assert row.outcome is Outcome.UNCHANGED
+    assert row.lines() == [
+        "row 7 (1.001193): unchanged",
+        "row 7 (1.001193): kept 'name' as edited (spreadsheet: 'Thủ tục đăng ký khai sinh')",
+    ]
+    assert path.read_text(encoding="utf-8") == edited
+
+    report = import_procedures(options(site, xlsx, overwrite=True))
+    assert report.rows[0].lines() == [
+        "row 7 (1.001193): updated content/procedures/1.001193.yaml",
+        "row 7 (1.001193): replaced 'name' (was: 'Đăng ký khai sinh')",
+    ]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Rà soát 02/2026: tên theo CSDLQG\n")
+    assert 'name: "Thủ tục đăng ký khai sinh"  # sửa tay\n' in text
+    assert load(site, "1.001193")["name"] == "Thủ tục đăng ký khai sinh"
+
+
+def test_missing_fields_are_filled_in_place(site: Path) -> None:
+    kwargs = {"decision": "2215/QĐ-UBND", "decision_date": dt.date(2024, 3, 15)}
+    import_procedures(options(site, CSV, **kwargs))
+    path = site / "content/procedures/1.000893.yaml"
+    original = path.read_text(encoding="utf-8")
+    text = original.replace('  name: "Hộ tịch"\n', "")
+    text = text.replace("levels: [xa]\n", "levels: []  # chưa rõ\n")
+    text = text.replace("legal_basis:\n", "# căn cứ\nlegal_basis:\n")
+    text = text[: text.index("online_service:")] + "featured: true\n" + "source:\n  name: Tay\n"
+    path.write_text(text, encoding="utf-8")
+
+    report = import_procedures(options(site, CSV, **kwargs))
+    assert report.rows[0].lines() == [
+        "row 4 (1.000893): updated content/procedures/1.000893.yaml: filled 'sector.name', "
+        "'levels', 'online_service.level', 'announcement.number', 'announcement.date', "
+        "'source.retrieved'",
+        "row 4 (1.000893): kept 'source.name' as edited "
+        "(spreadsheet: 'Quyết định công bố 2215/QĐ-UBND')",
+    ]
+    result = path.read_text(encoding="utf-8")
+    assert "levels: [xa]  # chưa rõ\n" in result
+    assert "# căn cứ\nlegal_basis:\n" in result
+    assert 'sector:\n  code: ho-tich\n  name: "Hộ tịch"\nlevels:' in result
+    assert result.index("featured: true") < result.index("online_service:")
+    expected = yaml.load(original, Loader=yaml.BaseLoader)
+    del expected["announcement"]["change_type"], expected["detail_level"]  # new and full: defaults
+    assert load(site, "1.000893") == {
+        **expected,
+        "featured": "true",
+        "source": {"name": "Tay", "retrieved": "01/01/2026"},
+    }
+
+
+def test_a_flow_mapping_needs_overwrite_to_be_rewritten() -> None:
+    text = (
+        "# ghi chú đầu tệp\n"
+        'code: "1.001193"\nname: Đăng ký khai sinh\n'
+        "sector: {code: ho-tich}\nlevels: [xa]\n"
+    )
+    record = {
+        "code": "1.001193",
+        "name": "Đăng ký khai sinh",
+        "sector": {"code": "ho-tich", "name": "Hộ tịch"},
+    }
+    kept = merge_text(text, record, overwrite=False)
+    assert kept.text == text and not kept.changes
+    assert kept.notes == (
+        "could not fill 'sector.name' without rewriting the file; "
+        "fill it by hand or run the import with --overwrite",
+    )
+    rewritten = merge_text(text, record, overwrite=True)
+    assert rewritten.notes == (
+        "rewrote the whole file to fill it: its comments and layout were not kept",
+    )
+    assert rewritten.text.startswith("# ghi chú đầu tệp\ncode: ")
+    assert yaml.load(rewritten.text, Loader=yaml.BaseLoader)["sector"] == record["sector"]
+
+
+def test_another_decision_in_the_file_is_kept_as_a_whole() -> None:
+    text = (
+        'code: "1.001193"\nname: Đăng ký khai sinh\n'
+        "announcement:\n  number: 100/QĐ-UBND  # công bố lần đầu\n  date: 2020-01-10\n"
+        "source:\n  name: CSDLQG\n  retrieved: 01/12/2025\n"
+    )
+    record = {
+        "code": "1.001193",
+        "name": "Đăng ký khai sinh",
+        "announcement": {"number": "2215/QĐ-UBND", "date": "15/03/2024", "change_type": "amended"},
+        "status": "abolished",
+        "source": {"name": "CSDLQG", "retrieved": "01/01/2026"},
+    }
+    kept = merge_text(text, record, overwrite=False)
+    assert [c.dotted for c in kept.changes] == ["status", "source.retrieved"]
+    assert kept.notes == (
+        "kept 'announcement' as edited (spreadsheet: 'number: 2215/QĐ-UBND, date: 15/03/2024, "
+        "change_type: amended')",
+    )
+    assert kept.text == text.replace("01/12/2025", "01/01/2026") + "status: abolished\n"
+    replaced = merge_text(text, record, overwrite=True)
+    assert replaced.notes == (
+        "replaced 'announcement' (was: 'number: 100/QĐ-UBND, date: 2020-01-10')",
+    )
+    assert (
+        yaml.load(replaced.text, Loader=yaml.BaseLoader)["announcement"] == record["announcement"]
+    )
+    assert replaced.text.startswith('code: "1.001193"\nname: Đăng ký khai sinh\nannouncement:\n')
+
+
+def test_a_full_record_is_never_turned_into_a_list_entry(site: Path) -> None:
+    folder = site / "content/procedures"
+    folder.mkdir(parents=True)
+    full = (
+        'code: "1.000893"\nname: "Thủ tục đăng ký kết hôn"\n'
+        "sector: {code: ho-tich, name: Hộ tịch}\nlevels: [xa]\n"
+        "online_service: {level: toan_trinh}\n"
+        "announcement: {number: 2215/QĐ-UBND, date: 15/03/2024}\n"
+    )
+    (folder / "1.000893.yaml").write_text(full, encoding="utf-8")
+    import_procedures(
+        options(site, CSV, decision="2215/QĐ-UBND", decision_date=dt.date(2024, 3, 15))
+    )
+    record = load(site, "1.000893")
+    assert "detail_level" not in record
+    assert record["methods"][0]["channel"] == "direct"
+
+
+def test_dry_run_writes_nothing(site: Path) -> None:
+    report = import_procedures(
+        options(
+            site, CSV, decision="2215/QĐ-UBND", decision_date=dt.date(2024, 3, 15), dry_run=True
+        )
+    )
+    assert report.summary().endswith(
+        "4 created, 0 updated, 0 unchanged, 1 skipped (dry run: no file was written)"
+    )
+    assert procedures(site) == {}
+
+
+def test_progress_is_reported_for_every_row(site: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    import_procedures(
+        options(site, CSV, decision="2215/QĐ-UBND", decision_date=dt.date(2024, 3, 15)),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(n, 6) for n in range(1, 7)]
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_cli_prints_the_report_and_exits_0(site: Path) -> None:
+    result = run_cli("import", "procedures", str(CSV), "--source", str(site), *DECISION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        *CSV_REPORT,
+        f"{CSV}: 4 created, 0 updated, 0 unchanged, 1 skipped",
+    ]
+    assert result.stderr == ""  # no progress line: stderr is not a terminal
+    retrieved = FIXED_NOW.date().strftime("%d/%m/%Y")
+    assert load(site, "1.000893")["source"]["retrieved"] == retrieved
+    again = run_cli("import", "procedures", str(CSV), "--source", str(site), *DECISION)
+    assert again.stdout.splitlines()[-1] == f"{CSV}: 0 created, 0 updated, 4 unchanged, 1 skipped"
+
+
+def test_cli_shows_progress_only_on_a_terminal(site: Path, monkeypatch, capsys) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    assert main(["import", "procedures", str(CSV), "-s", str(site), *DECISION]) == 0
+    assert "\rImporting: row 6 of 6" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r\033[K")  # the line is cleared before the report
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith("4 created, 0 updated, 0 unchanged, 1 skipped")
+    )
+
+
+def test_cli_dry_run_and_overwrite_flags(site: Path) -> None:
+    result = run_cli("import", "procedures", str(CSV), "-s", str(site), *DECISION, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].endswith("(dry run: no file was written)")
+    assert procedures(site) == {}
+    result = run_cli("import", "procedures", str(CSV), "-s", str(site), *DECISION, "--overwrite")
+    assert result.returncode == 0, result.stderr
+    assert len(procedures(site)) == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("nope.xlsx", None, "no such file"),
+        (
+            "bad.xlsx",
+            b"this is not a zip file",
+            "not a readable .xlsx file (File is not a zip file)",
+        ),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0",
+            "cannot read Excel 97-2003 .xls files; open it in Excel and save it as .xlsx or .csv",
+        ),
+        ("list.ods", b"", "unknown file type '.ods': give a .xlsx or .csv file"),
+        (
+            "noheader.csv",
+            "Tên;Ngày\nĐăng ký;01/01/2024\n".encode(),
+            "no header row with 'Mã TTHC' and 'Tên TTHC' in the first 30 rows",
+        ),
+        (
+            "binary.csv",
+            b"\x00\x01\x02" * 10,
+            "this is not a text .csv file (it contains binary data)",
+        ),
+    ],
+)
+def test_cli_unreadable_file_is_one_line_and_exit_1(
+    site: Path, tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = run_cli("import", "procedures", str(path), "--source", str(site))
+    assert result.returncode == 1
+    assert result.stderr == f"{path}: error: {message}\n"
+    assert result.stdout == ""
+    assert procedures(site) == {}
+
+
+def test_cli_usage_errors_exit_2(site: Path) -> None:
+    assert run_cli("import", "procedures").returncode == 2
+    assert run_cli("import", "posts", str(CSV), "-s", str(site)).returncode == 2
+    bad_date = run_cli("import", "procedures", str(CSV), "-s", str(site), "--date", "31/02/2024")
+    assert bad_date.returncode == 2
+    assert "is not a real date" in bad_date.stderr
+    assert procedures(site) == {}
+
+
+def test_import_then_check_passes(copy_site) -> None:
+    site = copy_site("minimal")
+    result = run_cli("import", "procedures", str(CSV), "--source", str(site), *DECISION)
+    assert result.returncode == 0, result.stderr
+    checked = run_cli("check", "--source", str(site))
+    assert checked.returncode == 0, checked.stderr
+    assert "content/procedures" not in checked.stderr
+
+
+# --- pieces --------------------------------------------------------------------------------
+
+LABELS = {
+    "STT": Col.STT,
+    "Số TT": Col.STT,
+    "Mã TTHC": Col.CODE,
+    "Mã thủ tục": Col.CODE,
+    "Mã số TTHC": Col.CODE,
+    "Tên TTHC": Col.NAME,
+    "Tên thủ tục hành chính": Col.NAME,
+    "Lĩnh vực": Col.SECTOR,
+    "Cấp thực hiện": Col.LEVELS,
+    "Thời hạn giải quyết": Col.TIME,
+    "Phí, lệ phí": Col.FEES,
+    "Phí/lệ phí": Col.FEES,
+    "Lệ phí": Col.FEE_LE_PHI,
+    "Căn cứ pháp lý": Col.LEGAL,
+    "Quyết định công bố": Col.DECISION,
+    "Số quyết định": Col.DECISION,
+    "Ngày công bố": Col.DATE,
+    "Ngày ban hành": Col.DATE,
+    "Cơ quan thực hiện": Col.AGENCY,
+    "Địa điểm thực hiện": Col.PLACE,
+    "Mức độ DVCTT": Col.ONLINE,
+    "Dịch vụ công trực tuyến": Col.ONLINE,
+    "Loại thay đổi": Col.CHANGE,
+    "Ghi chú": Col.NOTE,
+}
+
+
+def test_known_headers_and_lookalikes() -> None:
+    for label, col in LABELS.items():
+        assert match_header(label) is col, label
+    assert match_header("Thời hạn giải quyết (ngày làm việc)") is Col.TIME
+    assert match_header("Mã số\nTTHC\n(3)") is Col.CODE
+    assert match_header("Mã hồ sơ") is None
+    assert match_header("Phí thẩm định") is None
+    assert match_header("DANH MỤC THỦ TỤC HÀNH CHÍNH") is None
+
+
+_SPACES = st.lists(
+    st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", " \r\n "]), min_size=1, max_size=3
+)
+
+
+@given(
+    label=st.sampled_from(sorted(LABELS)),
+    data=st.data(),
+)
+def test_header_recognition_ignores_diacritics_case_and_whitespace(label: str, data) -> None:
+    words = label.split(" ")
+    variant = []
+    for word in words:
+        chars = []
+        for char in word:
+            if data.draw(st.booleans(), "strip"):
+                char = fold(char)
+            if data.draw(st.booleans(), "upper"):
+                char = char.upper()
+            chars.append(char)
+        variant.append("".join(chars))
+    glue = ["".join(data.draw(_SPACES, "space")) for _ in range(len(words) + 1)]
+    text = glue[0] + "".join(w + g for w, g in zip(variant, glue[1:], strict=True))
+    assert match_header(text) is LABELS[label]
+
+
+def test_levels_changes_and_online_levels() -> None:
+    assert read_levels("Cấp xã") == (("xa",), ())
+    assert read_levels("Cấp tỉnh, cấp huyện") == (("tinh", "huyen"), ())
+    assert read_levels("Tỉnh và xã\nBộ") == (("bo", "tinh", "xa"), ())
+    assert read_levels("Trung ương") == (("bo",), ())
+    assert read_levels("Thị xã; phường, thị trấn") == (("huyen", "xa"), ())
+    assert read_levels("Cơ quan khác, Ban chỉ đạo") == (("khac",), ("Ban chỉ đạo",))
+    assert read_online("Một phần")[0] is None
+    assert read_online("3")[0] is None
+    assert read_online("Mức độ 2")[0] == {"level": "khong", "legacy_level": 2}
+    assert read_online("Không")[0] == {"level": "khong"}
+
+
+def test_codes() -> None:
+    assert read_code("1.001193", numeric=False).code == "1.001193"
+    local = read_code("1.004227.000.00.00.H53", numeric=False)
+    assert (local.code, local.local_code) == ("1.004227", "1.004227.000.00.00.H53")
+    assert read_code("'2.000884", numeric=False).code == "2.000884"
+    assert read_code("1,001193", numeric=False).code == "1.001193"
+    assert read_code("1.00119", numeric=False).problem.startswith("code looks like a number")
+    assert read_code("1001193", numeric=True).problem.startswith("code looks like a number")
+    assert read_code("4.001193", numeric=False).problem.startswith("invalid code format")
+
+
+def test_cell_text_is_cleaned_not_sanitised() -> None:
+    assert clean_text("  a\u00a0 b\x07c\u200b\r\n\r\n  d  ") == "a bc\nd"
+    assert clean_text(unicodedata.normalize("NFD", "Hộ tịch")) == "Hộ tịch"
+    assert clean_text("<b>Phí</b> &amp; lệ phí") == "<b>Phí</b> &amp; lệ phí"
+    assert clean_text("dòng 1_x000D_\ndòng 2") == "dòng 1\ndòng 2"
+
+
+def test_import_failed_carries_the_path(site: Path, tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed) as caught:
+        import_procedures(options(site, tmp_path / "missing.csv"))
+    assert (caught.value.path, caught.value.message) == (
+        str(tmp_path / "missing.csv"),
+        "no such file",
+    )
