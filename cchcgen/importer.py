@@ -673,7 +673,10 @@ class RowReader:
         """Blank rows, "(1) (2)" rows and a header repeated on a new page carry no record."""
         stt = self.header.columns.get(Col.STT)
         if not any(cell.strip() for index, cell in enumerate(row.cells) if index != stt):
-            return True  # blank, or a number in STT only (a template numbered in advance)
+            # blank, or a number in STT only (a template numbered in advance); a title such
+            # as "I. LĨNH VỰC HỘ TỊCH" merged across the sheet keeps its text in STT's cell
+            first = row.cells[stt].strip() if stt is not None and stt < len(row.cells) else ""
+            return not first or bool(re.fullmatch(r"\d+\.?", first))
         if _is_column_numbers(row.cells):
             return True
         return match_header(self.cell(row, Col.CODE)) is Col.CODE
@@ -815,6 +818,12 @@ class RowReader:
             return levels
         if self.state.levels:
             return self.state.levels
+        for column, label in ((Col.AGENCY, "Cơ quan thực hiện"), (Col.PLACE, "Địa điểm thực hiện")):
+            # an annex without the column still says "UBND cấp xã" where the dossier goes
+            levels, _unknown = read_levels(self.cell(row, column))
+            if levels:
+                notes.append(f"level taken from {label}: {', '.join(levels)}")
+                return levels
         raise Skip(
             "no level (Cấp thực hiện): add the column or a sub-section row such as "
             "'THỦ TỤC HÀNH CHÍNH CẤP XÃ' above the row"

@@ -336,6 +336,34 @@ def test_group_titles_set_change_and_sector_below_them(site: Path, tmp_path: Pat
     assert old["status"] == "abolished"
 
 
+def test_titles_in_the_stt_column_and_levels_from_the_agency(site: Path, tmp_path: Path) -> None:
+    """The usual annex: STT first, titles merged across from STT's cell, no level column."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH MỤC THỦ TỤC HÀNH CHÍNH THUỘC THẨM QUYỀN GIẢI QUYẾT CỦA UBND CẤP XÃ"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["STT", "Mã số TTHC", "Tên thủ tục hành chính", "Thời hạn giải quyết",
+                  "Cơ quan thực hiện"])  # fmt: skip
+    sheet.append(["I. LĨNH VỰC XÂY DỰNG"])
+    sheet.merge_cells("A3:E3")
+    sheet.append([1, "1.013228", "Cấp lại giấy phép xây dựng", "05 ngày làm việc", "UBND cấp xã"])
+    sheet.append(["7"])  # a template row numbered in advance
+    sheet.append([2, "1.009974", "Cấp giấy phép xây dựng (cũ)", "15 ngày", "UBND cấp huyện"])
+    path = tmp_path / "phu-luc.xlsx"
+    book.save(path)
+    assert lines(site, path, decision="1318/QĐ-UBND", decision_date=dt.date(2025, 6, 24)) == [
+        "header on row 2",
+        "row 4 (1.013228): created content/procedures/1.013228.yaml",
+        "row 4 (1.013228): level taken from Cơ quan thực hiện: xa",
+        "row 6 (1.009974): created content/procedures/1.009974.yaml",
+        "row 6 (1.009974): level taken from Cơ quan thực hiện: huyen",
+        f"{path}: 2 created, 0 updated, 0 unchanged, 0 skipped",
+    ]
+    record = load(site, "1.013228")
+    assert record["sector"] == {"code": "xay-dung", "name": "Xây dựng"}
+    assert record["levels"] == ["xa"]
+
+
 # --- running it again ----------------------------------------------------------------------
 
 
