@@ -309,7 +309,7 @@ class LegalDocument:
 @dataclass(frozen=True, slots=True)
 class OnlineService:
     level: str
-    """toan_trinh, mot_phan or khong."""
+    """toan_trinh, mot_phan or khong; "" when a list-only record does not say."""
     legacy_level: int | None
     partial_reason: str
     url: str
@@ -428,6 +428,12 @@ class Site:
     """The build's "now": SOURCE_DATE_EPOCH if set, else the clock."""
     procedures: tuple[Procedure, ...] = ()
     """Every procedure record, in force or not, by sector name then name."""
+    contact: ContactInfo | None = None
+    """``content/hotline.yaml``; None when the site has none."""
+    feedback: tuple[Feedback, ...] = ()
+    """Published feedback items, newest answer first."""
+    indices: tuple[IndexResult, ...] = ()
+    """Index results by index, then year."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -478,3 +484,144 @@ class Site:
         changes.sort(key=lambda item: item[0].code)
         changes.sort(key=lambda item: item[1].date, reverse=True)
         return tuple(changes)
+
+    @property
+    def index_series(self) -> tuple[tuple[str, tuple[IndexResult, ...]], ...]:
+        """Each index with its results, oldest year first, in a fixed index order."""
+        order = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
+        names = sorted({r.index for r in self.indices}, key=order.index)
+        return tuple(
+            (
+                name,
+                tuple(sorted((r for r in self.indices if r.index == name), key=lambda r: r.year)),
+            )
+            for name in names
+        )
+
+
+# ---------------------------------------------------------------- hotline, feedback, indices
+
+
+@dataclass(frozen=True, slots=True)
+class Hotline:
+    label: str
+    purpose: str
+    """pakn, one_stop, leader, dvc_support or other."""
+    number: str
+    """As shown: ``0227 3000 111``."""
+    e164: str
+    """For ``tel:`` links: ``+842273000111`` or a short code such as ``1022``."""
+    hours: str
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPoint:
+    name: str
+    position: str
+    unit: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingHours:
+    days: tuple[str, ...]
+    """mon … sun, in week order."""
+    sessions: tuple[tuple[str, str], ...]
+    """(start, end) of the morning and the afternoon: ``("07:00", "11:30")``."""
+
+
+@dataclass(frozen=True, slots=True)
+class OneStop:
+    name: str
+    address: str
+    counters: int | None
+    working_hours: tuple[WorkingHours, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    type: str
+    """postal, in_person, phone, email, national_portal or provincial_system."""
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactInfo:
+    """``content/hotline.yaml``: where citizens call, write or go."""
+
+    agency_name: str
+    agency_parent: str
+    address: str
+    mailing_address: str
+    phone: str
+    fax: str
+    email: str
+    website: str
+    hotlines: tuple[Hotline, ...]
+    contact_points: tuple[ContactPoint, ...]
+    one_stop: OneStop
+    channels: tuple[Channel, ...]
+    links: tuple[tuple[str, str], ...]
+    """(kind, URL): national_portal, provincial_portal, satisfaction_survey."""
+    verified_at: dt.date
+
+    @property
+    def feedback_hotline(self) -> Hotline:
+        """The first hotline for feedback (pakn); the loader makes sure there is one."""
+        return next(h for h in self.hotlines if h.purpose == "pakn")
+
+    def link(self, kind: str) -> str:
+        return dict(self.links).get(kind, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    date: dt.date
+    by: str
+    document_number: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A published citizen feedback item (phản ánh, kiến nghị) with the agency's answer."""
+
+    src: str
+    line: int
+    id: str
+    slug: str
+    received_date: dt.date
+    channel: str
+    category: str
+    title: str
+    question: str
+    submitter: str
+    locality: str
+    related_procedure: str
+    handling_agency: str
+    status: str
+    answer: Answer | None
+    published_at: dt.datetime
+
+    @property
+    def url(self) -> str:
+        return f"/phan-anh-kien-nghi/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexResult:
+    """One year's result of a reform index (PAR INDEX, SIPAS, PAPI, ...)."""
+
+    index: str
+    year: int
+    unit: str
+    score: float
+    max_score: float
+    rank: int | None
+    of: int | None
+    classification: str
+    decision_number: str
+    decision_date: dt.date | None
+    source_url: str

@@ -62,6 +62,20 @@ class Locale:
             return line
         return f"{self.t('basis_prefix')} {line}"
 
+    def number(self, value: float) -> str:
+        """``86,45`` (two decimals at most, trailing zeros dropped); ``80`` for a whole number."""
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", self.t("decimal_separator"))
+
+    def working_hours(self, days: tuple[str, ...], sessions: tuple[tuple[str, str], ...]) -> str:
+        """``Thứ Hai – Thứ Sáu: 07:00–11:30, 13:30–17:00``."""
+        names = [self.t(f"day_{day}") for day in days]
+        order = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        positions = [order.index(day) for day in days]
+        consecutive = positions == list(range(positions[0], positions[0] + len(positions)))
+        span = f"{names[0]} – {names[-1]}" if len(days) > 2 and consecutive else ", ".join(names)
+        return f"{span}: " + ", ".join(f"{start}–{end}" for start, end in sessions)
+
     def file_size(self, size: int) -> str:
         """``2,4 KB`` with the language's decimal separator."""
         if size < 1024:

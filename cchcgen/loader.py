@@ -15,8 +15,23 @@ from typing import Any
 
 from . import schema
 from .config import SiteConfig
-from .content import Page, Plan, Post, Procedure, Site, StaticFile, Tag, TagGroup
+from .contact import read_contact
+from .content import (
+    ContactInfo,
+    Feedback,
+    IndexResult,
+    Page,
+    Plan,
+    Post,
+    Procedure,
+    Site,
+    StaticFile,
+    Tag,
+    TagGroup,
+)
 from .errors import Collector, Diagnostic
+from .feedback import read_feedback
+from .indices import read_indices
 from .markup import Markdown, shorten
 from .plans import PlanReader
 from .procedures import ProcedureReader, check_procedures
@@ -405,7 +420,8 @@ class _Loader:
             lambda key: self.key_line(file, key),
         )
 
-    def load_procedure(self, path: Path, rel: str) -> Procedure | None:
+    def load_yaml(self, path: Path, rel: str) -> tuple[Node, YamlSource] | None:
+        """A data file's YAML node tree, or None (with the problem reported)."""
         if not inside(path, self.root):
             self.diags.error(
                 rel,
@@ -418,17 +434,84 @@ class _Loader:
         text = read_text(path, rel, self.diags)
         if text is None:
             return None
-        source = YamlSource(rel)
+        source = YamlSource(rel, text=text)
         errors_before = len(self.diags.items)
         node = compose(text, source, self.diags)
         if len(self.diags.items) > errors_before:
             return None
         if node is None:
-            self.diags.error(
-                rel, 1, 1, "the file is empty", "a procedure needs at least code, name and sector"
-            )
+            self.diags.error(rel, 1, 1, "the file is empty", "see the README for an example")
             return None
-        return self.procedure_reader.read(rel, node, source, path.stem)
+        return node, source
+
+    def load_procedure(self, path: Path, rel: str) -> Procedure | None:
+        loaded = self.load_yaml(path, rel)
+        if loaded is None:
+            return None
+        return self.procedure_reader.read(rel, *loaded, path.stem)
+
+    def load_contact(self) -> ContactInfo | None:
+        path = self.root / CONTENT / "hotline.yaml"
+        if not path.is_file():
+            return None
+        loaded = self.load_yaml(path, f"{CONTENT}/hotline.yaml")
+        if loaded is None:
+            return None
+        return read_contact(
+            f"{CONTENT}/hotline.yaml",
+            *loaded,
+            self.diags,
+            self.config.timezone,
+            self.options.now.date(),
+        )
+
+    def load_feedback(self, procedures: list[Procedure]) -> list[Feedback]:
+        items: list[Feedback] = []
+        codes = {p.code for p in procedures}
+        seen: dict[str, Feedback] = {}
+        for path, rel in walk(self.root / CONTENT / "feedback", self.root, (".yaml",)):
+            loaded = self.load_yaml(path, rel)
+            item = (
+                read_feedback(rel, *loaded, self.diags, self.config.timezone, path.stem)
+                if loaded
+                else None
+            )
+            if item is None:
+                continue
+            if item.slug in seen:
+                self.diags.error(
+                    rel,
+                    item.line,
+                    None,
+                    f"the id {item.id} is already used by {seen[item.slug].src}",
+                    "give each feedback item its own id",
+                )
+                continue
+            seen[item.slug] = item
+            if item.related_procedure and item.related_procedure not in codes:
+                self.diags.warning(
+                    rel,
+                    item.line,
+                    None,
+                    f"'related_procedure' {item.related_procedure} has no file in "
+                    "content/procedures/; it is shown without a link",
+                    "add the procedure or correct the code",
+                )
+            items.append(item)
+        self.ignored_files("feedback", ".yaml")
+        items.sort(key=lambda f: f.id)
+        items.sort(key=lambda f: f.published_at, reverse=True)
+        return items
+
+    def load_indices(self) -> tuple[IndexResult, ...]:
+        path = self.root / CONTENT / "indices.yaml"
+        if not path.is_file():
+            return ()
+        rel = f"{CONTENT}/indices.yaml"
+        loaded = self.load_yaml(path, rel)
+        if loaded is None:
+            return ()
+        return read_indices(rel, *loaded, self.diags, self.config.timezone)
 
     def load_procedures(self) -> list[Procedure]:
         procedures = []
@@ -544,6 +627,9 @@ class _Loader:
             key=lambda p: (p.year, p.issued_month or 0, p.issued_date or dt.date.min), reverse=True
         )
         procedures = self.load_procedures()
+        contact = self.load_contact()
+        feedback = self.load_feedback(procedures)
+        indices = self.load_indices()
         static = self.load_static()
         posts.sort(key=lambda p: p.slug)
         posts.sort(key=lambda p: p.date, reverse=True)
@@ -558,6 +644,9 @@ class _Loader:
             static=static,
             now=self.options.now,
             procedures=tuple(procedures),
+            contact=contact,
+            feedback=tuple(feedback),
+            indices=indices,
         )
         errors = tuple(d for d in self.diags.items if d.is_error)
         return LoadResult(site, errors, self.diags.warnings, tuple(self.notes))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import feeds, opendata, qrcodes, sitemap
-from .content import Site
+from . import charts, feeds, jsonld, opendata, qrcodes, sitemap
+from .content import IndexResult, Site
 from .errors import Collector, TemplateError
 from .i18n import Locale
 from .targets import FeedData, Kind, Target
@@ -78,6 +79,15 @@ class Renderer:
                     qrcodes.svg_inline(base.absolute(url), label)
                 ),
                 "og_locale": locale.t("og_locale"),
+                "working_hours": lambda hours: locale.working_hours(hours.days, hours.sessions),
+                "jsonld_contact": lambda contact: Templates.safe(
+                    jsonld.script_json(
+                        jsonld.contact_document(
+                            contact, base.absolute("/"), lambda p: locale.t(f"purpose_{p}")
+                        )
+                    )
+                ),
+                "index_chart": self.index_chart,
             },
             filters={
                 "date_full": locale.date_full,
@@ -89,7 +99,34 @@ class Renderer:
                 "short_url": lambda url: url.split("://", 1)[-1].rstrip("/"),
                 "iso": lambda moment: moment.isoformat(timespec="seconds"),
                 "fold": fold,
+                "tel": jsonld.tel,
+                "number": locale.number,
             },
+        )
+
+    def index_chart(self, name: str, results: Sequence[IndexResult]) -> Any:
+        """An index's results over the years as an inline SVG line chart."""
+        t, number = self.locale.t, self.locale.number
+        long = t(f"index_{name}")
+        top = max((r.max_score for r in results), default=100.0)
+        points = [charts.Point(r.year, r.score, number(r.score)) for r in results]
+        return Templates.safe(
+            charts.line_chart(
+                points,
+                title=t("index_chart_title", name=long),
+                description=t(
+                    "index_chart_desc",
+                    name=long,
+                    unit=results[0].unit if results else "",
+                    first=results[0].year if results else "",
+                    last=results[-1].year if results else "",
+                    max=number(top),
+                ),
+                max_value=top,
+                chart_id=f"bieu-do-{name.lower().replace('_', '-')}",
+                value_axis_label=t("index_score"),
+                empty_text=t("index_chart_empty"),
+            )
         )
 
     def check_layouts(self) -> None:

@@ -24,6 +24,9 @@ PLANS = "/ke-hoach/"
 PROCEDURES = "/thu-tuc-hanh-chinh/"
 CHANGES = "/thu-tuc-hanh-chinh/moi-cap-nhat/"
 PROCEDURES_FEED = "/thu-tuc-hanh-chinh/rss.xml"
+HOTLINE = "/duong-day-nong/"
+FEEDBACK = "/phan-anh-kien-nghi/"
+INDICES = "/chi-so-cchc/"
 TOPICS = "/chu-de/"
 SITEMAP_HTML = "/so-do-trang/"
 
@@ -701,6 +704,65 @@ class _Planner:
                 )
             )
 
+    def plan_civic(self) -> None:
+        """The hotline page, published feedback and the reform indices."""
+        site, t = self.site, self.t
+        if site.contact is not None:
+            meta = PageMeta(
+                "hotline",
+                t("hotline_long"),
+                t("hotline_intro"),
+                HOTLINE,
+                (self.home, Crumb(t("hotline"), None)),
+            )
+            self.page(
+                HOTLINE, "hotline.html", meta, "content/hotline.yaml", None, contact=site.contact
+            )
+        if site.feedback:
+            crumb = Crumb(t("feedback"), FEEDBACK)
+            meta = PageMeta(
+                "feedback_list",
+                t("feedback_long"),
+                t("feedback_intro"),
+                FEEDBACK,
+                (self.home, Crumb(t("feedback"), None)),
+            )
+            newest = site.feedback[0].published_at
+            self.page(FEEDBACK, "feedback_list.html", meta, "content/feedback", newest)
+            for item in site.feedback:
+                meta = PageMeta(
+                    "feedback",
+                    item.title,
+                    t("feedback_description", title=item.title),
+                    item.url,
+                    (self.home, crumb, Crumb(item.id, None)),
+                    "article",
+                    item.published_at,
+                    None,
+                    (t("feedback"),),
+                    item.answer.by if item.answer else "",
+                )
+                procedure = site.procedure(item.related_procedure)
+                self.page(
+                    item.url,
+                    "feedback.html",
+                    meta,
+                    item.src,
+                    item.published_at,
+                    line=item.line,
+                    item=item,
+                    procedure=procedure,
+                )
+        if site.indices:
+            meta = PageMeta(
+                "indices",
+                t("indices_long"),
+                t("indices_intro"),
+                INDICES,
+                (self.home, Crumb(t("indices"), None)),
+            )
+            self.page(INDICES, "indices.html", meta, "content/indices.yaml", None)
+
     def plan_site_files(self) -> None:
         crumbs = (self.home, Crumb(self.t("sitemap"), None))
         meta = PageMeta("sitemap", self.t("sitemap"), self.t("sitemap_intro"), SITEMAP_HTML, crumbs)
@@ -733,6 +795,7 @@ class _Planner:
         self.plan_pages()
         self.plan_plans()
         self.plan_procedures()
+        self.plan_civic()
         self.plan_site_files()
         return self.targets
 

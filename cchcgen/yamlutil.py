@@ -9,7 +9,7 @@ decide every value's type from the raw text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -32,6 +32,8 @@ class YamlSource:
 
     path: str
     line_offset: int = 0
+    text: str = field(default="", repr=False, compare=False)
+    """The file's text, for positions inside a value (a block scalar's lines)."""
 
     def position(self, node: Node | None) -> tuple[int | None, int | None]:
         """1-based line and column of a node in the file."""

@@ -1,0 +1,195 @@
+"""``content/hotline.yaml`` → :class:`ContactInfo`: where citizens call, write or go.
+
+The rules (vn-domain.md §5(c)): the agency's name, address, phone and email are
+required; at least one hotline takes feedback (``purpose: pakn``), because every page
+shows it; ``e164`` numbers are in the ``+84…`` form so that ``tel:`` links work from
+any phone, or a short code such as 1022 kept as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from . import schema
+from .content import Channel, ContactInfo, ContactPoint, Hotline, OneStop, WorkingHours
+from .errors import Collector
+from .schema import Field, Invalid
+from .yamlutil import Node, YamlSource, child
+
+PURPOSES = ("pakn", "one_stop", "leader", "dvc_support", "other")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHANNEL_TYPES = ("postal", "in_person", "phone", "email", "national_portal", "provincial_system")
+LINK_KINDS = ("national_portal", "provincial_portal", "satisfaction_survey")
+VERIFY_EVERY_DAYS = 180
+
+
+def _e164(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx).replace(" ", "")
+    if re.fullmatch(r"\+84\d{8,10}", value) or re.fullmatch(r"\d{3,5}", value):
+        return value
+    hint = "write the number as +84 followed by the number without its leading 0"
+    digits = re.sub(r"\D", "", value)
+    if digits.startswith("0") and 9 <= len(digits) <= 11:
+        hint += f", e.g. +84{digits[1:]}"
+    raise Invalid(
+        f"must be a phone number in the +84… form or a short code, got '{value}'", hint, node
+    )
+
+
+def _clock(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    match = re.fullmatch(r"(\d{1,2})[:h](\d{2})", value)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise Invalid(f"must be a time of day such as 07:30, got '{value}'", node=node)
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _email(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value, re.IGNORECASE):
+        raise Invalid(f"must be an email address, got '{value}'", node=node)
+    return value
+
+
+def _url(node: Node, ctx: schema.Context) -> str:
+    value = schema.one_line(node, ctx)
+    if not re.match(r"https?://[^/\s]+", value):
+        raise Invalid(f"must be an http(s) address, got '{value}'", node=node)
+    return value
+
+
+SESSION = (Field("start", _clock, required=True), Field("end", _clock, required=True))
+HOURS = (
+    Field("days", schema.list_of(schema.choice(*DAYS)), required=True),
+    Field("morning", schema.mapping(SESSION)),
+    Field("afternoon", schema.mapping(SESSION)),
+)
+AGENCY = (
+    Field("name", schema.one_line, required=True),
+    Field("parent", schema.one_line, default=""),
+    Field("address", schema.one_line, required=True),
+    Field("mailing_address", schema.one_line, default=""),
+    Field("phone", schema.one_line, required=True),
+    Field("fax", schema.one_line, default=""),
+    Field("email", _email, required=True),
+    Field("website", _url, default=""),
+    Field(
+        "responsible_person",
+        schema.mapping(
+            (Field("name", schema.one_line, required=True), Field("position", schema.one_line))
+        ),
+    ),
+)
+HOTLINE = (
+    Field("label", schema.one_line, required=True),
+    Field("purpose", schema.choice(*PURPOSES), required=True),
+    Field("number", schema.one_line, required=True),
+    Field("e164", _e164, required=True),
+    Field("hours", schema.one_line, default=""),
+    Field("owner", schema.one_line, default=""),
+)
+CONTACT_POINT = (
+    Field("name", schema.one_line, required=True),
+    Field("position", schema.one_line, default=""),
+    Field("unit", schema.one_line, default=""),
+    Field("phone", schema.one_line, default=""),
+    Field("email", _email, default=""),
+)
+ONE_STOP = (
+    Field("name", schema.one_line, required=True),
+    Field("address", schema.one_line, required=True),
+    Field("counters", schema.integer(1, 500)),
+    Field("working_hours", schema.list_of(schema.mapping(HOURS)), required=True),
+)
+CHANNEL = (
+    Field("type", schema.choice(*CHANNEL_TYPES), required=True),
+    Field("value", schema.one_line, required=True),
+)
+FIELDS = (
+    Field("agency", schema.mapping(AGENCY), required=True),
+    Field("hotlines", schema.list_of(schema.mapping(HOTLINE)), required=True),
+    Field("contact_points", schema.list_of(schema.mapping(CONTACT_POINT)), default=()),
+    Field("one_stop", schema.mapping(ONE_STOP), required=True),
+    Field("pakn_channels", schema.list_of(schema.mapping(CHANNEL)), default=()),
+    Field("external_links", schema.mapping(tuple(Field(k, _url, default="") for k in LINK_KINDS))),
+    Field("verified_at", schema.day, required=True),
+)
+
+
+def read_contact(
+    rel: str, root: Node, source: YamlSource, diags: Collector, tz: Any, today: dt.date
+) -> ContactInfo | None:
+    ctx = schema.Context(source, diags, tz)
+    errors_before = len(diags.items)
+    values = schema.read_mapping(root, FIELDS, ctx, rel)
+    if any(d.is_error for d in diags.items[errors_before:]):
+        return None
+    hotlines = tuple(Hotline(**h) for h in values["hotlines"])
+    if not any(h.purpose == "pakn" for h in hotlines):
+        line, column = source.position(child(root, "hotlines") or root)
+        diags.error(
+            rel,
+            line,
+            column,
+            "no hotline takes feedback: one entry needs 'purpose: pakn'",
+            "add the number citizens call about administrative procedures with purpose: pakn",
+        )
+        return None
+    verified = values["verified_at"]
+    if (today - verified).days > VERIFY_EVERY_DAYS:
+        line, column = source.position(child(root, "verified_at"))
+        diags.warning(
+            rel,
+            line,
+            column,
+            f"the numbers were last verified on {verified:%d/%m/%Y}, more than "
+            f"{VERIFY_EVERY_DAYS} days ago",
+            "call each number, then update verified_at",
+        )
+    agency = values["agency"]
+    one_stop = values["one_stop"]
+    return ContactInfo(
+        agency_name=agency["name"],
+        agency_parent=agency["parent"],
+        address=agency["address"],
+        mailing_address=agency["mailing_address"],
+        phone=agency["phone"],
+        fax=agency["fax"],
+        email=agency["email"],
+        website=agency["website"],
+        hotlines=hotlines,
+        contact_points=tuple(ContactPoint(**c) for c in values["contact_points"]),
+        one_stop=OneStop(
+            one_stop["name"],
+            one_stop["address"],
+            one_stop["counters"],
+            tuple(
+                WorkingHours(
+                    tuple(day for day in DAYS if day in hours["days"]),
+                    tuple(
+                        (s["start"], s["end"])
+                        for s in (hours["morning"], hours["afternoon"])
+                        if s is not None
+                    ),
+                )
+                for hours in one_stop["working_hours"]
+            ),
+        ),
+        channels=tuple(Channel(c["type"], c["value"]) for c in values["pakn_channels"]),
+        links=tuple((kind, url) for kind, url in (values["external_links"] or {}).items() if url),
+        verified_at=verified,
+    )
+
+
+def day_range(days: tuple[str, ...], names: dict[str, str]) -> str:
+    """``Thứ Hai – Thứ Sáu`` for consecutive days, ``Thứ Hai, Thứ Tư`` otherwise."""
+    positions = [DAYS.index(day) for day in days]
+    if len(days) > 2 and positions == list(range(positions[0], positions[-1] + 1)):
+        return f"{names[days[0]]} – {names[days[-1]]}"
+    return ", ".join(names[day] for day in days)
+
+
+def is_short_code(e164: str) -> bool:
+    return not e164.startswith("+")

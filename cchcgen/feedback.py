@@ -1,0 +1,186 @@
+"""Published feedback (phản ánh, kiến nghị) and its answers: ``content/feedback/*.yaml``.
+
+Only ``public: true`` items are published, and a published item needs its answer's date
+and body (vn-domain.md §5(d)). The personal-data guard refuses a published question or
+answer that contains a phone number, an email address or a 9- or 12-digit ID number
+(CMND / CCCD): once on the web, it cannot be taken back. The check points at the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from . import schema
+from .content import Answer, Feedback
+from .errors import Collector
+from .procedures import CODE_RE
+from .schema import Field
+from .yamlutil import Node, ScalarNode, YamlSource, child
+
+CHANNELS = ("written", "phone", "survey", "email", "national_portal", "in_person")
+CATEGORIES = (
+    "slow_or_wrong_handling",
+    "unsuitable",
+    "inconsistent",
+    "unlawful",
+    "treaty_conflict",
+    "other",
+    "initiative",
+)
+STATUSES = ("received", "forwarded", "processing", "answered", "not_accepted", "closed")
+
+PERSONAL_DATA = (
+    (
+        re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        "an email address",
+    ),
+    (
+        # Vietnamese phone numbers: 0 or +84 then 9-10 digits, with spaces, dots or dashes
+        re.compile(r"(?<![\w+])(?:\+84|\(?0)(?:[\s.)-]{0,2}\d){8,10}(?!\d)"),
+        "a phone number",
+    ),
+    (
+        re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)"),
+        "a 9- or 12-digit ID number",
+    ),
+)
+
+ANSWER = (
+    Field("date", schema.day),
+    Field("by", schema.one_line, default=""),
+    Field("document_number", schema.one_line, default=""),
+    Field("body", schema.text, default=""),
+    Field("attachment", schema.one_line, default=""),
+)
+SUBMITTER = (
+    Field("display_name", schema.one_line, default=""),
+    Field("locality", schema.one_line, default=""),
+    Field("consent_public", schema.boolean, default=False),
+)
+FIELDS = (
+    Field(
+        "id",
+        schema.matching(r"[A-Za-z0-9-]+", "letters, digits and '-'", '"PAKN-2024-0012"'),
+        required=True,
+    ),  # fmt: skip
+    Field("received_date", schema.day, required=True),
+    Field("channel", schema.choice(*CHANNELS), default="written"),
+    Field("category", schema.choice(*CATEGORIES), default="other"),
+    Field("title", schema.one_line, required=True),
+    Field("question", schema.text, required=True),
+    Field("submitter", schema.mapping(SUBMITTER)),
+    Field(
+        "related_procedure", schema.matching(CODE_RE, "a procedure code", '"1.001193"'), default=""
+    ),  # fmt: skip
+    Field("handling_agency", schema.one_line, default=""),
+    Field("forwarded", schema.mapping((Field("to", schema.one_line), Field("date", schema.day)))),
+    Field("status", schema.choice(*STATUSES), default="received"),
+    Field("answer", schema.mapping(ANSWER)),
+    Field("public", schema.boolean, default=False),
+    Field("published_at", schema.when),
+    Field("source_url", schema.one_line, default=""),
+)
+
+
+def find_personal_data(text: str) -> tuple[str, int, int] | None:
+    """(what, offset, length) of the first phone number, email or ID number in ``text``."""
+    found = []
+    for pattern, what in PERSONAL_DATA:
+        match = pattern.search(text)
+        if match:
+            found.append((match.start(), what, match.end() - match.start()))
+    if not found:
+        return None
+    start, what, length = min(found)
+    return what, start, length
+
+
+def _text_position(node: Node, offset: int, source: YamlSource) -> tuple[int | None, int | None]:
+    """Line and column of ``offset`` inside a scalar's value, for block (|) and plain scalars."""
+    line, column = source.position(node)
+    if not isinstance(node, ScalarNode) or line is None:
+        return line, column
+    before = node.value[:offset]
+    lines_before = before.count("\n")
+    if node.style in ("|", ">"):
+        # the text starts on the line after the indicator, indented like its first line
+        raw_lines = source.text.split("\n")
+        index = node.start_mark.line + 1 + lines_before
+        if index >= len(raw_lines):
+            return line + 1 + lines_before, None
+        raw_line = raw_lines[index]
+        indent = len(raw_line) - len(raw_line.lstrip(" "))
+        return line + 1 + lines_before, indent + len(before.rsplit("\n", 1)[-1]) + 1
+    if lines_before == 0:
+        quote = 1 if node.style in ("'", '"') else 0
+        return line, (column or 1) + quote + offset
+    return line + lines_before, None
+
+
+def read_feedback(
+    rel: str, root: Node, source: YamlSource, diags: Collector, tz: Any, stem: str
+) -> Feedback | None:
+    """The item if it is valid and public; None otherwise (unpublished items are checked
+    too, so that a mistake shows before anyone sets ``public: true``)."""
+    ctx = schema.Context(source, diags, tz)
+    errors_before = len(diags.items)
+    values = schema.read_mapping(root, FIELDS, ctx, rel)
+    if any(d.is_error for d in diags.items[errors_before:]):
+        return None
+    answer = values["answer"] or {}
+    if values["public"]:
+        missing = [key for key in ("date", "body") if not answer.get(key)]
+        if missing:
+            node = child(root, "answer") or child(root, "public")
+            diags.error(
+                rel,
+                *source.position(node),
+                "a public item needs the answer's "
+                + " and ".join({"date": "date", "body": "body"}[m] for m in missing),
+                "add answer: date and body (the reply published to the citizen), "
+                "or set public: false until it is answered",
+            )
+        for path in (("question",), ("title",), ("answer", "body")):
+            node = child(root, *path)
+            if not isinstance(node, ScalarNode):
+                continue
+            found = find_personal_data(node.value)
+            if found:
+                what, offset, _length = found
+                diags.error(
+                    rel,
+                    *_text_position(node, offset, source),
+                    f"the published {'.'.join(path)} contains {what}",
+                    "remove personal data before publishing: write the person's initials and "
+                    "refer to the hotline page instead of writing numbers or addresses",
+                )
+    if any(d.is_error for d in diags.items[errors_before:]) or not values["public"]:
+        return None
+    submitter = values["submitter"] or {}
+    answered = Answer(answer["date"], answer["by"], answer["document_number"], answer["body"])
+    published = values["published_at"]
+    if published is not None:
+        published_at = published.value
+    else:
+        day = answered.date
+        published_at = dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+    return Feedback(
+        src=rel,
+        line=source.position(child(root, "id"))[0] or 1,
+        id=values["id"],
+        slug=values["id"].lower(),
+        received_date=values["received_date"],
+        channel=values["channel"],
+        category=values["category"],
+        title=values["title"],
+        question=values["question"],
+        submitter=submitter.get("display_name", ""),
+        locality=submitter.get("locality", ""),
+        related_procedure=values["related_procedure"],
+        handling_agency=values["handling_agency"],
+        status=values["status"],
+        answer=answered,
+        published_at=published_at,
+    )

@@ -1,0 +1,102 @@
+"""Reform index results (PAR INDEX, SIPAS, PAPI, ...): ``content/indices.yaml``.
+
+A list of one result per index and year (vn-domain.md §5(e)). Scores are written the way
+the decisions print them, with a decimal comma (``86,45``) or point.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import schema
+from .content import IndexResult
+from .errors import Collector
+from .schema import Field, Invalid
+from .yamlutil import Node, SequenceNode, YamlSource
+
+INDICES = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
+
+
+def _score(node: Node, ctx: schema.Context) -> float:
+    value = schema.one_line(node, ctx)
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        raise Invalid(f"must be a number such as 86,45, got '{value}'", node=node) from None
+
+
+DECISION = (Field("number", schema.one_line, required=True), Field("date", schema.day))
+FIELDS = (
+    Field("index", schema.choice(*INDICES), required=True),
+    Field("year", schema.integer(1990, 2100), required=True),
+    Field("unit", schema.one_line, default=""),
+    Field("score", _score, required=True),
+    Field("max_score", _score, default=100.0),
+    Field("rank", schema.integer(1, 10000)),
+    Field("of", schema.integer(1, 10000)),
+    Field("classification", schema.one_line, default=""),
+    Field("decision", schema.mapping(DECISION)),
+    Field("source_url", schema.one_line, default=""),
+)
+
+
+def read_indices(
+    rel: str, root: Node, source: YamlSource, diags: Collector, tz: Any
+) -> tuple[IndexResult, ...]:
+    ctx = schema.Context(source, diags, tz)
+    if not isinstance(root, SequenceNode):
+        diags.error(
+            rel,
+            *source.position(root),
+            "the file must be a list of results, each starting with '- index: ...'",
+            "see the README for an example",
+        )
+        return ()
+    results: list[IndexResult] = []
+    seen: dict[tuple[str, int], int] = {}
+    for item in root.value:
+        errors_before = len(diags.items)
+        values = schema.read_mapping(item, FIELDS, ctx, "a result")
+        if any(d.is_error for d in diags.items[errors_before:]):
+            continue
+        line, column = source.position(item)
+        key = (values["index"], values["year"])
+        if not 0 <= values["score"] <= values["max_score"]:
+            diags.error(
+                rel,
+                line,
+                column,
+                f"the score {values['score']:g} is outside 0–{values['max_score']:g}",
+                "check the score, or set max_score (PAPI is scored out of 80)",
+            )
+            continue
+        if values["rank"] and values["of"] and values["rank"] > values["of"]:
+            diags.error(rel, line, column, f"rank {values['rank']} is beyond 'of' {values['of']}")
+            continue
+        if key in seen:
+            diags.error(
+                rel,
+                line,
+                column,
+                f"{key[0]} {key[1]} is already given at line {seen[key]}",
+                "keep one result per index and year",
+            )
+            continue
+        seen[key] = line or 0
+        decision = values["decision"] or {}
+        results.append(
+            IndexResult(
+                index=values["index"],
+                year=values["year"],
+                unit=values["unit"],
+                score=values["score"],
+                max_score=values["max_score"],
+                rank=values["rank"],
+                of=values["of"],
+                classification=values["classification"],
+                decision_number=decision.get("number", ""),
+                decision_date=decision.get("date"),
+                source_url=values["source_url"],
+            )
+        )
+    return tuple(results)
