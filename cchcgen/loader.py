@@ -242,7 +242,9 @@ class _Loader:
     def context(self, source: YamlSource) -> schema.Context:
         return schema.Context(source, self.diags, self.config.timezone)
 
-    def parse(self, path: Path, rel: str) -> SourceFile | None:
+    def read(self, path: Path, rel: str) -> str | None:
+        """A content file's text; None (reported) when it links outside the site or is
+        not readable UTF-8 text."""
         if not inside(path, self.root):
             self.diags.error(
                 rel,
@@ -252,7 +254,10 @@ class _Loader:
                 "copy the file into the site instead of linking to it",
             )
             return None
-        text = read_text(path, rel, self.diags)
+        return read_text(path, rel, self.diags)
+
+    def parse(self, path: Path, rel: str) -> SourceFile | None:
+        text = self.read(path, rel)
         return split_front_matter(text, rel, self.diags) if text is not None else None
 
     def default_slug(self, path: Path, rel: str, front: Node | None, source: YamlSource) -> str:
@@ -422,16 +427,7 @@ class _Loader:
 
     def load_yaml(self, path: Path, rel: str) -> tuple[Node, YamlSource] | None:
         """A data file's YAML node tree, or None (with the problem reported)."""
-        if not inside(path, self.root):
-            self.diags.error(
-                rel,
-                None,
-                None,
-                "this link points outside the site folder",
-                "copy the file into the site instead of linking to it",
-            )
-            return None
-        text = read_text(path, rel, self.diags)
+        text = self.read(path, rel)
         if text is None:
             return None
         source = YamlSource(rel, text=text)
