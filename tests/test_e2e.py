@@ -417,3 +417,36 @@ def test_procedure_page_on_a_phone_and_on_paper(
         assert pdf.startswith(b"%PDF")
     finally:
         context.close()
+
+
+# -- hotline, feedback, indices ---------------------------------------------------------------
+
+
+def test_hotline_is_visible_on_the_home_page_as_a_tel_link(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    page = visit(phone.new_page(), server.url, server.origin).page
+    strip = page.locator(".hotline-strip a[href^='tel:']")
+    assert strip.count() == 1, "no tel: link in the hotline strip"
+    assert strip.is_visible()
+    box = strip.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], (
+        f"the hotline is below the first screen: {box}"
+    )
+    href = strip.get_attribute("href") or ""
+    assert re.fullmatch(r"tel:\+84\d{8,10}", href), href
+
+
+@pytest.mark.parametrize(
+    "relative", ["duong-day-nong/", "phan-anh-kien-nghi/", "chi-so-cchc/", "__first_feedback__"]
+)
+def test_civic_pages_at_phone_width(
+    relative: str, server: SiteServer, phone: BrowserContext, site: Path
+) -> None:
+    if relative == "__first_feedback__":
+        first = sorted((site / "phan-anh-kien-nghi").glob("*/index.html"))[0]
+        relative = first.parent.relative_to(site).as_posix() + "/"
+    url = server.url + relative
+    loaded = visit(phone.new_page(), url, server.origin)
+    assert loaded.status == 200, f"{url}: {loaded.status}"
+    assert_fits_and_passes_axe(loaded, url)
