@@ -12,13 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import i18n
+from . import i18n, search
 from .config import load_config
-from .errors import CchcError, Diagnostic
+from .errors import CchcError, ContentError, Diagnostic
 from .links import check_links
 from .loader import LoadOptions, load_site, theme_assets
 from .output import check_output_dir, write_site
-from .render import Renderer
+from .render import Output, Renderer
 from .targets import Kind, Target, plan
 from .urls import safe_relative
 
@@ -82,8 +82,17 @@ def build_site(options: BuildOptions) -> BuildResult:
     if options.strict and warnings:
         raise StrictError(warnings)
 
-    # 4. render
+    # 4. render, and index the pages for search
     outputs = renderer.render_all(targets)
+    if config.search and site.searchable:
+        try:
+            bundle = search.index_files(search.site_records(site, locale), config.language)
+        except search.SearchIndexError as exc:
+            raise ContentError(
+                [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
+                            "set 'search: false' in site.yaml to build without search")]
+            ) from None  # fmt: skip
+        outputs.extend(Output(path, data) for path, data in bundle.items())
 
     # 5. write, atomically
     written_files, written_bytes = 0, 0

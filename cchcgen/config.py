@@ -68,6 +68,8 @@ class SiteConfig:
     """The national portal's page of a procedure, ``{code}`` standing for its code."""
     stale_after_days: int = 90
     """A procedure checked against its source longer ago than this gets a warning."""
+    search: bool = True
+    """Build the search index and ``/tim-kiem/``."""
 
     @property
     def base_url(self) -> str:
@@ -163,6 +165,7 @@ FIELDS = (
     Field("menu", schema.list_of(_menu_item)),
     Field("procedure_portal_url", _portal_template, default=None),
     Field("stale_after_days", schema.integer(1, 3650), default=90),
+    Field("search", schema.boolean, default=True),
 )
 
 
@@ -236,4 +239,5 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         fingerprint=text + "\0" + url,
         procedure_portal_url=values["procedure_portal_url"] or DEFAULT_PORTAL_URL,
         stale_after_days=values["stale_after_days"],
+        search=values["search"],
     )

@@ -486,6 +486,11 @@ class Site:
         return tuple(changes)
 
     @property
+    def searchable(self) -> bool:
+        """True when there is anything to search in (the search page is built only then)."""
+        return bool(self.posts or self.pages or self.plans or self.procedures or self.feedback)
+
+    @property
     def index_series(self) -> tuple[tuple[str, tuple[IndexResult, ...]], ...]:
         """Each index with its results, oldest year first, in a fixed index order."""
         order = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")

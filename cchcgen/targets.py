@@ -27,6 +27,7 @@ PROCEDURES_FEED = "/thu-tuc-hanh-chinh/rss.xml"
 HOTLINE = "/duong-day-nong/"
 FEEDBACK = "/phan-anh-kien-nghi/"
 INDICES = "/chi-so-cchc/"
+SEARCH = "/tim-kiem/"
 TOPICS = "/chu-de/"
 SITEMAP_HTML = "/so-do-trang/"
 
@@ -763,6 +764,19 @@ class _Planner:
             )
             self.page(INDICES, "indices.html", meta, "content/indices.yaml", None)
 
+    def plan_search(self) -> None:
+        if not (self.site.config.search and self.site.searchable):
+            return
+        meta = PageMeta(
+            "search",
+            self.t("search_title"),
+            self.t("search_intro"),
+            SEARCH,
+            (self.home, Crumb(self.t("search_title"), None)),
+            indexable=False,
+        )
+        self.page(SEARCH, "search.html", meta, "site.yaml", None, sitemap=False)
+
     def plan_site_files(self) -> None:
         crumbs = (self.home, Crumb(self.t("sitemap"), None))
         meta = PageMeta("sitemap", self.t("sitemap"), self.t("sitemap_intro"), SITEMAP_HTML, crumbs)
@@ -796,6 +810,7 @@ class _Planner:
         self.plan_plans()
         self.plan_procedures()
         self.plan_civic()
+        self.plan_search()
         self.plan_site_files()
         return self.targets
 

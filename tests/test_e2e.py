@@ -21,7 +21,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 import zxingcpp
@@ -450,3 +450,100 @@ def test_civic_pages_at_phone_width(
     loaded = visit(phone.new_page(), url, server.origin)
     assert loaded.status == 200, f"{url}: {loaded.status}"
     assert_fits_and_passes_axe(loaded, url)
+
+
+# -- search -----------------------------------------------------------------------------------
+
+SEARCHES = [
+    # (query as typed, site address expected first)
+    ("dang ky khai sinh", "thu-tuc-hanh-chinh/1.001193/"),
+    ("đăng ký khai sinh", "thu-tuc-hanh-chinh/1.001193/"),
+    ("DANG KY KET HON", "thu-tuc-hanh-chinh/1.000894/"),
+    ("chung thuc ban sao", "thu-tuc-hanh-chinh/2.000815/"),
+    ("dat dai hoa giai", "thu-tuc-hanh-chinh/1.012812/"),  # đ typed as d
+    ("1.001193", "thu-tuc-hanh-chinh/1.001193/"),
+    ("13/KH-UBND", "ke-hoach/2023/13-kh-ubnd/"),
+    ("74/KH-SKHCN", "ke-hoach/2022/74-kh-skhcn/"),
+    ("PAKN-2024-0012", "phan-anh-kien-nghi/pakn-2024-0012/"),
+    ("nam buoc giai quyet ho so", "tin-tuc/quy-trinh-giai-quyet-ho-so-tai-bo-phan-mot-cua/"),
+]
+
+
+def search_for(page: Page, server: SiteServer, query: str, section: str = "") -> list[str]:
+    """Open /tim-kiem/?q=… and return the results' addresses, relative to the base path."""
+    url = server.url + "tim-kiem/?q=" + quote(query) + (f"&muc={quote(section)}" if section else "")
+    page.goto(url)
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.search-status').textContent;"
+        " return s && !s.startsWith('Đang'); }"
+    )
+    hrefs = page.eval_on_selector_all(
+        ".search-result h2 a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return [h.removeprefix(BASE_PATH) for h in hrefs]
+
+
+def test_search_understands_vietnamese_typed_any_way(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    failures = []
+    for query, expected in SEARCHES:
+        found = search_for(page, server, query)
+        if not found or found[0] != expected:
+            failures.append(f"{query!r}: expected {expected} first, got {found[:3]}")
+    assert not failures, "\n".join(failures)
+    # with and without diacritics, the same pages in the same order
+    assert search_for(page, server, "đăng ký kết hôn") == search_for(
+        page, server, "dang ky ket hon"
+    )
+
+
+def test_search_filters_by_section_and_passes_axe(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    url = server.url + "tim-kiem/?q=" + quote("khai sinh")
+    loaded = visit(phone.new_page(), url, server.origin)
+    page = loaded.page
+    page.wait_for_function("() => document.querySelectorAll('.search-result').length > 0")
+    sections = page.eval_on_selector_all(
+        ".search-result-section", "els => els.map(e => e.textContent)"
+    )
+    assert {s.split(" · ")[0] for s in sections} >= {"Thủ tục hành chính", "Phản ánh, kiến nghị"}
+    page.get_by_label("Tin tức", exact=True).check()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.search-result-section')]"
+        ".every(e => e.textContent.startsWith('Tin tức'))"
+    )
+    assert "muc=" in page.url
+    page.get_by_label("Tất cả", exact=True).check()
+    page.wait_for_function("() => document.querySelectorAll('.search-result').length > 3")
+    assert_fits_and_passes_axe(loaded, url)
+
+
+def test_header_search_box_leads_to_the_search_page(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    page = visit(phone.new_page(), server.url + "gioi-thieu/", server.origin).page
+    page.get_by_label("Tìm trong chuyên mục").fill("chung thuc")
+    with page.expect_navigation():
+        page.get_by_label("Tìm trong chuyên mục").press("Enter")
+    assert urlsplit(page.url).path == BASE_PATH + "tim-kiem/"
+    page.wait_for_function("() => document.querySelectorAll('.search-result').length > 0")
+
+
+def test_search_page_without_javascript_explains_itself(
+    chromium: Browser, server: SiteServer
+) -> None:
+    context = chromium.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = visit(context.new_page(), server.url + "tim-kiem/", server.origin).page
+        text = page.inner_text("main")
+        assert "cần JavaScript" in text
+        links = page.eval_on_selector_all(
+            "main a", "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert BASE_PATH + "thu-tuc-hanh-chinh/" in links and BASE_PATH + "so-do-trang/" in links
+    finally:
+        context.close()

@@ -1,0 +1,92 @@
+// The search page. The index (Pagefind) holds each page's text folded: lowercase, no
+// diacritics, "đ" as "d". The query is folded the same way here, so "đăng ký", "dang ky"
+// and "DANG KY" find the same pages. Titles, dates and summaries shown come from the
+// index's metadata, in the original Vietnamese. Nothing leaves the reader's browser.
+const form = document.querySelector("form.search-form");
+const input = form.querySelector("input[name=q]");
+const sections = form.querySelector(".search-sections");
+const status = document.querySelector(".search-status");
+const list = document.querySelector(".search-results");
+let pagefind = null;
+
+function fold(text) {
+  return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => values[key]);
+}
+
+function chosenSection() {
+  const checked = form.querySelector("input[name=muc]:checked");
+  return checked ? checked.value : "";
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  li.className = "search-result";
+  const section = document.createElement("p");
+  section.className = "search-result-section";
+  section.textContent = data.meta.section + (data.meta.date ? " · " + data.meta.date : "");
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = form.dataset.base + data.meta.url.replace(/^\//, "");
+  link.textContent = data.meta.title;
+  heading.append(link);
+  const summary = document.createElement("p");
+  summary.textContent = data.meta.summary;
+  li.append(heading, section, summary);
+  return li;
+}
+
+async function run() {
+  const query = input.value.trim();
+  const section = chosenSection();
+  const url = new URL(window.location.href);
+  url.searchParams.set("q", query);
+  if (section) url.searchParams.set("muc", section); else url.searchParams.delete("muc");
+  window.history.replaceState(null, "", url);
+  list.replaceChildren();
+  if (!query) { status.textContent = ""; return; }
+  status.textContent = form.dataset.loading;
+  if (!pagefind) {
+    pagefind = await import(form.dataset.bundle + "pagefind.js");
+  }
+  const search = await pagefind.search(fold(query));
+  // Results are loaded in pages of 40, re-ranked and, when a section is chosen, filtered on
+  // their metadata. A title holding the words typed, in order, comes first, then one
+  // holding all of them; within each, a procedure comes before news about it.
+  const words = fold(query).split(" ").filter(Boolean);
+  const phrase = words.join(" ");
+  const rank = (data) => {
+    const title = fold(data.meta.title);
+    const fit = title.includes(phrase) ? 0 : words.every((w) => title.includes(w)) ? 2 : 4;
+    return fit < 4 && data.meta.section !== form.dataset.first ? fit + 1 : fit;
+  };
+  const kept = [];
+  for (let start = 0; start < search.results.length; start += 40) {
+    const batch = await Promise.all(search.results.slice(start, start + 40).map((r) => r.data()));
+    kept.push(...batch.filter((data) => !section || data.meta.section === section));
+    if (!section && kept.length >= 20) break;
+  }
+  const ordered = kept.map((data, index) => ({ data, index }))
+    .sort((a, b) => rank(a.data) - rank(b.data) || a.index - b.index).map((x) => x.data);
+  const total = section ? kept.length : search.results.length;
+  const shown = ordered.slice(0, 20);
+  shown.forEach((data) => list.append(item(data)));
+  status.textContent = fill(shown.length ? form.dataset.results : form.dataset.none,
+    { count: String(total), query: query });
+}
+
+const params = new URLSearchParams(window.location.search);
+input.value = params.get("q") || "";
+const wanted = params.get("muc");
+if (wanted) {
+  const radio = Array.from(form.querySelectorAll("input[name=muc]")).find((r) => r.value === wanted);
+  if (radio) radio.checked = true;
+}
+sections.hidden = false;
+form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+sections.addEventListener("change", run);
+run();

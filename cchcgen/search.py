@@ -1,0 +1,189 @@
+"""The site's search index, built with Pagefind (the ``pagefind[bin]`` package from PyPI).
+
+Citizens type on phones without diacritics ("dang ky dat dai" for "đăng ký đất đai").
+Pagefind folds accents but not ``đ`` to ``d``, so we do not let it read our pages: we
+give it one record per page whose text is already folded (lowercase, no diacritics,
+``đ`` as ``d``), and the search page folds the query the same way. What a reader sees in
+the results (title, section, date, summary) comes from the record's metadata, in the
+original Vietnamese. Navigation, footer and the hotline strip are never indexed because
+they are never in a record.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Site
+from .i18n import Locale
+from .urls import fold
+
+INDEX_DIR = "pagefind"
+"""Where the index is published: ``/pagefind/`` under the base path."""
+
+_TAGS = re.compile(r"<[^>]+>")
+_UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
+"""Pagefind's ready-made interfaces: the search page has its own, in Vietnamese."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    url: str
+    """Site URL without the base path: ``/tin-tuc/a/``."""
+    section: str
+    """Shown with the result and offered as a filter: ``Tin tức``."""
+    title: str
+    date: str
+    """As shown: ``01/03/2022``; "" when the item has none."""
+    summary: str
+    text: str
+    """Everything to search in, as plain text (HTML is stripped here)."""
+    codes: tuple[str, ...] = ()
+    """Numbers people type as they are printed: ``1.001193``, ``13/KH-UBND``."""
+
+
+def plain(markup: str) -> str:
+    return html.unescape(_TAGS.sub(" ", markup))
+
+
+def searchable(record: SearchRecord) -> tuple[str, str]:
+    """The record's heading and text as the index stores them: folded, with every code
+    also written as one word without its punctuation (``13/KH-UBND`` and ``13khubnd``).
+    The heading carries the title and codes, which Pagefind weighs above the text."""
+    codes = " ".join(f"{code} {re.sub(r'[^0-9A-Za-z]', '', code)}" for code in record.codes)
+    return fold(f"{record.title} {codes}"), fold(f"{record.summary} {record.text}")
+
+
+def index_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+    """The Pagefind bundle for ``records``: {path under the output folder: bytes}.
+
+    Each record becomes a small HTML file whose body is the folded text and whose title,
+    date, summary and section are Pagefind metadata; the Pagefind binary (from PyPI, no
+    download at run time) indexes them in one native pass. Pagefind's Python service
+    answers one request per 100 ms, too slow for thousands of pages. The section is not a
+    Pagefind filter: Pagefind 1.5 writes filter values in a different order on every run,
+    which would break reproducible builds, so the search page filters on the metadata.
+    """
+    with tempfile.TemporaryDirectory(prefix="cchcgen-search-") as folder:
+        pages, bundle = Path(folder) / "pages", Path(folder) / "bundle"
+        for number, record in enumerate(records):
+            page = pages / f"{number:06d}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(_page(record, language), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(pages),
+             "--output-path", str(bundle), "--force-language", language, "--silent"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise SearchIndexError(done.stderr.strip() or done.stdout.strip())
+        return {
+            f"{INDEX_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file() and not path.name.startswith(_UNUSED)
+        }
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind failed; the message is what it printed."""
+
+
+def _page(record: SearchRecord, language: str) -> str:
+    esc = html.escape
+    heading, text = searchable(record)
+    meta = "".join(
+        f'<span data-pagefind-meta="{key}">{esc(value)}</span>'
+        for key, value in (
+            ("url", record.url),
+            ("title", record.title),
+            ("date", record.date),
+            ("summary", record.summary),
+        )
+        if value
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
+        f"<title>{esc(record.title)}</title></head><body><div data-pagefind-body>"
+        f"<div data-pagefind-ignore>{meta}"
+        f'<span data-pagefind-meta="section">{esc(record.section)}</span></div>'
+        f"<h1>{esc(heading)}</h1><p>{esc(text)}</p></div></body></html>"
+    )
+
+
+def site_records(site: Site, locale: Locale) -> list[SearchRecord]:
+    """One record per page worth finding: posts, pages, plans, procedures, feedback."""
+    t, day = locale.t, locale.date_short
+    records = [
+        SearchRecord(
+            post.url,
+            t("search_section_news"),
+            post.title,
+            day(post.date),
+            post.summary,
+            " ".join((*(tag.name for tag in post.tags), plain(post.body_html))),
+        )
+        for post in site.posts
+    ]
+    records += [
+        SearchRecord(
+            page.url, t("search_section_page"), page.title, "", page.summary, plain(page.body_html)
+        )  # fmt: skip
+        for page in site.pages
+    ]
+    records += [
+        SearchRecord(
+            plan.url,
+            t("search_section_plan"),
+            plan.display_title,
+            day(plan.published_at),
+            plan.summary,
+            " ".join(
+                (plan.issuer_name, *plan.basis, plain(plan.body_html), plain(plan.appendix_html))
+            ),
+            (plan.full_number,) if plan.number else (),
+        )
+        for plan in site.plans
+    ]
+    records += [
+        SearchRecord(
+            p.url,
+            t("search_section_procedure"),
+            p.name,
+            day(p.announcement.date),
+            f"{p.code} · {p.sector.name} · {p.processing_time}".rstrip(" ·"),
+            " ".join(
+                (
+                    p.short_name,
+                    p.sector.name,
+                    *p.keywords,
+                    *p.subjects,
+                    *(step.body for step in p.steps),
+                    *(doc.name for case in p.cases for doc in case.documents),
+                    *p.results,
+                )
+            ),
+            tuple(c for c in (p.code, p.local_code) if c),
+        )
+        for p in site.procedures
+    ]
+    records += [
+        SearchRecord(
+            item.url,
+            t("search_section_feedback"),
+            item.title,
+            day(item.answer.date) if item.answer else "",
+            item.question.strip().split("\n")[0],
+            " ".join((item.question, item.answer.body if item.answer else "")),
+            (item.id,),
+        )
+        for item in site.feedback
+    ]
+    return records
