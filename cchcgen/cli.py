@@ -173,14 +173,17 @@ def _serve(args: argparse.Namespace) -> int:
 
     options = _options(args, write=True)
 
-    def rebuild() -> None:
+    def rebuild() -> list[str]:
+        """Build; return the errors as the browser shows them (none on success)."""
         try:
             _report(build_site(options), args, "Rebuilt")
+            return []
         except CchcError as exc:
             _print_failure(exc)
             print("The server keeps showing the last good build.", file=sys.stderr)
+            return [str(d) for d in exc.diagnostics]
 
-    rebuild()
+    first = rebuild()
     config = load_config(options.source, options.base_url)
     serve(
         options.source,
@@ -190,6 +193,7 @@ def _serve(args: argparse.Namespace) -> int:
         rebuild,
         poll=args.poll,
         on_ready=lambda url: print(f"Serving on {url} (Ctrl-C to stop)"),
+        first_errors=first,
     )
     return EXIT_OK
 

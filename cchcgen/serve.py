@@ -1,6 +1,10 @@
 """Preview server: serves the output folder under the base URL's path on 127.0.0.1,
 and rebuilds when site.yaml, content/ or layouts/ change (watchdog, debounced).
 
+Pages it serves carry a small script (``/__cchcgen/live.js``, never part of a build) that
+waits on ``/__cchcgen/wait`` for the next rebuild: the page reloads by itself after a good
+one and shows the errors (file, line, message) over the last good page after a bad one.
+
 This is the only module that imports watchdog. It reports through a callback
 so that only the CLI prints.
 """
@@ -9,11 +13,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
+import json
 import threading
 import time
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -21,11 +29,40 @@ from watchdog.observers.polling import PollingObserver
 
 WATCHED = ("site.yaml", "content", "layouts")
 DEBOUNCE_SECONDS = 0.3
+LIVE = "/__cchcgen/"
+"""The server's own addresses, outside any base path."""
+WAIT_SECONDS = 25.0
+
+
+class BuildStatus:
+    """The number of the latest build and its errors; pages wait on it to reload."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.generation = 0
+        self.errors: list[str] = []
+
+    def publish(self, errors: list[str]) -> None:
+        with self._changed:
+            self.generation += 1
+            self.errors = errors
+            self._changed.notify_all()
+
+    def wait(self, since: int, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
+        """Block until a build newer than ``since`` (or the timeout), then describe it."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.generation > since, timeout=timeout)
+            return {"generation": self.generation, "errors": list(self.errors)}
+
+
+def _live_script() -> bytes:
+    return resources.files("cchcgen").joinpath("serve_assets", "live.js").read_bytes()
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     base_path = "/"
     public: Path
+    status: BuildStatus
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
@@ -36,6 +73,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(clean)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
+        if self.path.startswith(LIVE):
+            return self._live()
         if self.path in ("/", "") and self.base_path != "/":
             self.send_response(302)
             self.send_header("Location", self.base_path)
@@ -54,6 +93,44 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
             return
         super().send_error(code, message, explain)
+
+    def _live(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path == LIVE + "live.js":
+            return self._send(200, "text/javascript; charset=utf-8", _live_script())
+        if parts.path == LIVE + "wait":
+            since = int((parse_qs(parts.query).get("since") or ["-1"])[0] or -1)
+            state = self.status.wait(since, timeout=0 if since < 0 else WAIT_SECONDS)
+            body = json.dumps(state, ensure_ascii=False).encode("utf-8")
+            return self._send(200, "application/json; charset=utf-8", body)
+        return self._send(404, "text/plain; charset=utf-8", b"not found")
+
+    def _send(self, code: int, kind: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_head(self) -> Any:
+        """HTML pages get the live-reload script; everything else is sent as built."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's address
+            path = path / "index.html"
+        if path.suffix != ".html" or not path.is_file():
+            return super().send_head()
+        html = path.read_bytes()
+        tag = f'<script src="{LIVE}live.js" defer></script>'.encode()
+        html = html.replace(b"</body>", tag + b"</body>", 1) if b"</body>" in html else html + tag
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(html)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return io.BytesIO(html)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
@@ -78,14 +155,22 @@ def serve(
     output: Path,
     base_path: str,
     port: int,
-    rebuild: Callable[[], None],
+    rebuild: Callable[[], list[str]],
     poll: bool = False,
     on_ready: Callable[[str], None] | None = None,
+    first_errors: list[str] | None = None,
 ) -> None:
-    """Serve until interrupted; call ``rebuild`` after each burst of changes."""
+    """Serve until interrupted; call ``rebuild`` after each burst of changes.
+
+    ``rebuild`` returns the build's errors as text lines (none when it succeeded);
+    ``first_errors`` are those of the build made before serving.
+    """
     handler = functools.partial(_Handler, directory=str(output))
+    status = BuildStatus()
+    status.publish(first_errors or [])
     _Handler.base_path = base_path
     _Handler.public = output
+    _Handler.status = status
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     changed = threading.Event()
     observer = PollingObserver() if poll else Observer()
@@ -105,7 +190,7 @@ def serve(
                     time.sleep(DEBOUNCE_SECONDS)
                     if not changed.is_set():
                         break
-                rebuild()
+                status.publish(rebuild())
     finally:
         observer.stop()
         server.shutdown()

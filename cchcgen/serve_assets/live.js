@@ -1,0 +1,34 @@
+// cchcgen serve: reload this page after each rebuild, and show a failed build's errors
+// (file:line:column, message, hint) over the last good page until they are fixed.
+// Only the preview server adds this script; built sites never contain it.
+(function () {
+  "use strict";
+  var panel = null;
+  function show(errors) {
+    if (!panel) {
+      panel = document.createElement("div");
+      panel.id = "cchcgen-build-errors";
+      panel.setAttribute("role", "alert");
+      panel.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;" +
+        "background:#1b1b1b;color:#fff;font:14px/1.5 monospace;padding:1rem;z-index:2147483647;" +
+        "border-top:4px solid #f2b705;white-space:pre-wrap";
+      document.body.appendChild(panel);
+    }
+    panel.textContent = "Build failed (the page shows the last good build):\n\n" + errors.join("\n\n");
+  }
+  function wait(since) {
+    fetch("/__cchcgen/wait?since=" + since, { cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (state) {
+        if (since >= 0 && state.generation > since && !state.errors.length) {
+          window.location.reload();
+          return;
+        }
+        if (state.errors.length) show(state.errors);
+        else if (panel) { panel.remove(); panel = null; }
+        wait(state.generation);
+      })
+      .catch(function () { setTimeout(function () { wait(since); }, 1000); });
+  }
+  wait(-1);
+})();
