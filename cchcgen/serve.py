@@ -123,7 +123,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if path.suffix != ".html" or not path.is_file():
             return super().send_head()
         html = path.read_bytes()
-        tag = f'<script src="{LIVE}live.js" defer></script>'.encode()
+        # the build this page comes from: a rebuild finished before the script runs still
+        # reloads the page
+        generation = self.status.generation
+        tag = f'<script src="{LIVE}live.js" data-build="{generation}" defer></script>'.encode()
         html = html.replace(b"</body>", tag + b"</body>", 1) if b"</body>" in html else html + tag
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -175,7 +178,11 @@ def serve(
     changed = threading.Event()
     observer = PollingObserver() if poll else Observer()
     watcher = _Changes(root, output, changed.set)
-    observer.schedule(watcher, str(root), recursive=True)
+    # watch what a build reads, not the output: site.yaml in the root, content/ and layouts/
+    observer.schedule(watcher, str(root), recursive=False)
+    for name in WATCHED[1:]:
+        if (root / name).is_dir():
+            observer.schedule(watcher, str(root / name), recursive=True)
     observer.start()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

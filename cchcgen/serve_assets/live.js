@@ -16,11 +16,13 @@
     }
     panel.textContent = "Build failed (the page shows the last good build):\n\n" + errors.join("\n\n");
   }
+  // the build this page was served from; a newer good build reloads the page
+  var served = Number(document.currentScript.getAttribute("data-build"));
   function wait(since) {
     fetch("/__cchcgen/wait?since=" + since, { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        if (since >= 0 && state.generation > since && !state.errors.length) {
+        if (state.generation > served && !state.errors.length) {
           window.location.reload();
           return;
         }
