@@ -232,6 +232,21 @@ class _Planner:
     def feed(self, url: str, data: FeedData, origin: str) -> None:
         self.targets.append(Target(output_path(url), url, Kind.FEED, origin, data={"feed": data}))
 
+    def qr_files(self, url: str, title: str, origin: str, line: int) -> None:
+        """``qr.svg`` and ``qr.png`` beside the page at ``url``, encoding its address."""
+        label = self.t("qr_label", title=title)
+        for name, kind in (("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)):
+            self.targets.append(
+                Target(
+                    output_path(url + name),
+                    url + name,
+                    kind,
+                    origin,
+                    line,
+                    data={"target_url": url, "label": label},
+                )
+            )
+
     def aliases(self, item: Post | Page | Plan) -> None:
         for alias in item.aliases:
             meta = PageMeta("alias", item.title, "", alias, indexable=False)
@@ -486,19 +501,7 @@ class _Planner:
             replaces=replaces,
         )
         if plan.qr:
-            label = self.t("qr_label", title=plan.display_title)
-            for name, kind in (("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)):
-                url = plan.url + name
-                self.targets.append(
-                    Target(
-                        output_path(url),
-                        url,
-                        kind,
-                        plan.src,
-                        plan.line,
-                        data={"target_url": plan.url, "label": label},
-                    )
-                )
+            self.qr_files(plan.url, plan.display_title, plan.src, plan.line)
             poster = plan.url + "ma-qr/"
             poster_meta = PageMeta(
                 "qr_poster",
@@ -691,19 +694,7 @@ class _Planner:
             related=related,
             change_anchor=change_anchor,
         )
-        label = self.t("qr_label", title=procedure.display_title)
-        for name, kind in (("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)):
-            url = procedure.url + name
-            self.targets.append(
-                Target(
-                    output_path(url),
-                    url,
-                    kind,
-                    procedure.src,
-                    procedure.line,
-                    data={"target_url": procedure.url, "label": label},
-                )
-            )
+        self.qr_files(procedure.url, procedure.display_title, procedure.src, procedure.line)
 
     def plan_civic(self) -> None:
         """The hotline page, published feedback and the reform indices."""
