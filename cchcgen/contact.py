@@ -181,15 +181,3 @@ def read_contact(
         links=tuple((kind, url) for kind, url in (values["external_links"] or {}).items() if url),
         verified_at=verified,
     )
-
-
-def day_range(days: tuple[str, ...], names: dict[str, str]) -> str:
-    """``Thứ Hai – Thứ Sáu`` for consecutive days, ``Thứ Hai, Thứ Tư`` otherwise."""
-    positions = [DAYS.index(day) for day in days]
-    if len(days) > 2 and positions == list(range(positions[0], positions[-1] + 1)):
-        return f"{names[days[0]]} – {names[days[-1]]}"
-    return ", ".join(names[day] for day in days)
-
-
-def is_short_code(e164: str) -> bool:
-    return not e164.startswith("+")

@@ -120,7 +120,7 @@ def _text_position(node: Node, offset: int, source: YamlSource) -> tuple[int | N
 
 
 def read_feedback(
-    rel: str, root: Node, source: YamlSource, diags: Collector, tz: Any, stem: str
+    rel: str, root: Node, source: YamlSource, diags: Collector, tz: Any
 ) -> Feedback | None:
     """The item if it is valid and public; None otherwise (unpublished items are checked
     too, so that a mistake shows before anyone sets ``public: true``)."""

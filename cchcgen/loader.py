@@ -467,11 +467,7 @@ class _Loader:
         seen: dict[str, Feedback] = {}
         for path, rel in walk(self.root / CONTENT / "feedback", self.root, (".yaml",)):
             loaded = self.load_yaml(path, rel)
-            item = (
-                read_feedback(rel, *loaded, self.diags, self.config.timezone, path.stem)
-                if loaded
-                else None
-            )
+            item = read_feedback(rel, *loaded, self.diags, self.config.timezone) if loaded else None
             if item is None:
                 continue
             if item.slug in seen:

@@ -103,7 +103,13 @@ def first_paragraph(body_html: str) -> str:
     match = re.search(r"<p>(.*?)</p>", body_html, re.S)
     if not match:
         return ""
-    return " ".join(html.unescape(_TAGS.sub("", match.group(1))).split())
+    return " ".join(plain_text(match.group(1), gap="").split())
+
+
+def plain_text(markup: str, gap: str = " ") -> str:
+    """The text of an HTML fragment: tags replaced by ``gap``, entities decoded. Inside a
+    paragraph the gap is "" (``<b>CCHC</b>,`` stays ``CCHC,``); between blocks a space."""
+    return html.unescape(_TAGS.sub(gap, markup))
 
 
 def shorten(text: str, limit: int = 220) -> str:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 from .content import Site
 from .i18n import Locale
+from .markup import plain_text
 from .urls import fold
 
 INDEX_DIR = "pagefind"
 """Where the index is published: ``/pagefind/`` under the base path."""
 
-_TAGS = re.compile(r"<[^>]+>")
 _UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 """Pagefind's ready-made interfaces: the search page has its own, in Vietnamese."""
 
@@ -46,10 +46,6 @@ class SearchRecord:
     """Everything to search in, as plain text (HTML is stripped here)."""
     codes: tuple[str, ...] = ()
     """Numbers people type as they are printed: ``1.001193``, ``13/KH-UBND``."""
-
-
-def plain(markup: str) -> str:
-    return html.unescape(_TAGS.sub(" ", markup))
 
 
 def searchable(record: SearchRecord) -> tuple[str, str]:
@@ -128,13 +124,18 @@ def site_records(site: Site, locale: Locale) -> list[SearchRecord]:
             post.title,
             day(post.date),
             post.summary,
-            " ".join((*(tag.name for tag in post.tags), plain(post.body_html))),
+            " ".join((*(tag.name for tag in post.tags), plain_text(post.body_html))),
         )
         for post in site.posts
     ]
     records += [
         SearchRecord(
-            page.url, t("search_section_page"), page.title, "", page.summary, plain(page.body_html)
+            page.url,
+            t("search_section_page"),
+            page.title,
+            "",
+            page.summary,
+            plain_text(page.body_html),
         )  # fmt: skip
         for page in site.pages
     ]
@@ -146,7 +147,12 @@ def site_records(site: Site, locale: Locale) -> list[SearchRecord]:
             day(plan.published_at),
             plan.summary,
             " ".join(
-                (plan.issuer_name, *plan.basis, plain(plan.body_html), plain(plan.appendix_html))
+                (
+                    plan.issuer_name,
+                    *plan.basis,
+                    plain_text(plan.body_html),
+                    plain_text(plan.appendix_html),
+                )
             ),
             (plan.full_number,) if plan.number else (),
         )
