@@ -94,8 +94,17 @@ class Paginator:
         return self.url(self.number + 1) if self.number < self.total else None
 
     @property
-    def numbers(self) -> range:
-        return range(1, self.total + 1)
+    def window(self) -> tuple[int | None, ...]:
+        """Page numbers to link: the first, the last and two either side of this one;
+        None marks a gap. A list of 500 pages gets 7 links, not 500, on every page."""
+        wanted = {1, self.total, *range(self.number - 2, self.number + 3)}
+        shown = sorted(n for n in wanted if 1 <= n <= self.total)
+        window: list[int | None] = []
+        for n in shown:
+            if window and n - (window[-1] or 0) > 1:
+                window.append(n - 1 if n - (window[-1] or 0) == 2 else None)
+            window.append(n)
+        return tuple(window)
 
 
 @dataclass(frozen=True, slots=True)

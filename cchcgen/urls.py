@@ -11,6 +11,7 @@ An *output path* is the file under the output folder: ``tin-tuc/ke-hoach-2023/in
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -41,16 +42,30 @@ RESERVED_ROOTS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
-    """ASCII slug for Vietnamese text: ``Đăng ký khai sinh`` → ``dang-ky-khai-sinh``."""
+    """ASCII slug for Vietnamese text: ``Đăng ký khai sinh`` → ``dang-ky-khai-sinh``.
+
+    Memoised: the same tag names are slugged once per post that carries them."""
     text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
     return _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
 
 
+_COMMON_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+"""The combining diacritical marks block (but U+034F, which is not a mark): every mark
+Vietnamese text decomposes into."""
+
+
 def fold(text: str) -> str:
-    """Lowercase text without diacritics (``đ`` → ``d``), for matching and search."""
+    """Lowercase text without diacritics (``đ`` → ``d``), for matching and search.
+
+    The common marks go in one regular-expression pass; only text that still has
+    non-ASCII characters is checked character by character for other combining marks."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _COMMON_MARKS.sub("", text)
+    if not text.isascii():
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.lower()
 
 
 def is_slug(text: str) -> bool:
