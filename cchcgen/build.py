@@ -3,24 +3,41 @@
 ``build_site`` returns a :class:`BuildResult` or raises a
 :class:`~cchcgen.errors.CchcError` carrying every problem found in the stage
 that failed. It never prints.
+
+Given a :class:`~cchcgen.cache.BuildCache`, a build is incremental: files whose bytes
+did not change are not parsed again, targets whose fingerprint (:mod:`cchcgen.deps`)
+did not change are not rendered, and only files whose bytes change are written. When
+not one input file changed since the last build, it is the same day and no post falls
+due, the quick check answers without loading anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+import stat
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from . import i18n, search
-from .config import load_config
-from .errors import CchcError, ContentError, Diagnostic
+from . import __version__, i18n, parallel, search
+from .cache import BuildCache, QuickCheck
+from .config import SiteConfig, load_config
+from .deps import Fingerprints
+from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
+from .fingerprint import Digests
 from .links import check_links
-from .loader import LoadOptions, load_site, theme_assets
-from .output import check_output_dir, write_site
-from .render import Output, Renderer
+from .loader import LoadOptions, load_site, theme_assets, walk
+from .output import SiteWriter, check_output_dir, recover
+from .render import Renderer
 from .targets import Kind, Target, plan
 from .urls import safe_relative
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: how far a long build has come."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +52,11 @@ class BuildOptions:
     """The build's "now" (SOURCE_DATE_EPOCH); None means the clock."""
     write: bool = True
     """False for ``cchcgen check``: validate and render, write nothing."""
+    cache: BuildCache | None = None
+    """The last build's cache, used and updated in place; None builds from scratch."""
+    jobs: int = 1
+    """Processes for parsing and rendering."""
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +81,14 @@ def build_site(options: BuildOptions) -> BuildResult:
         check_output_dir(options.output, root)
     locale = i18n.load(config.language)
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
+    cache = options.cache
+    signature = _signature(options, config) if cache is not None and options.write else None
+    if signature is not None and (answer := _quick(cache, signature, options, now)):
+        return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
 
     # 1. load: every content file, validated
-    loaded = load_site(root, config, LoadOptions(now, options.drafts, options.future))
+    load = LoadOptions(now, options.drafts, options.future, cache, options.jobs)
+    loaded = load_site(root, config, load)
     site = loaded.site
 
     # 2-3. check and plan: every output file, unique addresses, valid menu and content links
@@ -82,28 +109,194 @@ def build_site(options: BuildOptions) -> BuildResult:
     if options.strict and warnings:
         raise StrictError(warnings)
 
-    # 4. render, and index the pages for search
-    outputs = renderer.render_all(targets)
-    if config.search and site.searchable:
-        try:
-            bundle = search.index_files(search.site_records(site, locale), config.language)
-        except search.SearchIndexError as exc:
-            raise ContentError(
-                [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
-                            "set 'search: false' in site.yaml to build without search")]
-            ) from None  # fmt: skip
-        outputs.extend(Output(path, data) for path, data in bundle.items())
-
-    # 5. write, atomically
-    written_files, written_bytes = 0, 0
+    # 4-5. render what changed, index the pages for search, write
+    searching = bool(config.search and site.searchable)
     if options.write:
-        result = write_site(options.output, root, outputs)
-        written_files, written_bytes = result.files, result.bytes
-    return BuildResult(
+        written = _render_and_write(options, site, locale, renderer, targets, searching, cache)
+    else:
+        _render(renderer, targets, list(range(len(targets))), options, lambda _i, _out: None)
+        if searching:
+            _search_bundle(site, locale)
+        written = (0, 0)
+    result = BuildResult(
         pages=sum(1 for t in targets if t.kind is Kind.PAGE),
-        files=written_files,
-        bytes=written_bytes,
+        files=written[0],
+        bytes=written[1],
         warnings=warnings,
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
     )
+    if cache is not None and signature is not None:
+        tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
+        until = min(filter(None, (loaded.next_change, tomorrow)))
+        cache.quick = QuickCheck(signature, until.timestamp(), result)
+    return result
+
+
+def _render_and_write(
+    options: BuildOptions,
+    site: Any,
+    locale: i18n.Locale,
+    renderer: Renderer,
+    targets: list[Target],
+    searching: bool,
+    cache: BuildCache | None,
+) -> tuple[int, int]:
+    out = str(options.output.resolve())
+    previous = cache.outputs if cache is not None and cache.output_dir == out else None
+    writer = SiteWriter(options.output, options.source, previous)
+    try:
+        prints = Fingerprints(site, locale, renderer.templates, renderer.menu, options.source)
+        sitemap = renderer.sitemap_entries(targets)
+        fingerprints = [prints.of(t, sitemap) for t in targets]
+        todo = [i for i, t in enumerate(targets) if not writer.fresh(t.output, fingerprints[i])]
+        pending = None
+        records = prints.records()
+        if searching:
+            index = [o for o in writer.previous if o.startswith(f"{search.INDEX_DIR}/")]
+            if not (index and all(writer.fresh(o, records, keep=False) for o in index)):
+                pending = search.start_index(
+                    search.site_records(site, locale), site.config.language
+                )
+            else:
+                for output in index:
+                    writer.fresh(output, records)
+        try:
+
+            def stage(index: int, output: Any) -> Any:
+                return writer.stage(targets[index].output, fingerprints[index], output.data,
+                                    output.copy_from)  # fmt: skip
+
+            staged = _render(renderer, targets, todo, options, stage)
+        except BaseException:
+            if pending is not None:
+                pending.cancel()
+            raise
+        for index, result in zip(todo, staged, strict=True):
+            writer.record(targets[index].output, *result)
+        if pending is not None:
+            try:
+                bundle = pending.result()
+            except search.SearchIndexError as exc:
+                raise ContentError(
+                    [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
+                                "set 'search: false' in site.yaml to build without search")]
+                ) from None  # fmt: skip
+            for path, data in bundle.items():
+                writer.put(path, records, data)
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    if cache is not None:
+        cache.output_dir, cache.outputs = out, writer.entries
+    return written.files, written.bytes
+
+
+def _render(
+    renderer: Renderer,
+    targets: list[Target],
+    todo: list[int],
+    options: BuildOptions,
+    sink: Callable[[int, Any], Any],
+) -> list[Any]:
+    """Render ``targets[i]`` for each i in ``todo`` (in several processes when there are
+    many) and hand each file to ``sink``; raise every layout error at once."""
+    sitemap = renderer.sitemap_entries(targets)
+
+    def work(index: int) -> tuple[Any, tuple[Diagnostic, ...]]:
+        try:
+            return sink(index, renderer.render(targets[index], sitemap)), ()
+        except CchcError as exc:
+            return None, tuple(exc.diagnostics)
+
+    progress = options.progress
+    report = functools.partial(progress, "render") if progress is not None else None
+    results = parallel.map_indices(work, todo, options.jobs, report)
+    diags = Collector()
+    seen: set[tuple[str, int | None]] = set()
+    for _value, problems in results:
+        for item in problems:  # one report per layout line, not one per page
+            if (item.path, item.line) not in seen:
+                seen.add((item.path, item.line))
+                diags.add(item)
+    diags.raise_if_errors(TemplateError)
+    return [value for value, _problems in results]
+
+
+def _search_bundle(site: Any, locale: i18n.Locale) -> dict[str, bytes]:
+    try:
+        return search.index_files(search.site_records(site, locale), site.config.language)
+    except search.SearchIndexError as exc:
+        raise ContentError(
+            [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
+                        "set 'search: false' in site.yaml to build without search")]
+        ) from None  # fmt: skip
+
+
+# ---------------------------------------------------------------- the quick check
+
+
+@functools.cache
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """cchcgen's own files, so that a changed cchcgen never reuses an old build."""
+    package = Path(__file__).parent
+    return tuple(
+        (rel, info.st_size, info.st_mtime_ns)
+        for path, rel in walk(package, package, None)
+        if (info := path.stat())
+    )
+
+
+def _signature(options: BuildOptions, config: SiteConfig) -> bytes:
+    """Digest of every input of a build: options, cchcgen, and each file's size and time."""
+    root = options.source
+    files = [("site.yaml", root / "site.yaml")]
+    for folder in ("content", "layouts"):
+        files.extend((rel, path) for path, rel in walk(root / folder, root, None))
+    stamps = []
+    for rel, path in files:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISLNK(info.st_mode):  # a link: its target's time counts too
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+        stamps.append((rel, info.st_size, info.st_mtime_ns, info.st_mode))
+    return Digests().of(
+        (
+            __version__,
+            _code_stamp(),
+            str(options.output.resolve()),
+            options.base_url,
+            options.drafts,
+            options.future,
+            options.strict,
+            config.base.absolute("/"),
+            tuple(stamps),
+        )
+    )
+
+
+def _quick(
+    cache: BuildCache, signature: bytes, options: BuildOptions, now: dt.datetime
+) -> BuildResult | None:
+    """The last build's result when nothing can have changed since, else None."""
+    quick = cache.quick
+    if quick is None or quick.signature != signature or now.timestamp() >= quick.valid_until:
+        return None
+    out = options.output.resolve()
+    if cache.output_dir != str(out):
+        return None
+    recover(out)
+    for output, entry in cache.outputs.items():
+        try:
+            info = os.stat(out.joinpath(*output.split("/")))
+        except OSError:
+            return None
+        if (info.st_size, info.st_mtime_ns) != (entry.size, entry.mtime_ns):
+            return None
+    return quick.result  # type: ignore[no-any-return]

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__
+from . import __version__, cache, parallel
 from .build import BuildOptions, BuildResult, StrictError, build_site
+from .cache import BuildCache
 from .config import load_config
 from .errors import CchcError, Diagnostic
 from .scaffold import KINDS, new_content
@@ -62,7 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cchcgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("build", parents=[builds], help="build the site into the output folder")
+    build = commands.add_parser(
+        "build", parents=[builds], help="build the site into the output folder"
+    )
+    build.add_argument(
+        "--full",
+        action="store_true",
+        help="ignore the cache of the last build and make every file again",
+    )
     commands.add_parser("check", parents=[builds], help="validate everything, write nothing")
     serve = commands.add_parser(
         "serve", parents=[builds], help="build, serve on 127.0.0.1 and rebuild on changes"
@@ -139,7 +147,9 @@ def _print_failure(exc: CchcError) -> None:
         print(f"Build failed: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
 
 
-def _options(args: argparse.Namespace, write: bool) -> BuildOptions:
+def _options(
+    args: argparse.Namespace, write: bool, cache: BuildCache | None = None, jobs: int = 1
+) -> BuildOptions:
     source = args.source
     output = args.output if args.output is not None else source / "public"
     return BuildOptions(
@@ -151,7 +161,16 @@ def _options(args: argparse.Namespace, write: bool) -> BuildOptions:
         strict=args.strict,
         now=build_now(),
         write=write,
+        cache=cache,
+        jobs=jobs,
+        progress=_progress_build if sys.stderr.isatty() else None,
     )
+
+
+def _progress_build(stage: str, done: int, total: int) -> None:
+    """ "Rendering: 1200 of 7400" on one terminal line (only on a terminal, not in CI)."""
+    end = "\r\033[K" if done == total else ""
+    print(f"\rRendering: {done} of {total} files{end}", end="", file=sys.stderr, flush=True)
 
 
 def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
@@ -171,10 +190,16 @@ def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    options = _options(args, write=True)
+    memory = cache.load(args.source)
+    first = True
 
     def rebuild() -> list[str]:
-        """Build; return the errors as the browser shows them (none on success)."""
+        """Build; return the errors as the browser shows them (none on success).
+
+        Only the first build forks workers: later ones run while the server's threads do."""
+        nonlocal first
+        options = _options(args, True, memory, parallel.cpu_count() if first else 1)
+        first = False
         try:
             _report(build_site(options), args, "Rebuilt")
             return []
@@ -183,18 +208,22 @@ def _serve(args: argparse.Namespace) -> int:
             print("The server keeps showing the last good build.", file=sys.stderr)
             return [str(d) for d in exc.diagnostics]
 
-    first = rebuild()
-    config = load_config(options.source, options.base_url)
-    serve(
-        options.source,
-        options.output.resolve(),
-        config.base.path,
-        args.port,
-        rebuild,
-        poll=args.poll,
-        on_ready=lambda url: print(f"Serving on {url} (Ctrl-C to stop)"),
-        first_errors=first,
-    )
+    first_errors = rebuild()
+    config = load_config(args.source, args.base_url)
+    output = args.output if args.output is not None else args.source / "public"
+    try:
+        serve(
+            args.source,
+            output.resolve(),
+            config.base.path,
+            args.port,
+            rebuild,
+            poll=args.poll,
+            on_ready=lambda url: print(f"Serving on {url} (Ctrl-C to stop)"),
+            first_errors=first_errors,
+        )
+    finally:
+        cache.save(args.source, memory)
     return EXIT_OK
 
 
@@ -248,9 +277,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "import":
             return _import(args)
-        write = args.command == "build"
-        result = build_site(_options(args, write))
-        _report(result, args, "Built" if write else "Checked")
+        if args.command == "check":
+            _report(build_site(_options(args, False, jobs=parallel.cpu_count())), args, "Checked")
+            return EXIT_OK
+        memory = BuildCache() if args.full else cache.load(args.source)
+        result = build_site(_options(args, True, memory, parallel.cpu_count()))
+        cache.save(args.source, memory)
+        _report(result, args, "Built")
         return EXIT_OK
     except CchcError as exc:
         _print_failure(exc)

@@ -6,14 +6,17 @@ This and :mod:`cchcgen.output` are the only modules that touch the file system.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import stat
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import __version__, parallel, schema
+from .cache import BuildCache, FileEntry
 from .config import SiteConfig
 from .contact import read_contact
 from .content import (
@@ -31,6 +34,7 @@ from .content import (
 )
 from .errors import Collector, Diagnostic
 from .feedback import read_feedback
+from .fingerprint import Digests
 from .indices import read_indices
 from .markup import Markdown, shorten
 from .plans import PlanReader
@@ -56,6 +60,10 @@ class LoadOptions:
     now: dt.datetime
     drafts: bool = False
     future: bool = False
+    cache: BuildCache | None = None
+    """Parsed files and Markdown of the last build; updated in place."""
+    jobs: int = 1
+    """Processes for parsing files the cache does not have."""
 
 
 @dataclass
@@ -66,6 +74,8 @@ class LoadResult:
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Plain information for the editor, e.g. which future posts were held back."""
+    next_change: dt.datetime | None = None
+    """The first moment after "now" at which a post or plan appears or expires."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,9 +245,89 @@ class _Loader:
         self.options = options
         self.diags = Collector()
         self.notes: list[str] = []
-        self.markdown = Markdown(config.base)
+        self.next_change: dt.datetime | None = None
+        self.cache = options.cache
+        self.seen: set[str] = set()
+        digests = Digests()
+        common = digests.of((__version__, config))
+        memo = None
+        if self.cache is not None:
+            if self.cache.markdown_env != common:
+                self.cache.markdown_env, self.cache.markdown = common, {}
+            memo = self.cache.markdown
+        self.markdown = Markdown(config.base, memo=memo)
+        self.envs = {
+            "post": digests.of((common, "post", self.listing(root / CONTENT / "static", None))),
+            "page": digests.of((common, "page")),
+            "plan": digests.of((common, "plan", self.listing(root / CONTENT / "plans", ".md"))),
+            "procedure": digests.of((common, "procedure")),
+        }
         self.plan_reader = PlanReader(root, self.diags, self.markdown, config.timezone, _alias)
         self.procedure_reader = ProcedureReader(config, self.diags)
+
+    def listing(self, folder: Path, skip_suffix: str | None) -> tuple[tuple[str, int, int], ...]:
+        """(path, size, time) of the files a content file may refer to (images, attachments)."""
+        found = []
+        for path, rel in walk(folder, self.root, None):
+            if skip_suffix and rel.lower().endswith(skip_suffix):
+                continue
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            found.append((rel, info.st_size, info.st_mtime_ns))
+        return tuple(found)
+
+    def load_many(
+        self, kind: str, files: Sequence[tuple[Path, str]], read: Callable[[Path, str], Any]
+    ) -> list[Any]:
+        """``read`` each file, reusing the cache's result for files whose bytes did not
+        change and parsing the others, in several processes when there are many."""
+        self.seen.update(rel for _path, rel in files)
+        cache = self.cache
+        if cache is None:
+            return [read(path, rel) for path, rel in files]
+        env = self.envs[kind]
+        results: list[Any] = [None] * len(files)
+        missing: list[tuple[int, tuple[int, int] | None, bytes]] = []
+        for index, (path, rel) in enumerate(files):
+            stamp, content = _stamp(path)
+            entry = cache.files.get(rel)
+            if stamp is not None and entry is not None and entry.env == env:
+                if entry.stamp != stamp and entry.content == content():
+                    entry.stamp = stamp
+                if entry.stamp == stamp:
+                    results[index] = entry
+                    continue
+            missing.append((index, stamp, content() if stamp is not None else b""))
+
+        markdown = self.markdown
+
+        def parse(index: int) -> tuple[Any, tuple[Diagnostic, ...], list[tuple[bytes, Any]]]:
+            """Parse one file, returning what it added to the diagnostics and Markdown."""
+            before, used, added = len(self.diags.items), len(markdown.used), len(markdown.added)
+            value = read(*files[index])
+            diagnostics = tuple(self.diags.items[before:])
+            del self.diags.items[before:]
+            converted = [(k, markdown.memo.get(k)) for k in markdown.added[added:]]
+            return value, diagnostics, [*converted, *((k, None) for k in markdown.used[used:])]
+
+        parsed = parallel.map_indices(parse, [m[0] for m in missing], self.options.jobs)
+        for (index, stamp, content), (value, diagnostics, texts) in zip(
+            missing, parsed, strict=True
+        ):
+            markdown.memo.update((key, html) for key, html in texts if html is not None)
+            keys = tuple(dict.fromkeys(key for key, _ in texts))
+            entry = FileEntry(stamp or (-1, -1), content, env, value, diagnostics, keys)
+            if stamp is not None:
+                cache.files[files[index][1]] = entry
+            results[index] = entry
+        values = []
+        for entry in results:
+            self.diags.extend(entry.diagnostics)
+            markdown.used.extend(entry.markdown)
+            values.append(entry.value)
+        return values
 
     def context(self, source: YamlSource) -> schema.Context:
         return schema.Context(source, self.diags, self.config.timezone)
@@ -506,11 +596,8 @@ class _Loader:
         return read_indices(rel, *loaded, self.diags, self.config.timezone)
 
     def load_procedures(self) -> list[Procedure]:
-        procedures = []
-        for path, rel in walk(self.root / CONTENT / "procedures", self.root, (".yaml",)):
-            procedure = self.load_procedure(path, rel)
-            if procedure is not None:
-                procedures.append(procedure)
+        files = list(walk(self.root / CONTENT / "procedures", self.root, (".yaml",)))
+        procedures = [p for p in self.load_many("procedure", files, self.load_procedure) if p]
         self.ignored_files("procedures", ".yaml")
         check_procedures(
             procedures, self.diags, self.options.now.date(), self.config.stale_after_days
@@ -557,12 +644,20 @@ class _Loader:
         if post.draft and not self.options.drafts:
             return False
         if post.date > now and not self.options.future:
+            self.due(post.date)
             self.notes.append(
                 f"{post.src}: dated {post.date:%d/%m/%Y %H:%M}, published by the first build "
                 "on or after that time (--future shows it now)"
             )
             return False
+        if post.expiry_date is not None and post.expiry_date > now:
+            self.due(post.expiry_date)
         return not (post.expiry_date is not None and post.expiry_date <= now)
+
+    def due(self, moment: dt.datetime) -> None:
+        """Remember that the site changes by itself at ``moment``."""
+        if self.next_change is None or moment < self.next_change:
+            self.next_change = moment
 
     def load_static(self) -> tuple[StaticFile, ...]:
         folder = self.root / CONTENT / "static"
@@ -596,23 +691,29 @@ class _Loader:
                 )
 
     def load(self) -> LoadResult:
-        posts = []
-        for path, rel in walk(self.root / CONTENT / "posts", self.root, (".md",)):
-            post = self.load_post(path, rel)
-            if post is not None and self.is_published(post):
-                posts.append(post)
+        files = list(walk(self.root / CONTENT / "posts", self.root, (".md",)))
+        posts = [
+            post
+            for post in self.load_many("post", files, self.load_post)
+            if post is not None and self.is_published(post)
+        ]
         self.ignored_files("posts", ".md")
-        pages = []
-        for path, rel in walk(self.root / CONTENT / "pages", self.root, (".md",)):
-            page = self.load_page(path, rel)
-            if page is not None and (not page.draft or self.options.drafts):
-                pages.append(page)
+        files = list(walk(self.root / CONTENT / "pages", self.root, (".md",)))
+        pages = [
+            page
+            for page in self.load_many("page", files, self.load_page)
+            if page is not None and (not page.draft or self.options.drafts)
+        ]
         self.ignored_files("pages", ".md")
         plans = []
-        for path, rel in walk(self.root / CONTENT / "plans", self.root, (".md",)):
-            plan = self.load_plan(path, rel)
-            if plan is not None and (plan.published_at <= self.options.now or self.options.future):
+        files = list(walk(self.root / CONTENT / "plans", self.root, (".md",)))
+        for plan in self.load_many("plan", files, self.load_plan):
+            if plan is None:
+                continue
+            if plan.published_at <= self.options.now or self.options.future:
                 plans.append(plan)
+            else:
+                self.due(plan.published_at)
         self.check_plans(plans)
         plans.sort(key=lambda p: p.full_number)
         plans.sort(
@@ -641,7 +742,9 @@ class _Loader:
             indices=indices,
         )
         errors = tuple(d for d in self.diags.items if d.is_error)
-        return LoadResult(site, errors, self.diags.warnings, tuple(self.notes))
+        if self.cache is not None and not errors:
+            self.cache.prune(self.seen, set(self.markdown.used))
+        return LoadResult(site, errors, self.diags.warnings, tuple(self.notes), self.next_change)
 
     def group_tags(self, posts: list[Post]) -> tuple[list[Post], tuple[TagGroup, ...]]:
         """One spelling per tag slug (the most used); posts rewritten to use it."""
@@ -662,16 +765,38 @@ class _Loader:
                     f"the tag '{name}' is also written {others}",
                     "use one spelling so readers see one name",
                 )
-        posts = [
-            replace(post, tags=tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))
-            for post in posts
-        ]
+        posts = [_with_tags(post, tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))
+                 for post in posts]  # fmt: skip
         members: dict[str, list[Post]] = {}
         for post in posts:
             for tag in post.tags:
                 members.setdefault(tag.slug, []).append(post)
         groups = tuple(TagGroup(canonical[slug], tuple(members[slug])) for slug in sorted(members))
         return posts, groups
+
+
+def _with_tags(post: Post, tags: tuple[Tag, ...]) -> Post:
+    """The post with these tags; the same object when they are the ones it has."""
+    return post if tags == post.tags else replace(post, tags=tags)
+
+
+def _stamp(path: Path) -> tuple[tuple[int, int] | None, Callable[[], bytes]]:
+    """(size, mtime) of a regular file, None for links and unreadable files (read every
+    time); and a function giving the digest of its bytes."""
+
+    def content() -> bytes:
+        try:
+            return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        except OSError:
+            return b""
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None, content
+    if not stat.S_ISREG(info.st_mode):
+        return None, content
+    return (info.st_size, info.st_mtime_ns), content
 
 
 def load_site(root: Path, config: SiteConfig, options: LoadOptions) -> LoadResult:

@@ -9,6 +9,7 @@ scroll sideways on a phone instead of widening the page.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -76,9 +77,23 @@ def _heading_id(value: str, separator: str) -> str:
 
 
 class Markdown:
-    """A converter bound to one site's base URL."""
+    """A converter bound to one site's base URL.
 
-    def __init__(self, base: BaseUrl, table_label: str = "Bảng") -> None:
+    ``memo`` (hash of the text → result) lets a build reuse the last build's HTML for
+    every text that did not change.
+    """
+
+    def __init__(
+        self,
+        base: BaseUrl,
+        table_label: str = "Bảng",
+        memo: dict[bytes, Rendered] | None = None,
+    ) -> None:
+        self.memo = memo if memo is not None else {}
+        self.used: list[bytes] = []
+        """Hash of every text converted, in order."""
+        self.added: list[bytes] = []
+        """Hashes converted for real (not found in ``memo``)."""
         self._md = markdown.Markdown(
             extensions=[
                 "tables",
@@ -94,9 +109,15 @@ class Markdown:
         )
 
     def convert(self, text: str) -> Rendered:
-        self._md.reset()
-        body = self._md.convert(text)
-        return Rendered(body, first_paragraph(body))
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        self.used.append(key)
+        hit = self.memo.get(key)
+        if hit is None:
+            self._md.reset()
+            body = self._md.convert(text)
+            hit = self.memo[key] = Rendered(body, first_paragraph(body))
+            self.added.append(key)
+        return hit
 
 
 def first_paragraph(body_html: str) -> str:

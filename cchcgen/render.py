@@ -10,7 +10,6 @@ from typing import Any
 
 from . import charts, feeds, jsonld, opendata, qrcodes, sitemap
 from .content import IndexResult, Site
-from .errors import Collector, TemplateError
 from .i18n import Locale
 from .targets import FeedData, Kind, Target
 from .templates import Templates
@@ -64,12 +63,13 @@ class Renderer:
         self.locale = locale
         self.root = root
         base = site.config.base
+        self.menu = menu(site, locale)
         self.templates = Templates(
             root,
             globals_={
                 "site": site,
                 "config": site.config,
-                "menu": menu(site, locale),
+                "menu": self.menu,
                 "t": locale.t,
                 "url": base.public,
                 "abs_url": base.absolute,
@@ -132,23 +132,10 @@ class Renderer:
     def check_layouts(self) -> None:
         self.templates.check_site_layouts()
 
-    def render_all(self, targets: list[Target]) -> list[Output]:
-        diags = Collector()
-        seen: set[tuple[str, int | None]] = set()
-        outputs = []
-        sitemap_entries = [
-            (self.site.config.base.absolute(t.url), t.lastmod) for t in targets if t.in_sitemap
-        ]
-        for target in targets:
-            try:
-                outputs.append(self.render(target, sitemap_entries))
-            except TemplateError as exc:
-                for item in exc.diagnostics:  # one report per layout line, not one per page
-                    if (item.path, item.line) not in seen:
-                        seen.add((item.path, item.line))
-                        diags.add(item)
-        diags.raise_if_errors(TemplateError)
-        return outputs
+    def sitemap_entries(self, targets: Sequence[Target]) -> list[tuple[str, Any]]:
+        """(absolute URL, last change) of every page the sitemap lists."""
+        base = self.site.config.base
+        return [(base.absolute(t.url), t.lastmod) for t in targets if t.in_sitemap]
 
     def render(self, target: Target, sitemap_entries: list[tuple[str, Any]]) -> Output:
         base = self.site.config.base

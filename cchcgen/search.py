@@ -57,7 +57,12 @@ def searchable(record: SearchRecord) -> tuple[str, str]:
 
 
 def index_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
-    """The Pagefind bundle for ``records``: {path under the output folder: bytes}.
+    """The Pagefind bundle for ``records``: {path under the output folder: bytes}."""
+    return start_index(records, language).result()
+
+
+class PendingIndex:
+    """Pagefind indexing ``records`` in its own process while the build renders pages.
 
     Each record becomes a small HTML file whose body is the folded text and whose title,
     date, summary and section are Pagefind metadata; the Pagefind binary (from PyPI, no
@@ -66,26 +71,45 @@ def index_files(records: Sequence[SearchRecord], language: str) -> dict[str, byt
     Pagefind filter: Pagefind 1.5 writes filter values in a different order on every run,
     which would break reproducible builds, so the search page filters on the metadata.
     """
-    with tempfile.TemporaryDirectory(prefix="cchcgen-search-") as folder:
-        pages, bundle = Path(folder) / "pages", Path(folder) / "bundle"
+
+    def __init__(self, records: Sequence[SearchRecord], language: str) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="cchcgen-search-")
+        folder = Path(self._folder.name)
+        pages, self._bundle = folder / "pages", folder / "bundle"
         for number, record in enumerate(records):
             page = pages / f"{number:06d}" / "index.html"
             page.parent.mkdir(parents=True)
             page.write_text(_page(record, language), encoding="utf-8")
-        done = subprocess.run(
+        self._process = subprocess.Popen(
             [sys.executable, "-m", "pagefind", "--site", str(pages),
-             "--output-path", str(bundle), "--force-language", language, "--silent"],
-            capture_output=True,
+             "--output-path", str(self._bundle), "--force-language", language, "--silent"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
         )  # fmt: skip
-        if done.returncode != 0:
-            raise SearchIndexError(done.stderr.strip() or done.stdout.strip())
-        return {
-            f"{INDEX_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file() and not path.name.startswith(_UNUSED)
-        }
+
+    def result(self) -> dict[str, bytes]:
+        try:
+            out, err = self._process.communicate()
+            if self._process.returncode != 0:
+                raise SearchIndexError(err.strip() or out.strip())
+            return {
+                f"{INDEX_DIR}/{path.relative_to(self._bundle).as_posix()}": path.read_bytes()
+                for path in sorted(self._bundle.rglob("*"))
+                if path.is_file() and not path.name.startswith(_UNUSED)
+            }
+        finally:
+            self._folder.cleanup()
+
+    def cancel(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._folder.cleanup()
+
+
+def start_index(records: Sequence[SearchRecord], language: str) -> PendingIndex:
+    return PendingIndex(records, language)
 
 
 class SearchIndexError(RuntimeError):

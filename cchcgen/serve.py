@@ -28,7 +28,9 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 WATCHED = ("site.yaml", "content", "layouts")
-DEBOUNCE_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.02
+"""A burst of saves (an editor writing a temporary file, then renaming it) ends when
+nothing changed for this long."""
 LIVE = "/__cchcgen/"
 """The server's own addresses, outside any base path."""
 WAIT_SECONDS = 25.0

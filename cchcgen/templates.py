@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import markupsafe
 
 from .errors import Collector, Diagnostic, TemplateError
@@ -99,6 +100,38 @@ class Templates:
             f"looked in {LAYOUTS}/ and the built-in layouts; built-in ones can be named "
             f"'{BUILTIN_PREFIX}:<name>'",
         )
+
+    def closure(self, layout: str) -> tuple[tuple[str, str], ...] | None:
+        """(name, source) of ``layout`` and every layout it extends, includes or imports,
+        or None when one of them is named by an expression and cannot be known."""
+        seen: dict[str, str] = {}
+        todo = [layout]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            try:
+                source, _filename, _uptodate = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+                tree = self.env.parse(source)
+            except jinja2.TemplateError:
+                seen[name] = ""  # reported by check_site_layouts or at render time
+                continue
+            seen[name] = source
+            for ref in jinja2.meta.find_referenced_templates(tree):
+                if ref is None:
+                    return None
+                todo.append(ref)
+        return tuple(sorted(seen.items()))
+
+    def closure_all(self) -> tuple[tuple[str, str], ...]:
+        """(name, source) of every layout there is."""
+        found = []
+        for name in sorted(set(self.env.list_templates())):
+            try:
+                found.append((name, self.env.loader.get_source(self.env, name)[0]))  # type: ignore[union-attr]
+            except jinja2.TemplateError:
+                continue
+        return tuple(found)
 
     def render(self, layout: str, context: Mapping[str, Any], output: str) -> str:
         """Render ``layout``; turn any failure into a :class:`TemplateError` at the layout line."""

@@ -1,0 +1,114 @@
+"""Stable digests of content, for deciding what an incremental build must redo.
+
+``Digests.of(value)`` hashes any mix of frozen dataclasses, tuples, lists, dicts,
+strings, numbers, dates, enums and paths into 16 bytes that are the same in every
+process and every run (no ``hash()``, no set order, no object identity). Within one
+build, the digest of each dataclass object is remembered, so a post shown on many
+pages is hashed once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import PurePath
+from typing import Any
+
+SIZE = 16
+
+
+def digest_bytes(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=SIZE)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+def digest_text(*parts: str) -> bytes:
+    return digest_bytes(*(p.encode("utf-8", "surrogatepass") for p in parts))
+
+
+class Digests:
+    """Digest values; remembers dataclass objects for as long as it lives (one build)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Any, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def of(self, value: Any) -> bytes:
+        h = hashlib.blake2b(digest_size=SIZE)
+        self._feed(h, value)
+        return h.digest()
+
+    def of_all(self, values: Iterable[Any]) -> bytes:
+        return self.of(tuple(values))
+
+    def _field_names(self, cls: type) -> tuple[str, ...]:
+        names = self._fields.get(cls)
+        if names is None:
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            self._fields[cls] = names
+        return names
+
+    def _object(self, value: Any) -> bytes:
+        key = id(value)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        h = hashlib.blake2b(digest_size=SIZE)
+        cls = type(value)
+        h.update(f"{cls.__module__}.{cls.__qualname__}".encode())
+        for name in self._field_names(cls):
+            h.update(name.encode())
+            self._feed(h, getattr(value, name))
+        result = h.digest()
+        self._memo[key] = (value, result)  # keeps the object alive, so ids stay unique
+        return result
+
+    def _feed(self, h: Any, value: Any) -> None:  # noqa: C901 - one branch per type
+        if value is None:
+            h.update(b"N")
+        elif isinstance(value, str):
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s" + len(data).to_bytes(8, "little"))
+            h.update(data)
+        elif isinstance(value, bool):
+            h.update(b"T" if value else b"F")
+        elif isinstance(value, int | float):
+            h.update(b"n" + repr(value).encode() + b";")
+        elif isinstance(value, tuple | list):
+            h.update(b"(" + len(value).to_bytes(8, "little"))
+            for item in value:
+                self._feed(h, item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            h.update(b"D" + self._object(value))
+        elif isinstance(value, Mapping):
+            h.update(b"{" + len(value).to_bytes(8, "little"))
+            for key in sorted(value, key=repr):
+                self._feed(h, key)
+                self._feed(h, value[key])
+        elif isinstance(value, dt.datetime | dt.date | dt.time):
+            zone = getattr(value, "tzinfo", None)
+            h.update(b"d" + value.isoformat().encode() + str(zone).encode() + b";")
+        elif isinstance(value, dt.tzinfo):
+            h.update(b"z" + str(value).encode() + b";")
+        elif isinstance(value, enum.Enum):
+            h.update(b"e" + type(value).__name__.encode() + b"." + value.name.encode())
+        elif isinstance(value, bytes):
+            h.update(b"b" + len(value).to_bytes(8, "little"))
+            h.update(value)
+        elif isinstance(value, PurePath):
+            h.update(b"p" + str(value).encode("utf-8", "surrogatepass") + b";")
+        elif isinstance(value, frozenset | set):
+            parts = sorted(self.of(item) for item in value)
+            h.update(b"S" + len(parts).to_bytes(8, "little") + b"".join(parts))
+        elif isinstance(value, range):
+            h.update(f"r{value.start},{value.stop},{value.step};".encode())
+        elif isinstance(value, Callable):  # a helper passed to a layout: its name
+            h.update(f"f{value.__module__}.{value.__qualname__};".encode())
+        else:
+            raise TypeError(f"cannot digest a {type(value).__name__}")
