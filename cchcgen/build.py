@@ -30,7 +30,7 @@ from .deps import Fingerprints
 from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
 from .fingerprint import Digests
 from .links import check_links
-from .loader import LoadOptions, load_site, theme_assets, walk
+from .loader import RACY_SECONDS, LoadOptions, load_site, theme_assets, walk
 from .output import SiteWriter, check_output_dir, recover
 from .render import Renderer
 from .targets import Kind, Target, plan
@@ -83,7 +83,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
     cache = options.cache
     signature = _signature(options, config) if cache is not None and options.write else None
-    if signature is not None and (answer := _quick(cache, signature, options, now)):
+    if signature is not None and (answer := _quick(cache, signature[0], options, now)):
         return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
 
     # 1. load: every content file, validated
@@ -112,7 +112,8 @@ def build_site(options: BuildOptions) -> BuildResult:
     # 4-5. render what changed, index the pages for search, write
     searching = bool(config.search and site.searchable)
     if options.write:
-        written = _render_and_write(options, site, locale, renderer, targets, searching, cache)
+        prints = Fingerprints(site, locale, renderer.templates, renderer.menu, root, loaded.digests)
+        written = _render_and_write(options, prints, renderer, targets, searching, cache)
     else:
         _render(renderer, targets, list(range(len(targets))), options, lambda _i, _out: None)
         if searching:
@@ -126,27 +127,31 @@ def build_site(options: BuildOptions) -> BuildResult:
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
     )
-    if cache is not None and signature is not None:
+    racy = signature is not None and signature[1] > time.time_ns() - RACY_SECONDS * 10**9
+    if cache is not None and signature is not None and not racy:
+        # (an input saved in the last seconds may change again within the clock's
+        # resolution without its time changing: such a build is not recorded)
         tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
         until = min(filter(None, (loaded.next_change, tomorrow)))
-        cache.quick = QuickCheck(signature, until.timestamp(), result)
+        cache.quick = QuickCheck(signature[0], until.timestamp(), result)
+    elif cache is not None:
+        cache.quick = None
     return result
 
 
 def _render_and_write(
     options: BuildOptions,
-    site: Any,
-    locale: i18n.Locale,
+    prints: Fingerprints,
     renderer: Renderer,
     targets: list[Target],
     searching: bool,
     cache: BuildCache | None,
 ) -> tuple[int, int]:
+    site, locale = renderer.site, renderer.locale
     out = str(options.output.resolve())
     previous = cache.outputs if cache is not None and cache.output_dir == out else None
     writer = SiteWriter(options.output, options.source, previous)
     try:
-        prints = Fingerprints(site, locale, renderer.templates, renderer.menu, options.source)
         sitemap = renderer.sitemap_entries(targets)
         fingerprints = [prints.of(t, sitemap) for t in targets]
         todo = [i for i, t in enumerate(targets) if not writer.fresh(t.output, fingerprints[i])]
@@ -248,8 +253,9 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
     )
 
 
-def _signature(options: BuildOptions, config: SiteConfig) -> bytes:
-    """Digest of every input of a build: options, cchcgen, and each file's size and time."""
+def _signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
+    """Digest of every input of a build (options, cchcgen, and each file's size and
+    time), and the newest file time."""
     root = options.source
     files = [("site.yaml", root / "site.yaml")]
     for folder in ("content", "layouts"):
@@ -266,6 +272,7 @@ def _signature(options: BuildOptions, config: SiteConfig) -> bytes:
             except OSError:
                 continue
         stamps.append((rel, info.st_size, info.st_mtime_ns, info.st_mode))
+    newest = max((stamp[2] for stamp in stamps), default=0)
     return Digests().of(
         (
             __version__,
@@ -278,7 +285,7 @@ def _signature(options: BuildOptions, config: SiteConfig) -> bytes:
             config.base.absolute("/"),
             tuple(stamps),
         )
-    )
+    ), newest
 
 
 def _quick(

@@ -25,8 +25,9 @@ from . import __version__
 from .errors import Diagnostic
 
 DIRNAME = ".cchcgen-cache"
-_FILE = "build.pickle"
-_FORMAT = 1
+_OUTPUTS = "outputs.pickle"
+_CONTENT = "content.pickle"
+_FORMAT = 3
 
 
 @dataclass(slots=True)
@@ -41,6 +42,8 @@ class FileEntry:
     diagnostics: tuple[Diagnostic, ...]
     markdown: tuple[bytes, ...] = ()
     """The Markdown texts it converted (kept in the cache while the file uses them)."""
+    digest: bytes = b""
+    """:meth:`~cchcgen.fingerprint.Digests.object` of ``value`` (b"" for None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +67,84 @@ class QuickCheck:
 
 
 @dataclass
-class BuildCache:
+class Content:
+    """The large part of the cache, read only when the quick check does not answer."""
+
     files: dict[str, FileEntry] = field(default_factory=dict)
     markdown_env: bytes = b""
     markdown: dict[bytes, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Outputs:
     output_dir: str = ""
     outputs: dict[str, OutputEntry] = field(default_factory=dict)
     quick: QuickCheck | None = None
+
+
+class BuildCache:
+    """Both parts; the content part is read from disk on first use."""
+
+    def __init__(self, root: Path | None = None, outputs: Outputs | None = None) -> None:
+        self._root = root
+        self._content: Content | None = None if root is not None else Content()
+        self._outputs = outputs or Outputs()
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            assert self._root is not None
+            loaded = _read(cache_dir(self._root) / _CONTENT)
+            self._content = loaded if isinstance(loaded, Content) else Content()
+        return self._content
+
+    @property
+    def files(self) -> dict[str, FileEntry]:
+        return self.content.files
+
+    @files.setter
+    def files(self, value: dict[str, FileEntry]) -> None:
+        self.content.files = value
+
+    @property
+    def markdown_env(self) -> bytes:
+        return self.content.markdown_env
+
+    @markdown_env.setter
+    def markdown_env(self, value: bytes) -> None:
+        self.content.markdown_env = value
+
+    @property
+    def markdown(self) -> dict[bytes, Any]:
+        return self.content.markdown
+
+    @markdown.setter
+    def markdown(self, value: dict[bytes, Any]) -> None:
+        self.content.markdown = value
+
+    @property
+    def output_dir(self) -> str:
+        return self._outputs.output_dir
+
+    @output_dir.setter
+    def output_dir(self, value: str) -> None:
+        self._outputs.output_dir = value
+
+    @property
+    def outputs(self) -> dict[str, OutputEntry]:
+        return self._outputs.outputs
+
+    @outputs.setter
+    def outputs(self, value: dict[str, OutputEntry]) -> None:
+        self._outputs.outputs = value
+
+    @property
+    def quick(self) -> QuickCheck | None:
+        return self._outputs.quick
+
+    @quick.setter
+    def quick(self, value: QuickCheck | None) -> None:
+        self._outputs.quick = value
 
     def prune(self, files: set[str], markdown: set[bytes]) -> None:
         """Forget what this build did not use, so the cache does not grow forever."""
@@ -84,29 +158,44 @@ def cache_dir(root: Path) -> Path:
     return root / DIRNAME
 
 
-def load(root: Path) -> BuildCache:
-    """The cache of the last build, or an empty one when there is none or it is unusable."""
-    path = cache_dir(root) / _FILE
+def _read(path: Path) -> Any:
     try:
         with path.open("rb") as stream:
             version, data = pickle.load(stream)
     except Exception:  # noqa: BLE001 - a damaged or foreign cache is just a cold build
+        return None
+    return data if version == (_FORMAT, __version__) else None
+
+
+def load(root: Path) -> BuildCache:
+    """The cache of the last build, or an empty one when there is none or it is unusable."""
+    outputs = _read(cache_dir(root) / _OUTPUTS)
+    if not isinstance(outputs, Outputs):
         return BuildCache()
-    if version != (_FORMAT, __version__) or not isinstance(data, BuildCache):
-        return BuildCache()
-    return data
+    return BuildCache(root, outputs)
+
+
+def _write(folder: Path, name: str, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            pickle.dump(((_FORMAT, __version__), data), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def save(root: Path, cache: BuildCache) -> None:
-    """Write the cache atomically; a cache that cannot be written is not an error."""
+    """Write the cache atomically; a cache that cannot be written is not an error.
+
+    The content part is written first and only when this build read it; the outputs
+    part, which says what the output folder holds, last."""
     folder = cache_dir(root)
-    try:
+    with contextlib.suppress(OSError):
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".build-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as stream:
-            pickle.dump(((_FORMAT, __version__), cache), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / _FILE)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+        if cache._content is not None:
+            _write(folder, _CONTENT, cache._content)
+        _write(folder, _OUTPUTS, cache._outputs)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,17 +29,30 @@ from .i18n import Locale
 from .targets import Kind, Target
 from .templates import Templates
 
-_SITE_READ = re.compile(r"\bsite\b(\s*\.\s*([A-Za-z_]\w*))?")
+_METHOD_DATA = {
+    "posts_of_year": "posts",
+    "plans_of_year": "plans",
+    "plan_by_reference": "plans",
+    "procedure": "procedures",
+}
+"""What each :class:`~cchcgen.content.Site` method called from a layout reads; any
+other method counts as reading the whole site."""
 
 
 class Fingerprints:
     def __init__(
-        self, site: Site, locale: Locale, templates: Templates, menu: Any, root: Path
+        self,
+        site: Site,
+        locale: Locale,
+        templates: Templates,
+        menu: Any,
+        root: Path,
+        digests: Digests | None = None,
     ) -> None:
         self.site = site
         self.root = root
         self.templates = templates
-        self.digests = Digests()
+        self.digests = digests or Digests()
         self.common = self.digests.of(
             (
                 __version__,
@@ -67,11 +79,8 @@ class Fingerprints:
             closure = self.templates.closure(name)
             if closure is None:  # an include chosen at render time: any layout may be used
                 closure = self.templates.closure_all()
-            reads: set[str] = set()
-            for _name, source in closure:
-                for match in _SITE_READ.finditer(source):
-                    reads.add(match.group(2) or "*")
-            known = self.digests.of((closure, tuple(self.site_read(r) for r in sorted(reads))))
+            reads = sorted({read for _name, _source, names in closure for read in names})
+            known = self.digests.of((closure, tuple(self.site_read(r) for r in reads)))
             self._layouts[name] = known
         return known
 
@@ -80,7 +89,9 @@ class Fingerprints:
         known = self._site_reads.get(name)
         if known is None:
             value = getattr(self.site, name, None) if name != "*" else None
-            if name == "*" or callable(value):
+            if callable(value) and name in _METHOD_DATA:
+                known = self.digests.of((name, getattr(self.site, _METHOD_DATA[name])))
+            elif name == "*" or callable(value):
                 known = self.whole_site()
             else:
                 known = self.digests.of((name, value))

@@ -39,6 +39,11 @@ class Digests:
         self._memo: dict[int, tuple[Any, bytes]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
+    def seed(self, value: Any, digest: bytes) -> None:
+        """Tell the digest of a dataclass object computed earlier (by the build that
+        parsed it), so it is not computed again."""
+        self._memo[id(value)] = (value, digest)
+
     def of(self, value: Any) -> bytes:
         h = hashlib.blake2b(digest_size=SIZE)
         self._feed(h, value)
@@ -53,6 +58,10 @@ class Digests:
             names = tuple(f.name for f in dataclasses.fields(cls))
             self._fields[cls] = names
         return names
+
+    def object(self, value: Any) -> bytes:
+        """The digest a dataclass object contributes to the values that contain it."""
+        return self._object(value)
 
     def _object(self, value: Any) -> bytes:
         key = id(value)

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,8 @@ from .urls import (
 from .yamlutil import Node, YamlSource, compose
 
 CONTENT = "content"
+RACY_SECONDS = 2
+"""Files changed this recently are compared by their bytes, not their size and time."""
 MAX_FILE_BYTES = 2_000_000
 
 
@@ -76,6 +79,8 @@ class LoadResult:
     """Plain information for the editor, e.g. which future posts were held back."""
     next_change: dt.datetime | None = None
     """The first moment after "now" at which a post or plan appears or expires."""
+    digests: Digests = field(default_factory=Digests)
+    """Knows the digest of every object read from the cache."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +253,7 @@ class _Loader:
         self.next_change: dt.datetime | None = None
         self.cache = options.cache
         self.seen: set[str] = set()
-        digests = Digests()
+        self.digests = digests = Digests()
         common = digests.of((__version__, config))
         memo = None
         if self.cache is not None:
@@ -288,14 +293,20 @@ class _Loader:
         if cache is None:
             return [read(path, rel) for path, rel in files]
         env = self.envs[kind]
+        racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
         results: list[Any] = [None] * len(files)
         missing: list[tuple[int, tuple[int, int] | None, bytes]] = []
         for index, (path, rel) in enumerate(files):
             stamp, content = _stamp(path)
             entry = cache.files.get(rel)
             if stamp is not None and entry is not None and entry.env == env:
-                if entry.stamp != stamp and entry.content == content():
+                # a file saved in the last seconds may change again within the clock's
+                # resolution without changing its stamp: trust only its bytes
+                racy = stamp[1] > racy_after
+                if (entry.stamp != stamp or racy) and entry.content == content():
                     entry.stamp = stamp
+                elif racy:
+                    entry.stamp = (-1, -1)
                 if entry.stamp == stamp:
                     results[index] = entry
                     continue
@@ -318,7 +329,8 @@ class _Loader:
         ):
             markdown.memo.update((key, html) for key, html in texts if html is not None)
             keys = tuple(dict.fromkeys(key for key, _ in texts))
-            entry = FileEntry(stamp or (-1, -1), content, env, value, diagnostics, keys)
+            digest = self.digests.object(value) if value is not None else b""
+            entry = FileEntry(stamp or (-1, -1), content, env, value, diagnostics, keys, digest)
             if stamp is not None:
                 cache.files[files[index][1]] = entry
             results[index] = entry
@@ -326,6 +338,8 @@ class _Loader:
         for entry in results:
             self.diags.extend(entry.diagnostics)
             markdown.used.extend(entry.markdown)
+            if entry.value is not None:
+                self.digests.seed(entry.value, entry.digest)
             values.append(entry.value)
         return values
 

@@ -76,10 +76,9 @@ class PendingIndex:
         self._folder = tempfile.TemporaryDirectory(prefix="cchcgen-search-")
         folder = Path(self._folder.name)
         pages, self._bundle = folder / "pages", folder / "bundle"
-        for number, record in enumerate(records):
-            page = pages / f"{number:06d}" / "index.html"
-            page.parent.mkdir(parents=True)
-            page.write_text(_page(record, language), encoding="utf-8")
+        pages.mkdir()
+        for number, record in enumerate(records):  # flat: the address is in the metadata
+            (pages / f"{number:06d}.html").write_text(_page(record, language), encoding="utf-8")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "pagefind", "--site", str(pages),
              "--output-path", str(self._bundle), "--force-language", language, "--silent"],

@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 import markupsafe
 
 from .errors import Collector, Diagnostic, TemplateError
@@ -101,10 +102,11 @@ class Templates:
             f"'{BUILTIN_PREFIX}:<name>'",
         )
 
-    def closure(self, layout: str) -> tuple[tuple[str, str], ...] | None:
-        """(name, source) of ``layout`` and every layout it extends, includes or imports,
-        or None when one of them is named by an expression and cannot be known."""
-        seen: dict[str, str] = {}
+    def closure(self, layout: str) -> tuple[tuple[str, str, tuple[str, ...]], ...] | None:
+        """(name, source, global reads) of ``layout`` and every layout it extends,
+        includes or imports, or None when one is named by an expression and cannot be
+        known. See :func:`global_reads`."""
+        seen: dict[str, tuple[str, tuple[str, ...]]] = {}
         todo = [layout]
         while todo:
             name = todo.pop()
@@ -114,21 +116,21 @@ class Templates:
                 source, _filename, _uptodate = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
                 tree = self.env.parse(source)
             except jinja2.TemplateError:
-                seen[name] = ""  # reported by check_site_layouts or at render time
+                seen[name] = ("", ())  # reported by check_site_layouts or at render time
                 continue
-            seen[name] = source
+            seen[name] = (source, global_reads(tree, "site"))
             for ref in jinja2.meta.find_referenced_templates(tree):
                 if ref is None:
                     return None
                 todo.append(ref)
-        return tuple(sorted(seen.items()))
+        return tuple((name, *value) for name, value in sorted(seen.items()))
 
-    def closure_all(self) -> tuple[tuple[str, str], ...]:
-        """(name, source) of every layout there is."""
+    def closure_all(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(name, source, ("*",)) of every layout there is: a layout may use any of them."""
         found = []
         for name in sorted(set(self.env.list_templates())):
             try:
-                found.append((name, self.env.loader.get_source(self.env, name)[0]))  # type: ignore[union-attr]
+                found.append((name, self.env.loader.get_source(self.env, name)[0], ("*",)))  # type: ignore[union-attr]
             except jinja2.TemplateError:
                 continue
         return tuple(found)
@@ -160,3 +162,18 @@ class Templates:
             f"{message} (while rendering {output})",
             "check the name against the layouts documented in the README",
         )
+
+
+def global_reads(tree: jinja2.nodes.Template, name: str) -> tuple[str, ...]:
+    """The attributes a layout reads from the global ``name``: ``site.posts`` gives
+    "posts"; any other use of ``name`` (passed on, subscripted) gives "*"."""
+    reads: set[str] = set()
+    dotted: set[int] = set()
+    for node in tree.find_all(jinja2.nodes.Getattr):
+        if isinstance(node.node, jinja2.nodes.Name) and node.node.name == name:
+            reads.add(node.attr)
+            dotted.add(id(node.node))
+    for node in tree.find_all(jinja2.nodes.Name):
+        if node.name == name and id(node) not in dotted:
+            reads.add("*")
+    return tuple(sorted(reads))

@@ -59,11 +59,11 @@ Vietnamese text decomposes into."""
 def fold(text: str) -> str:
     """Lowercase text without diacritics (``đ`` → ``d``), for matching and search.
 
-    The common marks go in one regular-expression pass; only text that still has
-    non-ASCII characters is checked character by character for other combining marks."""
+    The common marks go in one regular-expression pass; only text that still has other
+    combining marks is folded character by character."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = _COMMON_MARKS.sub("", text)
-    if not text.isascii():
+    if not text.isascii() and any(unicodedata.combining(c) for c in set(text)):
         text = "".join(c for c in text if not unicodedata.combining(c))
     return text.lower()
 
