@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint serve audit clean test-deps
+.PHONY: site test lint serve audit clean test-deps bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 test: $(STAMP) test-deps lint
 	$(BIN)/python -m pytest -q
+
+# Benchmark on a synthetic site (bench/README.md); e.g. BENCH_ARGS="--posts 500 --edits 5"
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py --compare $(BENCH_ARGS)
 
 audit: site
 	../shared/audit/run public/

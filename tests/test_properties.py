@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import datetime as dt
+import unicodedata
 from zoneinfo import ZoneInfo
 
 import pytest
