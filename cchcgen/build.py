@@ -56,6 +56,9 @@ class BuildOptions:
     """The last build's cache, used and updated in place; None builds from scratch."""
     jobs: int = 1
     """Processes for parsing and rendering."""
+    refresh_search: bool = True
+    """False keeps the last search index when there is one (``serve`` after its first
+    build: indexing every page again would hold up the preview for seconds)."""
     progress: Progress | None = None
 
 
@@ -159,7 +162,10 @@ def _render_and_write(
         records = prints.records()
         if searching:
             index = [o for o in writer.previous if o.startswith(f"{search.INDEX_DIR}/")]
-            if not (index and all(writer.fresh(o, records, keep=False) for o in index)):
+            if index and not options.refresh_search:
+                for output in index:
+                    writer.fresh(output, writer.previous[output].fingerprint)
+            elif not (index and all(writer.fresh(o, records, keep=False) for o in index)):
                 pending = search.start_index(
                     search.site_records(site, locale), site.config.language
                 )

@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -199,6 +200,7 @@ def _serve(args: argparse.Namespace) -> int:
         Only the first build forks workers: later ones run while the server's threads do."""
         nonlocal first
         options = _options(args, True, memory, parallel.cpu_count() if first else 1)
+        options = replace(options, refresh_search=first)
         first = False
         try:
             _report(build_site(options), args, "Rebuilt")
@@ -219,7 +221,10 @@ def _serve(args: argparse.Namespace) -> int:
             args.port,
             rebuild,
             poll=args.poll,
-            on_ready=lambda url: print(f"Serving on {url} (Ctrl-C to stop)"),
+            on_ready=lambda url: print(
+                f"Serving on {url} (Ctrl-C to stop). Pages rebuild as you save; the search "
+                "index is made again by the next start or `cchcgen build`."
+            ),
             first_errors=first_errors,
         )
     finally:

@@ -326,3 +326,23 @@ def _clean(site: Path, tmp_path: Path, now: object) -> Path:
     clean = tmp_path / "clean"
     build_site(BuildOptions(site, clean, now=now, cache=None))  # type: ignore[arg-type]
     return clean
+
+
+def test_search_index_is_redone_when_content_changes_and_kept_while_previewing(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path, search=True)
+    out = tmp_path / "out"
+    memory = cache.BuildCache()
+
+    def build(refresh: bool = True) -> set[str]:
+        options = BuildOptions(site, out, now=FIXED_NOW, cache=memory, refresh_search=refresh)
+        build_site(options)
+        return {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*")}
+
+    first = build()
+    assert any(name.startswith("pagefind/fragment/") for name in first)
+    assert build() == first  # nothing changed: the index is kept as it is
+    _append(_post(site, "mot-cua.md"), "\n\nTừ khóa hiếm xylophon.\n")
+    assert build(refresh=False) == first  # a preview rebuild keeps the last index
+    assert build() != first  # the next full build indexes the new text
