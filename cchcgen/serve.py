@@ -34,6 +34,8 @@ nothing changed for this long."""
 LIVE = "/__cchcgen/"
 """The server's own addresses, outside any base path."""
 WAIT_SECONDS = 25.0
+_READS = frozenset({"opened", "closed_no_write"})
+"""Events that change nothing: reacting to them would rebuild forever."""
 
 
 class BuildStatus:
@@ -148,11 +150,16 @@ class _Changes(FileSystemEventHandler):
         self.on_change = on_change
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        path = Path(str(event.src_path))
-        if path.resolve().is_relative_to(self.output):
+        if event.event_type in _READS:  # the build itself reads these files
             return
-        if any(path == r or path.is_relative_to(r) for r in self.roots):
-            self.on_change()
+        # a file moved into place (how many editors save) counts where it lands
+        for name in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(str(name))
+            if not name or path.resolve().is_relative_to(self.output):
+                continue
+            if any(path == r or path.is_relative_to(r) for r in self.roots):
+                self.on_change()
+                return
 
 
 def serve(
