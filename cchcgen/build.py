@@ -189,10 +189,7 @@ def _render_and_write(
             try:
                 bundle = pending.result()
             except search.SearchIndexError as exc:
-                raise ContentError(
-                    [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
-                                "set 'search: false' in site.yaml to build without search")]
-                ) from None  # fmt: skip
+                raise _search_failed(exc) from None
             for path, data in bundle.items():
                 writer.put(path, records, data)
         written = writer.commit()
@@ -239,10 +236,14 @@ def _search_bundle(site: Any, locale: i18n.Locale) -> dict[str, bytes]:
     try:
         return search.index_files(search.site_records(site, locale), site.config.language)
     except search.SearchIndexError as exc:
-        raise ContentError(
-            [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
-                        "set 'search: false' in site.yaml to build without search")]
-        ) from None  # fmt: skip
+        raise _search_failed(exc) from None
+
+
+def _search_failed(exc: search.SearchIndexError) -> ContentError:
+    return ContentError(
+        [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
+                    "set 'search: false' in site.yaml to build without search")]
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- the quick check
