@@ -256,9 +256,10 @@ class _Loader:
         self.digests = digests = Digests()
         common = digests.of((__version__, config))
         memo = None
-        if self.cache is not None:
-            if self.cache.markdown_env != common:
-                self.cache.markdown_env, self.cache.markdown = common, {}
+        if self.cache is not None:  # Markdown's HTML depends only on the base URL
+            markdown_env = digests.of((__version__, "markdown", config.base))
+            if self.cache.markdown_env != markdown_env:
+                self.cache.markdown_env, self.cache.markdown = markdown_env, {}
             memo = self.cache.markdown
         self.markdown = Markdown(config.base, memo=memo)
         self.envs = {

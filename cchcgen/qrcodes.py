@@ -7,6 +7,7 @@ partly covered printout at the one-stop desk.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from html import escape
@@ -16,7 +17,9 @@ import segno
 INLINE_PIXELS_PER_MODULE = 4
 
 
+@functools.lru_cache(maxsize=256)
 def _code(url: str) -> segno.QRCode:
+    """Encoding takes ~3 ms; a page's inline code, qr.svg, qr.png and poster share one."""
     return segno.make(url, error="m", micro=False)
 
 
