@@ -56,6 +56,8 @@ class BuildOptions:
     """The last build's cache, used and updated in place; None builds from scratch."""
     jobs: int = 1
     """Processes for parsing and rendering."""
+    quick_check: bool = True
+    """False skips the quick check (``serve`` knows that something changed)."""
     refresh_search: bool = True
     """False keeps the last search index when there is one (``serve`` after its first
     build: indexing every page again would hold up the preview for seconds)."""
@@ -85,7 +87,8 @@ def build_site(options: BuildOptions) -> BuildResult:
     locale = i18n.load(config.language)
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
     cache = options.cache
-    signature = _signature(options, config) if cache is not None and options.write else None
+    quick = cache is not None and options.write and options.quick_check
+    signature = _signature(options, config) if quick else None
     if signature is not None and (answer := _quick(cache, signature[0], options, now)):
         return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
 

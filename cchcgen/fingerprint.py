@@ -37,7 +37,7 @@ class Digests:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, bytes]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._fields: dict[type, tuple[bytes, tuple[tuple[str, bytes], ...]]] = {}
 
     def seed(self, value: Any, digest: bytes) -> None:
         """Tell the digest of a dataclass object computed earlier (by the build that
@@ -52,12 +52,14 @@ class Digests:
     def of_all(self, values: Iterable[Any]) -> bytes:
         return self.of(tuple(values))
 
-    def _field_names(self, cls: type) -> tuple[str, ...]:
-        names = self._fields.get(cls)
-        if names is None:
-            names = tuple(f.name for f in dataclasses.fields(cls))
-            self._fields[cls] = names
-        return names
+    def _layout(self, cls: type) -> tuple[bytes, tuple[tuple[str, bytes], ...]]:
+        """The class's name and its fields' names, encoded once."""
+        known = self._fields.get(cls)
+        if known is None:
+            head = f"{cls.__module__}.{cls.__qualname__}".encode()
+            fields = tuple((f.name, f.name.encode()) for f in dataclasses.fields(cls))
+            known = self._fields[cls] = (head, fields)
+        return known
 
     def object(self, value: Any) -> bytes:
         """The digest a dataclass object contributes to the values that contain it."""
@@ -69,17 +71,21 @@ class Digests:
         if hit is not None and hit[0] is value:
             return hit[1]
         h = hashlib.blake2b(digest_size=SIZE)
-        cls = type(value)
-        h.update(f"{cls.__module__}.{cls.__qualname__}".encode())
-        for name in self._field_names(cls):
-            h.update(name.encode())
-            self._feed(h, getattr(value, name))
+        head, fields = self._layout(type(value))
+        h.update(head)
+        feed = self._feed
+        for name, encoded in fields:
+            h.update(encoded)
+            feed(h, getattr(value, name))
         result = h.digest()
         self._memo[key] = (value, result)  # keeps the object alive, so ids stay unique
         return result
 
     def _feed(self, h: Any, value: Any) -> None:  # noqa: C901 - one branch per type
-        if value is None:
+        kind = type(value)
+        if kind in self._fields:  # a dataclass met before: the common case
+            h.update(b"D" + self._object(value))
+        elif value is None:
             h.update(b"N")
         elif isinstance(value, str):
             data = value.encode("utf-8", "surrogatepass")

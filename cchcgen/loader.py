@@ -163,15 +163,17 @@ def walk(folder: Path, root: Path, suffixes: tuple[str, ...] | None) -> Iterator
     """Files under ``folder`` in a fixed order, as (path, site-relative path); skips dot files."""
     if not folder.is_dir():
         return
+    base = os.path.join(str(root), "")
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # string paths: thousands of files, and Path.relative_to is slow
+        prefix = os.path.join(dirpath, "").removeprefix(base).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith("~"):
                 continue
             if suffixes is not None and not name.lower().endswith(suffixes):
                 continue
-            path = Path(dirpath) / name
-            yield path, path.relative_to(root).as_posix()
+            yield Path(dirpath, name), prefix + name
 
 
 def inside(path: Path, root: Path) -> bool:

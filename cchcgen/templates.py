@@ -114,15 +114,14 @@ class Templates:
                 continue
             try:
                 source, _filename, _uptodate = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-                tree = self.env.parse(source)
+                refs, reads = _scan(self.env, source)
             except jinja2.TemplateError:
                 seen[name] = ("", ())  # reported by check_site_layouts or at render time
                 continue
-            seen[name] = (source, global_reads(tree, "site"))
-            for ref in jinja2.meta.find_referenced_templates(tree):
-                if ref is None:
-                    return None
-                todo.append(ref)
+            seen[name] = (source, reads)
+            if None in refs:
+                return None
+            todo.extend(ref for ref in refs if ref is not None)
         return tuple((name, *value) for name, value in sorted(seen.items()))
 
     def closure_all(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
@@ -162,6 +161,20 @@ class Templates:
             f"{message} (while rendering {output})",
             "check the name against the layouts documented in the README",
         )
+
+
+_SCANNED: dict[str, tuple[tuple[str | None, ...], tuple[str, ...]]] = {}
+
+
+def _scan(env: jinja2.Environment, source: str) -> tuple[tuple[str | None, ...], tuple[str, ...]]:
+    """The layouts a layout's source refers to (None: chosen at render time) and what it
+    reads from ``site``; remembered by source, as parsing takes milliseconds."""
+    known = _SCANNED.get(source)
+    if known is None:
+        tree = env.parse(source)
+        refs = tuple(jinja2.meta.find_referenced_templates(tree))
+        known = _SCANNED[source] = (refs, global_reads(tree, "site"))
+    return known
 
 
 def global_reads(tree: jinja2.nodes.Template, name: str) -> tuple[str, ...]:
