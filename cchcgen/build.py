@@ -30,7 +30,7 @@ from .deps import Fingerprints
 from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
 from .fingerprint import Digests
 from .links import check_links
-from .loader import RACY_SECONDS, LoadOptions, load_site, theme_assets, walk
+from .loader import RACY_SECONDS, LoadOptions, load_site, published_assets, walk
 from .output import SiteWriter, check_output_dir, recover
 from .render import Renderer
 from .targets import Kind, Target, plan
@@ -98,19 +98,20 @@ def build_site(options: BuildOptions) -> BuildResult:
     site = loaded.site
 
     # 2-3. check and plan: every output file, unique addresses, valid menu and content links
+    theme = published_assets(root)
     assets = [
         Target(
-            safe_relative(f"assets/{name}"),
-            f"/assets/{name}",
+            safe_relative(f"assets/{published}"),
+            f"/assets/{published}",
             Kind.ASSET,
             "layouts/assets",
             data={"path": path},
         )
-        for name, path in theme_assets(root).items()
+        for published, path in theme.values()
     ]
     targets = plan(site, locale, assets, loaded.errors)
     warnings = loaded.warnings + tuple(check_links(site, targets, root, config.base))
-    renderer = Renderer(site, locale, root)
+    renderer = Renderer(site, locale, root, {n: f"/assets/{p}" for n, (p, _f) in theme.items()})
     renderer.check_layouts()
     if options.strict and warnings:
         raise StrictError(warnings)
@@ -118,7 +119,9 @@ def build_site(options: BuildOptions) -> BuildResult:
     # 4-5. render what changed, index the pages for search, write
     searching = bool(config.search and site.searchable)
     if options.write:
-        prints = Fingerprints(site, locale, renderer.templates, renderer.menu, root, loaded.digests)
+        prints = Fingerprints(
+            site, locale, renderer.templates, renderer.menu, renderer.assets, root, loaded.digests
+        )
         written = _render_and_write(options, prints, renderer, targets, searching, cache)
     else:
         _render(renderer, targets, list(range(len(targets))), options, lambda _i, _out: None)

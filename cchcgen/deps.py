@@ -3,7 +3,7 @@
 A target's fingerprint digests everything its bytes can depend on:
 
 * what the build gives every page: cchcgen's version, site.yaml, the locale, the menu,
-  the hotline strip and the footer's lists;
+  the assets' fingerprinted names, the hotline strip and the footer's lists;
 * its layout and every layout that one extends or includes, and each ``site.<name>``
   those layouts read (a layout that uses ``site`` in another way depends on all of it);
 * the target itself: address, metadata and the content it shows (a post page: the
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ class Fingerprints:
         locale: Locale,
         templates: Templates,
         menu: Any,
+        assets: Mapping[str, str],
         root: Path,
         digests: Digests | None = None,
     ) -> None:
@@ -60,6 +61,7 @@ class Fingerprints:
                 locale.code,
                 locale.strings,
                 menu,
+                tuple(sorted(assets.items())),  # fingerprinted names
                 site.contact,
                 bool(site.feedback),
                 bool(site.indices),

@@ -837,3 +837,21 @@ def theme_assets(root: Path) -> dict[str, Path]:
             if inside(path, folder):
                 found[path.relative_to(folder).as_posix()] = path
     return dict(sorted(found.items()))
+
+
+FINGERPRINTED = (".css", ".js")
+"""Assets published under a name that carries their content hash (``cchcgen.3f9a1c2e.css``),
+so that a browser or proxy never serves an old stylesheet or script with new pages."""
+
+
+def published_assets(root: Path) -> dict[str, tuple[str, Path]]:
+    """Theme asset name → (name it is published under, file)."""
+    published = {}
+    for name, path in theme_assets(root).items():
+        if name.lower().endswith(FINGERPRINTED):
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest()
+            stem, dot, suffix = name.rpartition(".")
+            published[name] = (f"{stem}.{digest}{dot}{suffix}", path)
+        else:
+            published[name] = (name, path)
+    return published

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,12 @@ def menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
 
 
 class Renderer:
-    def __init__(self, site: Site, locale: Locale, root: Path) -> None:
+    def __init__(
+        self, site: Site, locale: Locale, root: Path, assets: Mapping[str, str] | None = None
+    ) -> None:
+        """``assets`` maps a theme asset's name to its site URL (fingerprinted)."""
         self.site = site
+        self.assets = dict(assets or {})
         self.locale = locale
         self.root = root
         base = site.config.base
@@ -73,7 +77,7 @@ class Renderer:
                 "t": locale.t,
                 "url": base.public,
                 "abs_url": base.absolute,
-                "asset": lambda name: base.public(f"/assets/{name}"),
+                "asset": lambda name: base.public(self.assets.get(name, f"/assets/{name}")),
                 "language": locale.code,
                 "qr_inline": lambda url, label: Templates.safe(
                     qrcodes.svg_inline(base.absolute(url), label)

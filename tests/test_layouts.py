@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import build
@@ -42,8 +43,24 @@ def test_site_partial_replaces_the_builtin_partial_everywhere(make_site, tmp_pat
 def test_site_css_overrides_the_builtin_asset(make_site, tmp_path: Path) -> None:
     site = make_site({"content/posts/a.md": POST, "layouts/assets/cchcgen.css": "body{color:red}"})
     build(site, tmp_path / "out")
-    assert (tmp_path / "out/assets/cchcgen.css").read_text() == "body{color:red}"
-    assert (tmp_path / "out/assets/favicon.svg").is_file()
+    # published under a name carrying its content hash, and every page links that name
+    (css,) = (tmp_path / "out/assets").glob("cchcgen.*.css")
+    assert re.fullmatch(r"cchcgen\.[0-9a-f]{8}\.css", css.name)
+    assert css.read_text() == "body{color:red}"
+    home = (tmp_path / "out/index.html").read_text(encoding="utf-8")
+    assert f'href="/assets/{css.name}"' in home or f"/assets/{css.name}" in home
+    assert (tmp_path / "out/assets/favicon.svg").is_file()  # not a CSS or JS file: as it is
+
+
+def test_a_changed_stylesheet_gets_a_new_name(make_site, tmp_path: Path) -> None:
+    site = make_site({"content/posts/a.md": POST, "layouts/assets/cchcgen.css": "body{color:red}"})
+    build(site, tmp_path / "one")
+    (site / "layouts/assets/cchcgen.css").write_text("body{color:blue}")
+    build(site, tmp_path / "two")
+    (old,) = (tmp_path / "one/assets").glob("cchcgen.*.css")
+    (new,) = (tmp_path / "two/assets").glob("cchcgen.*.css")
+    assert old.name != new.name
+    assert new.name in (tmp_path / "two/index.html").read_text(encoding="utf-8")
 
 
 def test_yaml_implicit_types_never_change_text(make_site, tmp_path: Path) -> None:
