@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, i18n, parallel, search
-from .cache import BuildCache, QuickCheck
+from .cache import BuildCache, QuickCheck, code_stamp
 from .config import SiteConfig, load_config
 from .deps import Fingerprints
 from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
@@ -255,17 +255,6 @@ def _search_failed(exc: search.SearchIndexError) -> ContentError:
 # ---------------------------------------------------------------- the quick check
 
 
-@functools.cache
-def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """cchcgen's own files, so that a changed cchcgen never reuses an old build."""
-    package = Path(__file__).parent
-    return tuple(
-        (rel, info.st_size, info.st_mtime_ns)
-        for path, rel in walk(package, package, None)
-        if (info := path.stat())
-    )
-
-
 def _signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
     """Digest of every input of a build (options, cchcgen, and each file's size and
     time), and the newest file time."""
@@ -289,7 +278,7 @@ def _signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
     return Digests().of(
         (
             __version__,
-            _code_stamp(),
+            code_stamp(),
             str(options.output.resolve()),
             options.base_url,
             options.drafts,

@@ -14,6 +14,8 @@ only makes the build slower. ``cchcgen build --full`` ignores it. It holds
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import os
 import pickle
 import tempfile
@@ -158,13 +160,33 @@ def cache_dir(root: Path) -> Path:
     return root / DIRNAME
 
 
+@functools.cache
+def code_stamp() -> str:
+    """Digest of cchcgen's own files, so that a cache is never used by another cchcgen,
+    even one with the same version number (a developer's checkout). By content, not time:
+    a CI job that installs the same release again keeps its cache (~2 ms)."""
+    package = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    for folder, dirs, files in sorted(os.walk(package)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            with contextlib.suppress(OSError), open(os.path.join(folder, name), "rb") as stream:
+                h.update(f"{os.path.relpath(folder, package)}/{name};".encode())
+                h.update(hashlib.blake2b(stream.read(), digest_size=16).digest())
+    return h.hexdigest()
+
+
+def _identity() -> tuple[int, str, str]:
+    return (_FORMAT, __version__, code_stamp())
+
+
 def _read(path: Path) -> Any:
     try:
         with path.open("rb") as stream:
             version, data = pickle.load(stream)
     except Exception:  # noqa: BLE001 - a damaged or foreign cache is just a cold build
         return None
-    return data if version == (_FORMAT, __version__) else None
+    return data if version == _identity() else None
 
 
 def load(root: Path) -> BuildCache:
@@ -179,7 +201,7 @@ def _write(folder: Path, name: str, data: Any) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as stream:
-            pickle.dump(((_FORMAT, __version__), data), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_identity(), data), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / name)
     except BaseException:
         with contextlib.suppress(OSError):

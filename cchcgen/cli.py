@@ -1,4 +1,5 @@
-"""Command line: ``cchcgen build | check | serve | new | import``. The only module that prints.
+"""Command line: ``cchcgen build | check | serve | new | import | init``; the only module
+that prints.
 
 Exit codes: 0 success, 1 content or build error, 2 usage error.
 """
@@ -23,6 +24,17 @@ from .errors import CchcError, Diagnostic
 from .scaffold import KINDS, new_content
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+INIT_QUESTIONS = {
+    "agency": "the agency: Ủy ban nhân dân xã Thanh Định",
+    "locality": "the locality: xã Thanh Định, huyện Định Hóa, tỉnh Thái Nguyên",
+    "base-url": "where the column is published: https://thanhdinh.gov.vn/cai-cach-hanh-chinh/",
+    "phone": "the hotline for feedback: 0208 3000 001",
+    "parent": "the superior agency (optional): Ủy ban nhân dân huyện Định Hóa",
+    "address": "the one-stop desk's address (optional; default: the locality)",
+    "email": "the agency's email (optional; default: vanphong@<host>)",
+}
+INIT_REQUIRED = ("agency", "locality", "base-url", "phone")
 
 
 def _base_url(value: str) -> str:
@@ -80,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--poll", action="store_true", help="poll for changes (network drives, containers)"
     )
+    init = commands.add_parser(
+        "init", help="create a new site for an agency (asks what it needs to know)"
+    )
+    init.add_argument("folder", type=Path, help="a new or empty folder")
+    for flag, text in INIT_QUESTIONS.items():
+        init.add_argument(f"--{flag}", default=None, help=text)
     new = commands.add_parser("new", parents=[common], help="create a post or page")
     new.add_argument("kind", choices=KINDS)
     new.add_argument("title", help="the title, in quotes")
@@ -232,6 +250,38 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .starter import Answers, create_site
+
+    values = {flag: getattr(args, flag.replace("-", "_")) for flag in INIT_QUESTIONS}
+    missing = [flag for flag in INIT_REQUIRED if not values[flag]]
+    if missing and not sys.stdin.isatty():
+        options = " ".join(f"--{flag} ..." for flag in missing)
+        print(f"cchcgen init: give {options} (or run it in a terminal to be asked)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    for flag in INIT_QUESTIONS:
+        while not values[flag] and flag in missing:
+            values[flag] = input(f"{INIT_QUESTIONS[flag]}\n> ").strip()
+    now = build_now() or dt.datetime.now(dt.UTC)
+    answers = Answers(
+        agency=values["agency"] or "",
+        locality=values["locality"] or "",
+        base_url=values["base-url"] or "",
+        parent=values["parent"] or "",
+        address=values["address"] or "",
+        phone=values["phone"] or "",
+        email=values["email"] or "",
+    )
+    today = now.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    written = create_site(args.folder, answers, today)
+    print(f"Created {len(written)} files in {args.folder}:")
+    for rel in written:
+        print(f"  {rel}")
+    print(f"Next: cd {args.folder} && cchcgen serve   (then read README.md)")
+    return EXIT_OK
+
+
 def _import(args: argparse.Namespace) -> int:
     from .importer import ImportFailed, ImportOptions, import_procedures
 
@@ -278,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"Created {created.rel}")
             return EXIT_OK
+        if args.command == "init":
+            return _init(args)
         if args.command == "serve":
             return _serve(args)
         if args.command == "import":

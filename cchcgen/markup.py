@@ -22,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from .urls import BaseUrl, slugify
 
 _TAGS = re.compile(r"<[^>]+>")
+_ALIGN = re.compile(r"\s*text-align:\s*(left|center|right);?\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,11 @@ class _SiteLinks(Treeprocessor):
                     element.set(attr, self.base.public(value))
             if element.tag == "a" and re.match(r"https?://", element.get("href", "")):
                 element.set("rel", "noopener")
+            align = _ALIGN.fullmatch(element.get("style", ""))
+            if align:  # a table column's alignment: a class, as the CSP forbids style=""
+                del element.attrib["style"]
+                classes = element.get("class", "").split()
+                element.set("class", " ".join([*classes, f"align-{align.group(1)}"]))
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":

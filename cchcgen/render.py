@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import charts, feeds, jsonld, opendata, qrcodes, sitemap
+from . import charts, feeds, jsonld, opendata, qrcodes, sitemap, webserver
 from .content import IndexResult, Site
 from .i18n import Locale
 from .targets import FeedData, Kind, Target
@@ -168,6 +168,13 @@ class Renderer:
                 else (opendata.procedures_csv)
             )
             return Output(target.output, make(self.site.procedures, base.absolute))
+        if target.kind is Kind.SERVER:
+            data, fmt = target.data, target.data["format"]
+            if fmt == "headers":
+                return Output(target.output, webserver.headers_file(base, data["fingerprinted"]))
+            if fmt == "redirects":
+                return Output(target.output, webserver.redirects_file(base, data["aliases"]))
+            return Output(target.output, webserver.nginx_conf(base, data["aliases"]))
         if target.kind is Kind.SITEMAP:
             return Output(target.output, sitemap.sitemap_xml(sitemap_entries))
         if target.kind is Kind.ROBOTS:

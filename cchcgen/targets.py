@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,8 @@ class Kind(enum.Enum):
     ASSET = "asset"
     DATA = "data"
     """Open data: ``data["format"]`` is json or csv."""
+    SERVER = "server"
+    """Web server configuration: ``data["format"]`` is headers, redirects or nginx."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -877,11 +880,29 @@ def plan(
         diags.error("content", None, None, str(exc))
         raise ContentError(diags.items) from None
     targets.extend(extra)
+    targets.extend(server_files(targets))
     check_unique(targets, diags)
     if not earlier:  # a menu link to a page that failed to load is not a menu problem
         check_menu(site, targets, diags)
     diags.raise_if_errors(ContentError)
     return targets
+
+
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.(css|js)$")
+
+
+def server_files(targets: Sequence[Target]) -> list[Target]:
+    """``_headers``, ``_redirects`` and ``_nginx.conf`` for this site's files."""
+    aliases = tuple((t.url, t.data["target_url"]) for t in targets if t.kind is Kind.ALIAS)
+    fingerprinted = tuple(
+        t.url for t in targets if t.kind is Kind.ASSET and FINGERPRINTED.search(t.url)
+    )
+    return [
+        Target(name, f"/{name}", Kind.SERVER, "site.yaml",
+               data={"format": fmt, "aliases": aliases, "fingerprinted": fingerprinted})
+        for name, fmt in (("_headers", "headers"), ("_redirects", "redirects"),
+                          ("_nginx.conf", "nginx"))
+    ]  # fmt: skip
 
 
 def check_unique(targets: Sequence[Target], diags: Collector) -> None:

@@ -2,9 +2,11 @@
 # Install the Debian packages the tests need when they are missing:
 #   chromium     end-to-end tests (Playwright drives /usr/bin/chromium; no browser download)
 #   libcairo2    cairosvg, which renders our SVG QR codes so zxing-cpp can decode them
+#   nginx        the web server test serves a built site with the generated _nginx.conf
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if command -v dpkg >/dev/null 2>&1; then
   dpkg -s libcairo2 >/dev/null 2>&1 || need+=(libcairo2)
 fi

@@ -1,0 +1,128 @@
+"""``cchcgen init DIR``: a new site repository for an agency, ready to build and publish.
+
+The files come from ``cchcgen/starter/``: site.yaml, one example of each kind of
+content, a README for editors in Vietnamese, a ``.gitignore`` and CI jobs (GitHub
+Actions, GitLab CI, an rsync script), with ``@@NAME@@`` placeholders filled in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import __version__
+from .errors import Collector, ContentError
+
+# where each starter file goes in the new site (the package keeps no dot files)
+PLACES = {
+    "ci/github.yml": ".github/workflows/cchcgen.yml",
+    "ci/gitlab.yml": ".gitlab-ci.yml",
+    "ci/xuat-ban.sh": "deploy/xuat-ban.sh",
+    "ci/gitignore": ".gitignore",
+    "content/static/images/.gitkeep": "content/static/images/.gitkeep",
+}
+_PREFIXES = ("thành phố", "thị trấn", "phường", "xã", "huyện", "quận", "thị xã", "tỉnh")
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    agency: str
+    """``Ủy ban nhân dân xã Thanh Định``"""
+    locality: str
+    """``xã Thanh Định, huyện Định Hóa, tỉnh Thái Nguyên``"""
+    base_url: str
+    parent: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def e164(phone: str) -> str:
+    """``0208 3000 001`` → ``+842083000001``."""
+    digits = re.sub(r"\D", "", phone)
+    return "+84" + digits[1:] if digits.startswith("0") else "+" + digits
+
+
+def place(locality: str) -> str:
+    """The place name a document is dated at: ``xã Thanh Định, huyện …`` → ``Thanh Định``."""
+    first = locality.split(",")[0].strip()
+    for prefix in _PREFIXES:
+        if first.lower().startswith(prefix + " "):
+            return first[len(prefix) + 1 :].strip()
+    return first
+
+
+def _check(answers: Answers) -> None:
+    diags = Collector()
+    parts = urlsplit(answers.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        diags.error("--base-url", None, None, f"must be an absolute URL, got {answers.base_url!r}",
+                    "write it as https://ten-mien.gov.vn/cai-cach-hanh-chinh/")  # fmt: skip
+    for name in ("agency", "locality", "phone"):
+        if not getattr(answers, name).strip():
+            diags.error(f"--{name}", None, None, f"the {name} is empty")
+    if answers.phone and len(re.sub(r"\D", "", answers.phone)) < 9:
+        diags.error("--phone", None, None, f"{answers.phone!r} is not a phone number",
+                    "write the agency's number with its area code, e.g. 0208 3000 001")  # fmt: skip
+    diags.raise_if_errors(ContentError)
+
+
+def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
+    """Write the new site into ``target`` (new or empty); return the files written."""
+    _check(answers)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        diags = Collector()
+        diags.error(str(target), None, None, "the folder exists and is not empty",
+                    "choose a new folder name; init never overwrites files")  # fmt: skip
+        raise ContentError(diags.items)
+    base_url = answers.base_url if answers.base_url.endswith("/") else answers.base_url + "/"
+    host = urlsplit(base_url).hostname or "example.gov.vn"
+    values = {
+        "AGENCY": answers.agency.strip(),
+        "AGENCY_UPPER": answers.agency.strip().upper(),
+        "PARENT": answers.parent.strip(),
+        "PARENT_UPPER": answers.parent.strip().upper(),
+        "LOCALITY": answers.locality.strip(),
+        "PLACE": place(answers.locality),
+        "ADDRESS": answers.address.strip() or answers.locality.strip(),
+        "PHONE": answers.phone.strip(),
+        "E164": e164(answers.phone),
+        "EMAIL": answers.email.strip() or f"vanphong@{host}",
+        "BASE_URL": base_url,
+        "DATE": f"{today:%d/%m/%Y}",
+        "YEAR": str(today.year),
+        "VERSION": __version__,
+    }
+    written = []
+    starter = resources.files("cchcgen").joinpath("starter")
+    for rel, data in _files(starter):
+        text = re.sub(r"@@([A-Z0-9_]+)@@", lambda m: _yaml_safe(values[m.group(1)]), data)
+        dest = target / PLACES.get(rel, rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8", newline="\n")
+        if dest.suffix == ".sh":
+            dest.chmod(0o755)
+        written.append(dest.relative_to(target).as_posix())
+    return sorted(written)
+
+
+def _yaml_safe(value: str) -> str:
+    """Values go inside double-quoted YAML strings and Markdown: no quote may end them."""
+    return value.replace("\\", "/").replace('"', "'")
+
+
+def _files(folder: Traversable, prefix: str = "") -> list[tuple[str, str]]:
+    found = []
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        rel = f"{prefix}{item.name}"
+        if item.is_dir():
+            if item.name != "__pycache__":
+                found.extend(_files(item, rel + "/"))
+        else:
+            found.append((rel, item.read_text(encoding="utf-8")))
+    return found
