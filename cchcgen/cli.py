@@ -218,7 +218,7 @@ def _serve(args: argparse.Namespace) -> int:
         Only the first build forks workers: later ones run while the server's threads do."""
         nonlocal first
         options = _options(args, True, memory, parallel.cpu_count() if first else 1)
-        options = replace(options, refresh_search=first, quick_check=first)
+        options = replace(options, refresh_search=first, quick_check=first, in_place=not first)
         first = False
         try:
             _report(build_site(options), args, "Rebuilt")

@@ -7,6 +7,7 @@ output changes only when every file of the build was written (see :class:`SiteWr
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import json
 import os
@@ -70,8 +71,16 @@ def _leftovers(out: Path) -> list[Path]:
 def recover(out: Path) -> None:
     """Finish or undo what a killed build left beside the output folder.
 
-    An incremental staging folder with its commit list is replayed, so the output
-    ends up as that build made it; anything else is removed."""
+    If the output folder is missing (the build was killed between its two renames), a
+    complete new tree is put in its place, or else the old one goes back. An in-place
+    staging folder (``serve``) with its commit list is replayed. Anything else is removed.
+    """
+    if not out.exists():
+        for ending in (".ready-tmp", ".old-tmp"):
+            found = [p for p in _leftovers(out) if p.name.endswith(ending)]
+            if found:
+                os.rename(found[-1], out)
+                break
     for leftover in _leftovers(out):
         journal = leftover / COMMIT
         if leftover.name.endswith(".inc-tmp") and journal.is_file() and out.is_dir():
@@ -118,20 +127,24 @@ class SiteWriter:
     """Write a build into the output folder: everything at once, or only what changed.
 
     With no usable manifest of the last build (first build, ``--full``, another output
-    folder) the whole tree is written into a staging folder and swapped in with two
-    renames. Otherwise only files whose bytes change are staged; on commit they replace
-    the old ones and files that no longer belong to the site are deleted. Until
-    :meth:`commit`, the output folder is not touched, so a failed build loses nothing.
+    folder) the whole tree is written into a staging folder. Otherwise only files whose
+    bytes change are written there (see :meth:`commit`). Until :meth:`commit`, the output
+    folder is not touched, so a failed build loses nothing.
     """
 
     def __init__(
-        self, output: Path, source: Path, previous: Mapping[str, OutputEntry] | None
+        self,
+        output: Path,
+        source: Path,
+        previous: Mapping[str, OutputEntry] | None,
+        in_place: bool = False,
     ) -> None:
         check_output_dir(output, source)
         self.out = output.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
         self.full = previous is None or not self.out.is_dir()
+        self.in_place = in_place
         self.previous: Mapping[str, OutputEntry] = {} if previous is None else previous
         kind = "new" if self.full else "inc"
         self.staging = self.out.parent / f".{self.out.name}.{os.getpid()}.{kind}-tmp"
@@ -207,36 +220,77 @@ class SiteWriter:
         self.record(output, *self.stage(output, fingerprint, data, copy_from))
 
     def commit(self) -> WriteResult:
-        """Make the staged files the output; return how many files and bytes were written."""
+        """Make the staged files the output; return how many files and bytes were written.
+
+        The output folder is replaced by a complete new tree with two renames: the unchanged
+        files are hard links into the old tree (copies where links are not possible), so
+        they are not written again. A killed build leaves the old tree or the new one, and
+        :func:`recover` tidies up. With ``in_place`` (``serve``) the changed files replace
+        the old ones one by one instead, after a commit list that :func:`recover` replays.
+        """
         try:
+            deletes = [] if self.full else sorted(set(self.previous) - set(self.entries))
             if self.full:
                 self._swap()
-            else:
-                deletes = sorted(set(self.previous) - set(self.entries))
-                if self.staged or deletes:
-                    journal = {"moves": self.staged, "deletes": deletes}
-                    (self.staging / COMMIT).write_text(json.dumps(journal), encoding="utf-8")
-                    _apply(self.staging, self.out, self.staged, deletes)
+            elif (self.staged or deletes) and self.in_place:
+                journal = {"moves": self.staged, "deletes": deletes}
+                (self.staging / COMMIT).write_text(json.dumps(journal), encoding="utf-8")
+                _apply(self.staging, self.out, self.staged, deletes)
+            elif self.staged or deletes:
+                self._link_unchanged()
+                self._swap()
         except OSError as exc:
             raise _fail(f"cannot write the output: {exc}") from None
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
         return WriteResult(len(self.staged), self.bytes)
 
+    def _link_unchanged(self) -> None:
+        staged = set(self.staged)
+        for output in self.entries:
+            if output in staged:
+                continue
+            source = self.out.joinpath(*output.split("/"))
+            target = self.staging.joinpath(*output.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)  # keeps the time the manifest checks
+
     def _swap(self) -> None:
+        ready = self.out.parent / f".{self.out.name}.{os.getpid()}.ready-tmp"
         retired = self.out.parent / f".{self.out.name}.{os.getpid()}.old-tmp"
+        os.rename(self.staging, ready)  # complete: from here on, recover() rolls forward
+        if self.out.exists() and _exchange(ready, self.out):
+            shutil.rmtree(ready, ignore_errors=True)  # now the old tree
+            return
         try:
             if self.out.exists():
                 os.rename(self.out, retired)
-            os.rename(self.staging, self.out)
+            os.rename(ready, self.out)
         except OSError:
             if retired.exists() and not self.out.exists():
                 os.rename(retired, self.out)
+            shutil.rmtree(ready, ignore_errors=True)
             raise
         shutil.rmtree(retired, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``), so that
+    the output folder is never missing; False where the system or file system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2
+    done = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange)
+    return bool(done == 0)
 
 
 def _file_digest(path: Path | None) -> bytes:
