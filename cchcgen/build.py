@@ -15,70 +15,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
-from . import __version__, i18n, parallel, search
-from .cache import BuildCache, QuickCheck, code_stamp
-from .config import SiteConfig, load_config
+from . import i18n, parallel, quick, search
+from .cache import BuildCache
+from .config import load_config
 from .deps import Fingerprints
 from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
-from .fingerprint import Digests
 from .links import check_links
-from .loader import RACY_SECONDS, LoadOptions, load_site, published_assets, walk
-from .output import SiteWriter, check_output_dir, recover
+from .loader import LoadOptions, load_site, published_assets
+from .options import BuildOptions, BuildResult, Progress, StrictError
+from .output import SiteWriter, check_output_dir
 from .render import Renderer
 from .targets import Kind, Target, plan
 from .urls import safe_relative
 
-Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: how far a long build has come."""
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    source: Path
-    output: Path
-    base_url: str | None = None
-    drafts: bool = False
-    future: bool = False
-    strict: bool = False
-    now: dt.datetime | None = None
-    """The build's "now" (SOURCE_DATE_EPOCH); None means the clock."""
-    write: bool = True
-    """False for ``cchcgen check``: validate and render, write nothing."""
-    cache: BuildCache | None = None
-    """The last build's cache, used and updated in place; None builds from scratch."""
-    jobs: int = 1
-    """Processes for parsing and rendering."""
-    in_place: bool = False
-    """Replace changed files one by one instead of swapping in a new tree (``serve``:
-    faster; a killed build is finished by the next one)."""
-    quick_check: bool = True
-    """False skips the quick check (``serve`` knows that something changed)."""
-    refresh_search: bool = True
-    """False keeps the last search index when there is one (``serve`` after its first
-    build: indexing every page again would hold up the preview for seconds)."""
-    progress: Progress | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    pages: int
-    files: int
-    bytes: int
-    warnings: tuple[Diagnostic, ...]
-    notes: tuple[str, ...]
-    seconds: float
-
-
-class StrictError(CchcError):
-    """Warnings turned into a failure by --strict."""
+__all__ = ["BuildOptions", "BuildResult", "Progress", "StrictError", "build_site"]
 
 
 def build_site(options: BuildOptions) -> BuildResult:
@@ -90,10 +45,12 @@ def build_site(options: BuildOptions) -> BuildResult:
     locale = i18n.load(config.language)
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
     cache = options.cache
-    quick = cache is not None and options.write and options.quick_check
-    signature = _signature(options, config) if quick else None
-    if signature is not None and (answer := _quick(cache, signature[0], options, now)):
-        return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
+    checking = cache is not None and options.write and options.quick_check
+    signature = quick.signature(options, config) if checking else None
+    if cache is not None and signature is not None:
+        answer = quick.answer(cache, signature, options, now)
+        if answer is not None:
+            return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
 
     # 1. load: every content file, validated
     load = LoadOptions(now, options.drafts, options.future, cache, options.jobs)
@@ -139,15 +96,8 @@ def build_site(options: BuildOptions) -> BuildResult:
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
     )
-    racy = signature is not None and signature[1] > time.time_ns() - RACY_SECONDS * 10**9
-    if cache is not None and signature is not None and not racy:
-        # (an input saved in the last seconds may change again within the clock's
-        # resolution without its time changing: such a build is not recorded)
-        tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
-        until = min(filter(None, (loaded.next_change, tomorrow)))
-        cache.quick = QuickCheck(signature[0], until.timestamp(), result)
-    elif cache is not None:
-        cache.quick = None
+    if cache is not None:
+        quick.record(cache, signature, result, now, loaded.next_change)
     return result
 
 
@@ -253,62 +203,3 @@ def _search_failed(exc: search.SearchIndexError) -> ContentError:
         [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
                     "set 'search: false' in site.yaml to build without search")]
     )  # fmt: skip
-
-
-# ---------------------------------------------------------------- the quick check
-
-
-def _signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
-    """Digest of every input of a build (options, cchcgen, and each file's size and
-    time), and the newest file time."""
-    root = options.source
-    files = [("site.yaml", root / "site.yaml")]
-    for folder in ("content", "layouts"):
-        files.extend((rel, path) for path, rel in walk(root / folder, root, None))
-    stamps = []
-    for rel, path in files:
-        try:
-            info = os.lstat(path)
-        except OSError:
-            continue
-        if stat.S_ISLNK(info.st_mode):  # a link: its target's time counts too
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-        stamps.append((rel, info.st_size, info.st_mtime_ns, info.st_mode))
-    newest = max((stamp[2] for stamp in stamps), default=0)
-    return Digests().of(
-        (
-            __version__,
-            code_stamp(),
-            str(options.output.resolve()),
-            options.base_url,
-            options.drafts,
-            options.future,
-            options.strict,
-            config.base.absolute("/"),
-            tuple(stamps),
-        )
-    ), newest
-
-
-def _quick(
-    cache: BuildCache, signature: bytes, options: BuildOptions, now: dt.datetime
-) -> BuildResult | None:
-    """The last build's result when nothing can have changed since, else None."""
-    quick = cache.quick
-    if quick is None or quick.signature != signature or now.timestamp() >= quick.valid_until:
-        return None
-    out = options.output.resolve()
-    if cache.output_dir != str(out):
-        return None
-    recover(out)
-    for output, entry in cache.outputs.items():
-        try:
-            info = os.stat(out.joinpath(*output.split("/")))
-        except OSError:
-            return None
-        if (info.st_size, info.st_mtime_ns) != (entry.size, entry.mtime_ns):
-            return None
-    return quick.result  # type: ignore[no-any-return]

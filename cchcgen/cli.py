@@ -10,17 +10,18 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__, cache, parallel
-from .build import BuildOptions, BuildResult, StrictError, build_site
+from . import __version__, cache, parallel, quick
 from .cache import BuildCache
 from .config import load_config
 from .errors import CchcError, Diagnostic
+from .options import BuildOptions, BuildResult, StrictError
 from .scaffold import KINDS, new_content
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -192,6 +193,17 @@ def _progress_build(stage: str, done: int, total: int) -> None:
     print(f"\rRendering: {done} of {total} files{end}", end="", file=sys.stderr, flush=True)
 
 
+def _unchanged(options: BuildOptions, memory: BuildCache) -> BuildResult | None:
+    """The quick check, before the modules of a real build are imported (see quick.py)."""
+    started = time.perf_counter()
+    config = load_config(options.source, options.base_url)
+    now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
+    found = quick.answer(memory, quick.signature(options, config), options, now)
+    if found is None:
+        return None
+    return replace(found, files=0, bytes=0, seconds=time.perf_counter() - started)
+
+
 def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
     _print_diagnostics(result.warnings)
     for note in result.notes:
@@ -221,6 +233,8 @@ def _serve(args: argparse.Namespace) -> int:
         options = replace(options, refresh_search=first, quick_check=first, in_place=not first)
         first = False
         try:
+            from .build import build_site
+
             _report(build_site(options), args, "Rebuilt")
             return []
         except CchcError as exc:
@@ -335,10 +349,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return _import(args)
         if args.command == "check":
+            from .build import build_site
+
             _report(build_site(_options(args, False, jobs=parallel.cpu_count())), args, "Checked")
             return EXIT_OK
         memory = BuildCache() if args.full else cache.load(args.source)
-        result = build_site(_options(args, True, memory, parallel.cpu_count()))
+        options = _options(args, True, memory, parallel.cpu_count())
+        result = _unchanged(options, memory)
+        if result is None:  # something changed: load the whole pipeline
+            from .build import build_site
+
+            result = build_site(options)
         cache.save(args.source, memory)
         _report(result, args, "Built")
         return EXIT_OK

@@ -11,7 +11,7 @@ import os
 import stat
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from .content import (
 )
 from .errors import Collector, Diagnostic
 from .feedback import read_feedback
+from .files import RACY_SECONDS, walk
 from .fingerprint import Digests
 from .indices import read_indices
 from .markup import Markdown, shorten
@@ -53,8 +54,6 @@ from .urls import (
 from .yamlutil import Node, YamlSource, compose
 
 CONTENT = "content"
-RACY_SECONDS = 2
-"""Files changed this recently are compared by their bytes, not their size and time."""
 MAX_FILE_BYTES = 2_000_000
 
 
@@ -157,23 +156,6 @@ def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | No
         "add a line '---' after the last 'key: value' line",
     )
     return None
-
-
-def walk(folder: Path, root: Path, suffixes: tuple[str, ...] | None) -> Iterator[tuple[Path, str]]:
-    """Files under ``folder`` in a fixed order, as (path, site-relative path); skips dot files."""
-    if not folder.is_dir():
-        return
-    base = os.path.join(str(root), "")
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        # string paths: thousands of files, and Path.relative_to is slow
-        prefix = os.path.join(dirpath, "").removeprefix(base).replace(os.sep, "/")
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            if suffixes is not None and not name.lower().endswith(suffixes):
-                continue
-            yield Path(dirpath, name), prefix + name
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -297,19 +279,22 @@ class _Loader:
             return [read(path, rel) for path, rel in files]
         env = self.envs[kind]
         racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
+
+        def trusted(stamp: tuple[int, int]) -> tuple[int, int]:
+            """The stamp to remember. A file saved in the last seconds may be saved again
+            within the clock's resolution without its time changing, so its stamp is not
+            remembered and the next build compares its bytes (as git does)."""
+            return stamp if stamp[1] <= racy_after else (-1, -1)
         results: list[Any] = [None] * len(files)
         missing: list[tuple[int, tuple[int, int] | None, bytes]] = []
         for index, (path, rel) in enumerate(files):
             stamp, content = _stamp(path)
             entry = cache.files.get(rel)
             if stamp is not None and entry is not None and entry.env == env:
-                # a file saved in the last seconds may change again within the clock's
-                # resolution without changing its stamp: trust only its bytes
-                racy = stamp[1] > racy_after
-                if (entry.stamp != stamp or racy) and entry.content == content():
-                    entry.stamp = stamp
-                elif racy:
-                    entry.stamp = (-1, -1)
+                if entry.stamp != stamp and entry.content == content():
+                    entry.stamp = trusted(stamp)
+                    results[index] = entry
+                    continue
                 if entry.stamp == stamp:
                     results[index] = entry
                     continue
@@ -333,7 +318,8 @@ class _Loader:
             markdown.memo.update((key, html) for key, html in texts if html is not None)
             keys = tuple(dict.fromkeys(key for key, _ in texts))
             digest = self.digests.object(value) if value is not None else b""
-            entry = FileEntry(stamp or (-1, -1), content, env, value, diagnostics, keys, digest)
+            remembered = trusted(stamp) if stamp is not None else (-1, -1)
+            entry = FileEntry(remembered, content, env, value, diagnostics, keys, digest)
             if stamp is not None:
                 cache.files[files[index][1]] = entry
             results[index] = entry

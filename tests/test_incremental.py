@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from cchcgen import cache
 from cchcgen.build import BuildOptions, BuildResult, build_site
 from cchcgen.errors import CchcError
+from cchcgen.files import RACY_SECONDS
 
 
 def _site(folder: Path, search: bool = False) -> Path:
@@ -346,3 +348,22 @@ def test_search_index_is_redone_when_content_changes_and_kept_while_previewing(
     _append(_post(site, "mot-cua.md"), "\n\nTừ khóa hiếm xylophon.\n")
     assert build(refresh=False) == first  # a preview rebuild keeps the last index
     assert build() != first  # the next full build indexes the new text
+
+
+def test_an_edit_within_the_clock_resolution_of_a_build_is_not_missed(
+    site: Path, tmp_path: Path
+) -> None:
+    """A file saved again right after a build read it, with the same size and the same
+    time (file times move in steps of milliseconds), is still seen by a later build."""
+    out = tmp_path / "out"
+    post = _post(site, "mot-cua.md")
+    text = post.read_text(encoding="utf-8")
+    os.utime(post)  # saved just now
+    _build(site, out)
+    stamp = post.stat().st_mtime_ns
+    post.write_text(text.replace("Một cửa", "Một cứa", 1), encoding="utf-8")
+    os.utime(post, ns=(stamp, stamp))  # same size, same time: only the bytes differ
+    assert post.stat().st_size == len(text.encode("utf-8"))
+    time.sleep(RACY_SECONDS + 0.2)  # the next build comes when the file is no longer recent
+    _build(site, out)
+    assert not compare_trees(out, _clean(site, tmp_path, FIXED_NOW))

@@ -1,0 +1,56 @@
+"""What a build is asked to do (:class:`BuildOptions`) and what it reports
+(:class:`BuildResult`); light to import, for the command line's quick path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import BuildCache
+from .errors import CchcError, Diagnostic
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: how far a long build has come."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    source: Path
+    output: Path
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    now: dt.datetime | None = None
+    """The build's "now" (SOURCE_DATE_EPOCH); None means the clock."""
+    write: bool = True
+    """False for ``cchcgen check``: validate and render, write nothing."""
+    cache: BuildCache | None = None
+    """The last build's cache, used and updated in place; None builds from scratch."""
+    jobs: int = 1
+    """Processes for parsing and rendering."""
+    in_place: bool = False
+    """Replace changed files one by one instead of swapping in a new tree (``serve``:
+    faster; a killed build is finished by the next one)."""
+    quick_check: bool = True
+    """False skips the quick check (``serve`` knows that something changed)."""
+    refresh_search: bool = True
+    """False keeps the last search index when there is one (``serve`` after its first
+    build: indexing every page again would hold up the preview for seconds)."""
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    pages: int
+    files: int
+    bytes: int
+    warnings: tuple[Diagnostic, ...]
+    notes: tuple[str, ...]
+    seconds: float
+
+
+class StrictError(CchcError):
+    """Warnings turned into a failure by --strict."""

@@ -1,0 +1,98 @@
+"""The quick check: answer a build in which nothing can have changed without loading it.
+
+A build records a signature of all its inputs (options, cchcgen's own files, and each
+input file's size and time) with its result. The next build with the same signature,
+on the same day, before any post falls due, with every output file still as written,
+returns that result and writes nothing. Imports only light modules, so that the command
+line answers in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import time
+
+from . import __version__
+from .cache import BuildCache, QuickCheck, code_stamp
+from .config import SiteConfig
+from .files import RACY_SECONDS, walk
+from .fingerprint import Digests
+from .options import BuildOptions, BuildResult
+from .output import recover
+
+
+def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
+    """Digest of every input of a build (options, cchcgen, and each file's size and
+    time), and the newest file time."""
+    root = options.source
+    files = [("site.yaml", root / "site.yaml")]
+    for folder in ("content", "layouts"):
+        files.extend((rel, path) for path, rel in walk(root / folder, root, None))
+    stamps = []
+    for rel, path in files:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISLNK(info.st_mode):  # a link: its target's time counts too
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+        stamps.append((rel, info.st_size, info.st_mtime_ns, info.st_mode))
+    newest = max((stamp[2] for stamp in stamps), default=0)
+    return Digests().of(
+        (
+            __version__,
+            code_stamp(),
+            str(options.output.resolve()),
+            options.base_url,
+            options.drafts,
+            options.future,
+            options.strict,
+            config.base.absolute("/"),
+            tuple(stamps),
+        )
+    ), newest
+
+
+def answer(
+    cache: BuildCache, signed: tuple[bytes, int], options: BuildOptions, now: dt.datetime
+) -> BuildResult | None:
+    """The last build's result when nothing can have changed since, else None."""
+    quick = cache.quick
+    if quick is None or quick.signature != signed[0] or now.timestamp() >= quick.valid_until:
+        return None
+    out = options.output.resolve()
+    if cache.output_dir != str(out):
+        return None
+    recover(out)
+    for output, entry in cache.outputs.items():
+        try:
+            info = os.stat(out.joinpath(*output.split("/")))
+        except OSError:
+            return None
+        if (info.st_size, info.st_mtime_ns) != (entry.size, entry.mtime_ns):
+            return None
+    return quick.result  # type: ignore[no-any-return]
+
+
+def record(
+    cache: BuildCache,
+    signed: tuple[bytes, int] | None,
+    result: BuildResult,
+    now: dt.datetime,
+    next_change: dt.datetime | None,
+) -> None:
+    """Remember a finished build for the next quick check: valid until tomorrow or the
+    next post falling due, whichever comes first. A build whose inputs were saved in the
+    last seconds is not remembered: a file may change again within the clock's resolution
+    without its time changing."""
+    if signed is None or signed[1] > time.time_ns() - RACY_SECONDS * 10**9:
+        cache.quick = None
+        return
+    tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
+    until = min(filter(None, (next_change, tomorrow)))
+    cache.quick = QuickCheck(signed[0], until.timestamp(), result)
