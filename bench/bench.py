@@ -1,0 +1,966 @@
+#!/usr/bin/env python3
+"""Benchmark of the cchcgen command line on a synthetic site (`make bench`).
+
+    .venv/bin/python bench/bench.py [--posts 5000 --plans 200 --procedures 2000]
+        [--memory-posts 10000] [--edits 20] [--work DIR] [--compare]
+
+Every figure is a whole ``cchcgen`` process started from here: wall time, and the
+peak resident memory (``ru_maxrss`` from ``os.wait4``, the largest single process
+among it and the children it waited for). Steps:
+
+a. generate the site with bench/synth.py into the work folder;
+b. cold build: no public/, no .cchcgen-cache/;
+c. cold output with a warm cache: public/ removed, cache kept;
+d. rebuild with no change (median of 3);
+e. one post's body edited, then a build (median of 3 different posts);
+f. the newest post's title edited, then a build (median of 3 titles);
+g. ``cchcgen serve``: latency from saving a file to the output showing the change,
+   for body edits (the post's page) and title edits of the newest post (its page,
+   the news list and the site feed); then Ctrl-C must stop it within 5 s;
+h. cold build of a second site with --memory-posts posts: peak memory;
+i. with --compare: ../shared/bench/run.sh on the same number of posts, for Hugo,
+   Pelican and cchcgen on its generic corpus.
+
+A failed build stops the benchmark and shows the build's errors. The report (Markdown)
+is printed and written to bench/results/latest.md. Standard library only; run it with
+the Python of the virtual environment cchcgen is installed in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results" / "latest.md"
+SHARED_RUN = REPO.parent / "shared" / "bench" / "run.sh"
+SYNTH = HERE / "synth.py"
+BASE_PATH = "/cchc/"
+"""The path of synth.py's base_url."""
+
+TARGET_POSTS_PER_S = 900.0
+TARGET_NO_CHANGE_S = 0.5
+TARGET_SERVE_BODY_P95_MS = 50.0
+TARGET_SERVE_TITLE_P95_MS = 150.0
+TARGET_PEAK_MIB = 400.0
+TARGET_STOP_S = 5.0
+POLL_S = 0.001
+
+
+# ------------------------------------------------------------------ processes
+
+
+@dataclass
+class Run:
+    """One finished process: wall and CPU seconds, peak MiB, exit code and output."""
+
+    cmd: list[str]
+    wall: float
+    cpu: float
+    peak_mib: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def warnings(self) -> int:
+        match = re.search(r"\((\d+) warning\(s\)\)", self.stdout)
+        return int(match.group(1)) if match else 0
+
+    @property
+    def summary(self) -> str:
+        """cchcgen's last line, e.g. ``Built 9588 pages, 21461 files in 67.47 s → …``."""
+        lines = [line for line in self.stdout.splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
+
+class BenchError(Exception):
+    """Stops the benchmark; ``detail`` is shown under the message."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+def timed(cmd: Sequence[str]) -> Run:
+    """Run ``cmd`` to its end; time it from outside as ../shared/bench/timecmd.py does."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            list(cmd),
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024.0,
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
+
+
+def cchcgen() -> list[str]:
+    """The cchcgen of this Python's environment."""
+    script = Path(sys.executable).with_name("cchcgen")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cchcgen"]
+
+
+def shorten_log(text: str, head: int = 40, tail: int = 160) -> str:
+    lines = text.rstrip().splitlines()
+    if len(lines) <= head + tail:
+        return "\n".join(lines)
+    skipped = len(lines) - head - tail
+    return "\n".join([*lines[:head], f"[... {skipped} lines left out ...]", *lines[-tail:]])
+
+
+# ------------------------------------------------------------------ the site
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def public(self) -> Path:
+        return self.root / "public"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cchcgen-cache"
+
+    def posts(self) -> list[Path]:
+        return sorted((self.root / "content" / "posts").rglob("*.md"))
+
+    def newest_post(self) -> Path:
+        """The post with the latest ``date:`` (synth.py writes ISO 8601 with +07:00)."""
+
+        def moment(path: Path) -> float:
+            match = re.search(r"(?m)^date:\s*(\S+)", read(path))
+            try:
+                return dt.datetime.fromisoformat(match.group(1)).timestamp() if match else 0.0
+            except ValueError:
+                return 0.0
+
+        return max(self.posts(), key=lambda p: (moment(p), p.stem))
+
+    def page_of(self, post: Path) -> Path:
+        match = re.search(r"(?m)^slug:\s*\"?([a-z0-9-]+)", read(post).split("\n---", 1)[0])
+        slug = match.group(1) if match else post.stem
+        return self.public / "tin-tuc" / slug / "index.html"
+
+    @property
+    def news_list(self) -> Path:
+        return self.public / "tin-tuc" / "index.html"
+
+    @property
+    def feed(self) -> Path:
+        return self.public / "rss.xml"
+
+    def build(self, label: str) -> Run:
+        run = timed([*cchcgen(), "build", "--source", str(self.root), "--output", str(self.public)])
+        if run.returncode != 0:
+            log = self.root.parent / f"failed-{slug(label)}.log"
+            log.write_text(run.stdout + run.stderr, encoding="utf-8")
+            raise BenchError(
+                f"build failed at step '{label}' (exit {run.returncode}); full output: {log}",
+                shorten_log(run.stderr or run.stdout),
+            )
+        return run
+
+    def clean(self, cache: bool) -> None:
+        shutil.rmtree(self.public, ignore_errors=True)
+        if cache:
+            shutil.rmtree(self.cache, ignore_errors=True)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def contains(path: Path, *needles: bytes) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:  # not written yet, or between a build's moves
+        return False
+    return all(needle in data for needle in needles)
+
+
+class Edits:
+    """Edits of content files that can all be put back as they were.
+
+    Each edit starts from the file's original text, read once by :meth:`remember` (or on
+    the first edit). ``cchcgen serve`` may react to a file being only read, so the serve
+    step reads everything it needs before the server starts.
+    """
+
+    def __init__(self) -> None:
+        self.originals: dict[Path, str] = {}
+
+    def remember(self, *paths: Path) -> None:
+        for path in paths:
+            self.originals.setdefault(path, read(path))
+
+    def original(self, path: Path) -> str:
+        self.remember(path)
+        return self.originals[path]
+
+    def write(self, path: Path, text: str) -> float:
+        """Write ``text``; return the moment the file was closed (perf_counter)."""
+        self.remember(path)
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+        return time.perf_counter()
+
+    def append_paragraph(self, path: Path, marker: str) -> float:
+        paragraph = (
+            "Đoạn bổ sung: Ủy ban nhân dân huyện đề nghị các xã tiếp tục rà soát hồ sơ trễ hạn "
+            f"và báo cáo kết quả trước ngày 25 hằng tháng (mã đo {marker})."
+        )
+        return self.write(path, f"{self.original(path).rstrip()}\n\n{paragraph}\n")
+
+    def set_title(self, path: Path, title: str) -> float:
+        text, count = re.subn(
+            r"(?m)^title:.*$",
+            lambda _m: f"title: {json.dumps(title, ensure_ascii=False)}",
+            self.original(path),
+            count=1,
+        )
+        if not count:
+            raise BenchError(f"{path}: no 'title:' line to edit")
+        return self.write(path, text)
+
+    def title_of(self, path: Path) -> str:
+        match = re.search(r'(?m)^title:\s*"(.*)"\s*$', self.original(path))
+        if not match:
+            raise BenchError(f"{path}: no quoted 'title:' line")
+        return json.loads(f'"{match.group(1)}"')
+
+    def restore(self) -> None:
+        for path, text in self.originals.items():
+            if read(path) != text:
+                path.write_text(text, encoding="utf-8")
+        self.originals.clear()
+
+
+@contextmanager
+def editing() -> Iterator[Edits]:
+    edits = Edits()
+    try:
+        yield edits
+    finally:
+        edits.restore()
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass
+class Figure:
+    step: str
+    value: str
+    target: str = "—"
+    verdict: str = ""
+
+
+@dataclass
+class Report:
+    args: argparse.Namespace
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    compare: list[dict[str, str]] = field(default_factory=list)
+    compare_notes: list[str] = field(default_factory=list)
+
+    def add(self, step: str, value: str, target: str = "—", ok: bool | None = None) -> None:
+        verdict = "" if ok is None else ("PASS" if ok else "MISS")
+        self.figures.append(Figure(step, value, target, verdict))
+        print(f"  {step}: {value}" + (f"  [{verdict}, target {target}]" if verdict else ""))
+
+    def markdown(self) -> str:
+        out = ["# cchcgen benchmark", ""]
+        out += [f"- {fact}" for fact in self.facts]
+        out += ["", "| step | figure | target | result |", "|---|---|---|---|"]
+        out += [f"| {f.step} | {f.value} | {f.target} | {f.verdict} |" for f in self.figures]
+        if self.notes:
+            out += ["", "Notes:", ""] + [f"- {note}" for note in self.notes]
+        if self.args.compare:
+            out += ["", "## Comparison (../shared/bench/run.sh, its generic corpus)", ""]
+            if self.compare:
+                out += [
+                    "| tool | posts | runs | wall s (median) | cpu s | peak MiB | posts/s |",
+                    "|---|---:|---:|---:|---:|---:|---:|",
+                ]
+                out += [
+                    f"| {r['tool']} | {r['N']} | {r['runs']} | {r['wall_med_s']} | "
+                    f"{r['cpu_med_s']} | {r['peak_med_MiB']} | {r['pages_per_s']} |"
+                    for r in self.compare
+                ]
+            out += [""] + [f"- {note}" for note in self.compare_notes]
+        return "\n".join(out) + "\n"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def secs(seconds: float) -> str:
+    return f"{seconds:.2f} s"
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
+def median_run(runs: Sequence[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+
+
+# ------------------------------------------------------------------ steps
+
+
+def machine_facts(work: Path, args: argparse.Namespace) -> list[str]:
+    cpu = ""
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    memory = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    version = subprocess.run(
+        [*cchcgen(), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    git = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        # read-only: no index refresh, so that a commit made meanwhile finds no lock
+        ["git", "--no-optional-locks", "-C", str(REPO), "status", "--porcelain", "--", "cchcgen"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    state = f"git {git or '?'}" + (" + uncommitted changes in cchcgen/" if dirty else "")
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [
+        f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"machine: nproc {nproc}, {cpu or 'unknown CPU'}{memory}, {platform.system()} "
+        f"{platform.release()}",
+        f"Python {platform.python_version()}; {version or 'cchcgen ?'} ({state})",
+        f"work folder: {work} ({filesystem(work)}); load average at the start: {load()}",
+        f"site: {args.posts} posts, {args.plans} plans, {args.procedures} procedures "
+        f"(bench/synth.py, seed {args.seed}); memory site: {args.memory_posts} posts",
+    ]
+
+
+def load() -> str:
+    """The 1-minute load average: other work on the machine makes the figures noisy."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
+def filesystem(path: Path) -> str:
+    best, kind = "", "?"
+    try:
+        for line in Path("/proc/mounts").read_text().splitlines():
+            parts = line.split()
+            if len(parts) > 2 and str(path).startswith(parts[1]) and len(parts[1]) > len(best):
+                best, kind = parts[1], parts[2]
+    except OSError:
+        pass
+    return kind
+
+
+def generate(site: Site, posts: int, args: argparse.Namespace) -> Run:
+    cmd = [
+        sys.executable,
+        str(SYNTH),
+        str(site.root),
+        "--posts",
+        str(posts),
+        "--plans",
+        str(args.plans),
+        "--procedures",
+        str(args.procedures),
+        "--seed",
+        str(args.seed),
+    ]
+    run = timed(cmd)
+    if run.returncode != 0:
+        raise BenchError("bench/synth.py failed", shorten_log(run.stderr))
+    return run
+
+
+def cli_steps(site: Site, args: argparse.Namespace, report: Report, token: str) -> None:
+    posts = args.posts
+
+    print("b. cold build")
+    site.clean(cache=True)
+    cold = site.build("cold build")
+    report.add(
+        f"b. cold build, {posts} posts (no public/, no cache)",
+        f"{secs(cold.wall)}, **{posts / cold.wall:.0f} posts/s**, peak {cold.peak_mib:.0f} MiB",
+        f"≥ {TARGET_POSTS_PER_S:.0f} posts/s",
+        posts / cold.wall >= TARGET_POSTS_PER_S,
+    )
+    report.notes.append(f"cold build said: `{cold.summary}`")
+    newest = site.newest_post()
+    for output in (site.page_of(newest), site.news_list, site.feed):
+        if not output.is_file():
+            raise BenchError(f"the cold build wrote no {output}: did the output layout change?")
+    if cold.warnings:
+        report.notes.append(f"the synthetic site gives {cold.warnings} warning(s)")
+
+    print("c. cold output, warm cache")
+    site.clean(cache=False)
+    warm = site.build("cold output, warm cache")
+    report.add(
+        "c. cold output, warm cache (public/ removed)",
+        f"{secs(warm.wall)}, {posts / warm.wall:.0f} posts/s, peak {warm.peak_mib:.0f} MiB",
+    )
+
+    print("d. no-change rebuild")
+    runs = [site.build("no-change rebuild") for _ in range(3)]
+    mid = median_run(runs)
+    report.add(
+        "d. no-change rebuild (median of 3)",
+        f"**{secs(mid.wall)}** (min {secs(min(r.wall for r in runs))}, "
+        f"max {secs(max(r.wall for r in runs))}), peak {mid.peak_mib:.0f} MiB",
+        f"≤ {TARGET_NO_CHANGE_S} s",
+        mid.wall <= TARGET_NO_CHANGE_S,
+    )
+
+    print("e. one-post body edit")
+    all_posts = site.posts()
+    chosen = [all_posts[len(all_posts) * k // 4] for k in (1, 2, 3)]
+    stale: list[str] = []
+    with editing() as edits:
+        runs = []
+        for n, post in enumerate(chosen):
+            marker = f"BENCHCLIBODY{n}{token}"
+            edits.append_paragraph(post, marker)
+            runs.append(site.build("one-post body edit"))
+            if not contains(site.page_of(post), marker.encode()):
+                stale.append(
+                    f"edit {n + 1} of 3: {site.page_of(post).relative_to(site.root)} lacks the "
+                    f"new paragraph after `{runs[-1].summary}`"
+                )
+    site.build("rebuild after restoring the body edits")
+    mid = median_run(runs)
+    report.add(
+        "e. one-post body edit, `cchcgen build` (median of 3 posts)",
+        f"{secs(mid.wall)} (min {secs(min(r.wall for r in runs))}, "
+        f"max {secs(max(r.wall for r in runs))}), peak {mid.peak_mib:.0f} MiB"
+        + ("; **stale output**" if stale else "; output updated"),
+    )
+    report.notes += [f"step e: {s}" for s in stale]
+
+    print("f. newest-post title edit")
+    stale = []
+    with editing() as edits:
+        original = edits.title_of(newest)
+        runs = []
+        for n in range(3):
+            marker = f"BENCHCLITITLE{n}{token}"
+            edits.set_title(newest, f"{original} – bản {n + 1} {marker}")
+            runs.append(site.build("title edit"))
+            for output in (site.page_of(newest), site.news_list, site.feed):
+                if not contains(output, marker.encode()):
+                    stale.append(
+                        f"edit {n + 1} of 3: {output.relative_to(site.root)} lacks the new "
+                        f"title after `{runs[-1].summary}`"
+                    )
+    site.build("rebuild after restoring the title")
+    mid = median_run(runs)
+    report.add(
+        "f. newest post's title edit, `cchcgen build` (median of 3)",
+        f"{secs(mid.wall)} (min {secs(min(r.wall for r in runs))}, "
+        f"max {secs(max(r.wall for r in runs))}), peak {mid.peak_mib:.0f} MiB"
+        + ("; **stale output**" if stale else "; page, list and feed updated"),
+    )
+    report.notes += [f"step f: {s}" for s in stale]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """``cchcgen serve`` as a child process, its output in a log file."""
+
+    def __init__(self, site: Site, log: Path) -> None:
+        self.site = site
+        self.port = free_port()
+        self.log_path = log
+        self.log = log.open("wb")
+        cmd = [
+            *cchcgen(),
+            "serve",
+            "--source",
+            str(site.root),
+            "--output",
+            str(site.public),
+            "--port",
+            str(self.port),
+        ]
+        # unbuffered, so that the log shows each rebuild as it happens
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        # a background job of a non-interactive shell inherits SIGINT ignored; Ctrl-C
+        # must reach serve as it would from a terminal
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        self.peak_mib = 0.0
+        self.exit_code: int | None = None
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{BASE_PATH}"
+
+    def output(self) -> str:
+        self.log.flush()
+        return shorten_log(self.log_path.read_text(encoding="utf-8", errors="replace"))
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            raise BenchError(
+                f"cchcgen serve exited with code {self.proc.returncode}", self.output()
+            )
+
+    def wait_ready(self, timeout: float) -> float:
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            self.check_alive()
+            try:
+                with self.opener.open(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - start
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        raise BenchError(f"cchcgen serve did not answer {self.url} within {timeout:.0f} s")
+
+    def wait_for(self, check: Callable[[], bool], since: float, timeout: float, what: str) -> float:
+        """Poll ``check`` every millisecond; return the seconds from ``since`` until it held."""
+        polls = 0
+        while True:
+            if check():
+                return time.perf_counter() - since
+            polls += 1
+            if polls % 200 == 0:
+                self.check_alive()
+                if time.perf_counter() - since > timeout:
+                    raise BenchError(
+                        f"cchcgen serve: {what} not seen within {timeout:.0f} s of the save",
+                        self.output(),
+                    )
+            time.sleep(POLL_S)
+
+    def rebuild_lines(self) -> int:
+        self.log.flush()
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return sum(1 for line in text.splitlines() if line.startswith(("Rebuilt", "Build failed")))
+
+    def rebuilds_while(self, action: Callable[[], object], seconds: float = 2.0) -> int:
+        """How many builds serve reports during ``action`` and the ``seconds`` after it."""
+        before = self.rebuild_lines()
+        action()
+        time.sleep(seconds)
+        return self.rebuild_lines() - before
+
+    def stop(self) -> float | None:
+        """Ctrl-C; the seconds it took to exit, or None if it had to be killed after 5 s."""
+        if self.proc.poll() is not None:
+            return 0.0
+        start = time.perf_counter()
+        self.proc.send_signal(signal.SIGINT)
+        took: float | None = None
+        while time.perf_counter() - start < TARGET_STOP_S:
+            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if pid:
+                took = time.perf_counter() - start
+                self.exit_code = os.waitstatus_to_exitcode(status)
+                self.proc.returncode = self.exit_code
+                self.peak_mib = usage.ru_maxrss / 1024.0
+                break
+            time.sleep(0.01)
+        if took is None:
+            self.proc.kill()
+            _, status, usage = os.wait4(self.proc.pid, 0)
+            self.exit_code = os.waitstatus_to_exitcode(status)
+            self.proc.returncode = self.exit_code
+            self.peak_mib = usage.ru_maxrss / 1024.0
+        self.log.close()
+        return took
+
+
+def latency_figure(values: Sequence[float], asked: int, target_ms: float) -> tuple[str, bool]:
+    p95 = percentile(values, 0.95)
+    text = (
+        f"p50 {ms(statistics.median(values))}, **p95 {ms(p95)}**, max {ms(max(values))} "
+        f"(n={len(values)}"
+        + (f" of {asked}, time budget reached" if len(values) < asked else "")
+        + ")"
+    )
+    return text, p95 * 1000 <= target_ms
+
+
+def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str) -> None:
+    print("g. inside serve")
+    # everything read from content/ is read now: serve may rebuild when a file is only read
+    newest = site.newest_post()
+    posts = [p for p in site.posts() if p != newest]
+    chosen = random.Random(args.seed).sample(posts, min(args.edits, len(posts)))
+    pages = {post: site.page_of(post) for post in [newest, *chosen]}
+    outputs = (pages[newest], site.news_list, site.feed)
+    edits = Edits()
+    edits.remember(newest, *chosen)
+    original_title = edits.title_of(newest)
+    body: list[float] = []
+    titles: list[float] = []
+    server = Server(site, site.root.parent / "serve.log")
+    stopped: float | None = None
+    try:
+        ready = server.wait_ready(args.serve_timeout)
+        report.notes.append(f"serve answered {BASE_PATH} {secs(ready)} after it was started")
+        time.sleep(0.5)
+        started = time.perf_counter()
+        for n, post in enumerate(chosen):
+            marker = f"BENCHSERVEBODY{n}{token}".encode()
+            saved = edits.append_paragraph(post, marker.decode())
+            page = pages[post]
+            body.append(
+                server.wait_for(
+                    lambda page=page, marker=marker: contains(page, marker),
+                    saved,
+                    args.serve_timeout,
+                    f"the new paragraph in {page.relative_to(site.root)}",
+                )
+            )
+            print(f"  body edit {n + 1}: {ms(body[-1])}")
+            time.sleep(0.5)
+            if len(body) >= 3 and time.perf_counter() - started > args.serve_budget:
+                break
+        started = time.perf_counter()
+        for n in range(args.edits):
+            marker = f"BENCHSERVETITLE{n}{token}".encode()
+            saved = edits.set_title(newest, f"{original_title} – bản {n + 1} {marker.decode()}")
+            titles.append(
+                server.wait_for(
+                    lambda marker=marker: all(contains(o, marker) for o in outputs),
+                    saved,
+                    args.serve_timeout,
+                    "the new title in the post's page, tin-tuc/index.html and rss.xml",
+                )
+            )
+            print(f"  title edit {n + 1}: {ms(titles[-1])}")
+            time.sleep(0.5)
+            if len(titles) >= 3 and time.perf_counter() - started > args.serve_budget:
+                break
+        # put the files back and wait until serve has rebuilt their pages
+        edits.restore()
+        saved = time.perf_counter()
+        restored = server.wait_for(
+            lambda: all(p.exists() and not contains(p, token.encode()) for p in pages.values()),
+            saved,
+            args.serve_timeout,
+            "the pages of the restored posts",
+        )
+        report.notes.append(f"serve showed the restored posts {secs(restored)} after the saves")
+        time.sleep(1.0)
+        idle = server.rebuilds_while(lambda: None)
+        if idle:
+            report.notes.append(
+                f"**serve kept rebuilding with nothing changed: {idle} rebuild(s) in 2 s** "
+                "after the edits were restored (a rebuild loop); the latencies above include "
+                "waiting for the rebuild under way"
+            )
+        else:
+            reads = server.rebuilds_while(lambda: [read(p) for p in [newest, *chosen[:3]]])
+            if reads:
+                report.notes.append(
+                    f"serve rebuilt {reads} time(s) after content files were only opened and "
+                    "read, not written (an editor or a search tool opening files rebuilds)"
+                )
+        stopped = server.stop()
+    finally:
+        edits.restore()
+        if server.proc.returncode is None and server.proc.poll() is None:
+            server.stop()
+    text, ok = latency_figure(body, len(chosen), TARGET_SERVE_BODY_P95_MS)
+    report.add(
+        "g. serve: body edit → post page updated",
+        text,
+        f"p95 ≤ {TARGET_SERVE_BODY_P95_MS:.0f} ms",
+        ok,
+    )
+    text, ok = latency_figure(titles, args.edits, TARGET_SERVE_TITLE_P95_MS)
+    report.add(
+        "g. serve: newest post's title edit → page, news list and rss.xml updated",
+        text,
+        f"p95 ≤ {TARGET_SERVE_TITLE_P95_MS:.0f} ms",
+        ok,
+    )
+    report.add(
+        "g. serve: Ctrl-C (SIGINT) → process exits",
+        (f"exited in {secs(stopped)}" if stopped is not None else "still running after 5 s; killed")
+        + f" (exit code {server.exit_code}); serve peak {server.peak_mib:.0f} MiB",
+        f"≤ {TARGET_STOP_S:.0f} s",
+        stopped is not None,
+    )
+
+
+def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
+    print(f"h. memory: {args.memory_posts} posts")
+    site = Site(work / "site-memory")
+    made = generate(site, args.memory_posts, args)
+    print(f"  generated in {secs(made.wall)}")
+    site.clean(cache=True)
+    run = site.build("memory site, cold build")
+    report.add(
+        f"h. cold build, {args.memory_posts} posts: peak memory",
+        f"**{run.peak_mib:.0f} MiB** ({secs(run.wall)}, "
+        f"{args.memory_posts / run.wall:.0f} posts/s)",
+        f"≤ {TARGET_PEAK_MIB:.0f} MiB",
+        run.peak_mib <= TARGET_PEAK_MIB,
+    )
+    # The peak above is the largest process, which is Pagefind indexing the search
+    # records when search is on; the same build without search shows cchcgen's own.
+    config = site.root / "site.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "\nsearch: false\n", encoding="utf-8")
+    try:
+        site.clean(cache=True)
+        run = site.build("memory site, cold build without search")
+    finally:
+        config.write_text(original, encoding="utf-8")
+    report.add(
+        "h. the same, `search: false` (cchcgen's own processes, no Pagefind)",
+        f"**{run.peak_mib:.0f} MiB** ({secs(run.wall)}, "
+        f"{args.memory_posts / run.wall:.0f} posts/s)",
+        f"≤ {TARGET_PEAK_MIB:.0f} MiB",
+        run.peak_mib <= TARGET_PEAK_MIB,
+    )
+
+
+COMPARE_TOOLS = ("hugo", "pelican", "cchcgen")
+
+
+def compare_command() -> str:
+    """CCHCGEN_CMD for run.sh: a minimal site.yaml if missing, a full build (no cache)."""
+    config = (
+        'title: "Chuyên mục Cải cách hành chính"\\n'
+        f'base_url: "https://bench.example.gov.vn{BASE_PATH}"\\n'
+        'agency:\\n  name: "Ủy ban nhân dân huyện Quỳnh Phụ"\\n'
+    )
+    command = shlex.join([*cchcgen(), "build", "--source", ".", "--output", "public"])
+    return f"test -f site.yaml || printf '{config}' > site.yaml; rm -rf .cchcgen-cache; {command}"
+
+
+def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
+    if not SHARED_RUN.exists():
+        report.compare_notes.append(f"{SHARED_RUN} not found: comparison skipped")
+        return
+    print(f"i. comparison: {SHARED_RUN} {args.posts}")
+    compare_work = work / "compare"
+    compare_work.mkdir(parents=True, exist_ok=True)
+    tsv = compare_work / f"results-n{args.posts}.tsv"
+    rows: dict[str, dict[str, str]] = {}
+
+    def attempt(tools: Sequence[str]) -> bool:
+        env = dict(os.environ)
+        env.update(
+            BENCH_TOOLS=" ".join(tools),
+            BENCH_WORK=str(compare_work),
+            CCHCGEN_CMD=compare_command(),
+        )
+        log = compare_work / f"run-{'-'.join(tools)}.log"
+        print(f"  BENCH_TOOLS='{' '.join(tools)}' (log: {log})")
+        with log.open("wb") as handle:
+            try:
+                proc = subprocess.run(
+                    ["bash", str(SHARED_RUN), str(args.posts)],
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=handle,
+                    stderr=subprocess.STDOUT,
+                    timeout=args.compare_timeout,
+                    check=False,
+                )
+                code: int | str = proc.returncode
+            except subprocess.TimeoutExpired:
+                code = f"timeout after {args.compare_timeout:.0f} s"
+        for row in read_tsv(tsv):
+            if row.get("tool") in COMPARE_TOOLS:
+                rows[row["tool"]] = row
+        tsv.unlink(missing_ok=True)
+        if code != 0:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-12:])
+            report.compare_notes.append(
+                f"run.sh with BENCH_TOOLS='{' '.join(tools)}' failed ({code}); "
+                f"log {log}, last lines:\n\n```\n{tail}\n```\n"
+            )
+            return False
+        return True
+
+    if not attempt(COMPARE_TOOLS):
+        # run.sh stops at the first failure: give each tool it did not reach its own run
+        missing = [tool for tool in COMPARE_TOOLS if tool not in rows]
+        for tool in missing[1:]:
+            attempt([tool])
+    for tool in COMPARE_TOOLS:
+        if tool in rows:
+            report.compare.append(rows[tool])
+        else:
+            report.compare_notes.append(f"no result for {tool}")
+    report.compare_notes.append(
+        "run.sh times full builds (median of BENCH_RUNS, default 5, after 1 warm-up); "
+        "CCHCGEN_CMD removes .cchcgen-cache before each cchcgen build so that it is a full "
+        f"build too: `{compare_command()}`"
+    )
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines:
+        return []
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line]
+
+
+# ------------------------------------------------------------------ main
+
+
+def default_work() -> Path:
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return shm / "cchcgen-bench"
+    return Path(tempfile.gettempdir()) / "cchcgen-bench"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--plans", type=int, default=200)
+    parser.add_argument("--procedures", type=int, default=2000)
+    parser.add_argument("--memory-posts", type=int, default=10000)
+    parser.add_argument("--edits", type=int, default=20, help="edits of each kind inside serve")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--work", type=Path, default=None, help="default: " + str(default_work()))
+    parser.add_argument("--compare", action="store_true", help="also run ../shared/bench/run.sh")
+    parser.add_argument(
+        "--serve-timeout",
+        type=float,
+        default=600.0,
+        help="seconds serve may take to start or to show one edit (default 600)",
+    )
+    parser.add_argument(
+        "--serve-budget",
+        type=float,
+        default=120.0,
+        help="after this many seconds of one kind of serve edit, stop at 3 or more "
+        "samples (default 120)",
+    )
+    parser.add_argument(
+        "--compare-timeout", type=float, default=3600.0, help="seconds for each run.sh"
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where the report goes")
+    args = parser.parse_args(argv)
+    if args.posts < 10 or args.memory_posts < 10 or args.edits < 1:
+        parser.error("--posts and --memory-posts must be at least 10, --edits at least 1")
+    args.work = (args.work or default_work()).resolve()
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    report = Report(args)
+    report.facts = machine_facts(args.work, args)
+    print("\n".join(report.facts))
+    token = secrets.token_hex(3).upper()
+    site = Site(args.work / "site")
+    try:
+        print(f"a. generating {args.posts} posts into {site.root}")
+        made = generate(site, args.posts, args)
+        report.facts.append(f"site generated in {secs(made.wall)}: {made.stdout.strip()}")
+        cli_steps(site, args, report, token)
+        serve_step(site, args, report, token)
+        memory_step(args.work, args, report)
+        if args.compare:
+            compare_step(args.work, args, report)
+    except BenchError as exc:
+        print(f"\nbench: {exc}", file=sys.stderr)
+        if exc.detail:
+            print(exc.detail, file=sys.stderr)
+        print("\nFigures measured before the failure:", file=sys.stderr)
+        print(report.markdown(), file=sys.stderr)
+        return 1
+    report.facts.append(f"load average at the end: {load()}")
+    text = report.markdown()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print("\n" + text)
+    print(f"Report written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
