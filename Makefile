@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint serve audit clean test-deps bench
+.PHONY: site test lint serve audit clean test-deps bench fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 test: $(STAMP) test-deps lint
 	$(BIN)/python -m pytest -q
+
+# 10,000 random sites through load and check (tests/test_fuzz.py); FUZZ=n for another count
+fuzz: $(STAMP)
+	CCHCGEN_FUZZ_EXAMPLES=$(or $(FUZZ),10000) $(BIN)/python -m pytest -q tests/test_fuzz.py -k many_examples
 
 # Benchmark on a synthetic site (bench/README.md); e.g. BENCH_ARGS="--posts 500 --edits 5"
 bench: $(STAMP)

@@ -53,7 +53,7 @@ def build_site(options: BuildOptions) -> BuildResult:
             return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
 
     # 1. load: every content file, validated
-    load = LoadOptions(now, options.drafts, options.future, cache, options.jobs)
+    load = LoadOptions(now, options.drafts, options.future, cache, options.jobs, options.progress)
     loaded = load_site(root, config, load)
     site = loaded.site
 

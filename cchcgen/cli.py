@@ -188,9 +188,10 @@ def _options(
 
 
 def _progress_build(stage: str, done: int, total: int) -> None:
-    """ "Rendering: 1200 of 7400" on one terminal line (only on a terminal, not in CI)."""
+    """ "Reading: 1200 of 7400 files" on one terminal line (only on a terminal, not in CI)."""
+    verb = {"read": "Reading", "render": "Rendering"}.get(stage, stage)
     end = "\r\033[K" if done == total else ""
-    print(f"\rRendering: {done} of {total} files{end}", end="", file=sys.stderr, flush=True)
+    print(f"\r{verb}: {done} of {total} files{end}", end="", file=sys.stderr, flush=True)
 
 
 def _unchanged(options: BuildOptions, memory: BuildCache) -> BuildResult | None:

@@ -66,6 +66,8 @@ class LoadOptions:
     """Parsed files and Markdown of the last build; updated in place."""
     jobs: int = 1
     """Processes for parsing files the cache does not have."""
+    progress: Callable[[str, int, int], None] | None = None
+    """``progress("read", done, total)`` while files are parsed."""
 
 
 @dataclass
@@ -285,6 +287,7 @@ class _Loader:
             within the clock's resolution without its time changing, so its stamp is not
             remembered and the next build compares its bytes (as git does)."""
             return stamp if stamp[1] <= racy_after else (-1, -1)
+
         results: list[Any] = [None] * len(files)
         missing: list[tuple[int, tuple[int, int] | None, bytes]] = []
         for index, (path, rel) in enumerate(files):
@@ -311,7 +314,13 @@ class _Loader:
             converted = [(k, markdown.memo.get(k)) for k in markdown.added[added:]]
             return value, diagnostics, [*converted, *((k, None) for k in markdown.used[used:])]
 
-        parsed = parallel.map_indices(parse, [m[0] for m in missing], self.options.jobs)
+        report = self.options.progress
+        parsed = parallel.map_indices(
+            parse,
+            [m[0] for m in missing],
+            self.options.jobs,
+            (lambda done, total: report("read", done, total)) if report else None,
+        )
         for (index, stamp, content), (value, diagnostics, texts) in zip(
             missing, parsed, strict=True
         ):

@@ -46,7 +46,7 @@ def map_indices(
         results = []
         for done, index in enumerate(indices, 1):
             results.append(task(index))
-            if progress is not None and done % 100 == 0:
+            if progress is not None and (done % 100 == 0 or done == total):
                 progress(done, total)
         return results
     # contiguous chunks, several per worker so that one slow chunk does not hold up the rest

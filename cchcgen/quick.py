@@ -9,6 +9,7 @@ line answers in a fraction of a second.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import stat
@@ -30,18 +31,18 @@ def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
     files = [("site.yaml", root / "site.yaml")]
     for folder in ("content", "layouts"):
         files.extend((rel, path) for path, rel in walk(root / folder, root, None))
-    stamps = []
+    stamps: list[tuple[str, int, int, int, str]] = []
     for rel, path in files:
         try:
             info = os.lstat(path)
         except OSError:
-            continue
-        if stat.S_ISLNK(info.st_mode):  # a link: its target's time counts too
-            try:
+            continue  # gone while we looked
+        link = ""
+        if stat.S_ISLNK(info.st_mode):  # a link: where it points, and its target's stamp
+            link = os.readlink(path)
+            with contextlib.suppress(OSError):  # a dangling link counts as it is
                 info = os.stat(path)
-            except OSError:
-                continue
-        stamps.append((rel, info.st_size, info.st_mtime_ns, info.st_mode))
+        stamps.append((rel, info.st_size, info.st_mtime_ns, info.st_mode, link))
     newest = max((stamp[2] for stamp in stamps), default=0)
     return Digests().of(
         (

@@ -200,7 +200,11 @@ def read_mapping(
     elif not isinstance(node, MappingNode):
         line, column = ctx.source.position(node)
         ctx.diags.error(
-            ctx.source.path, line, column, f"{what} must be a block of 'key: value' lines"
+            ctx.source.path,
+            line,
+            column,
+            f"{what} must be a block of 'key: value' lines",
+            "write one setting per line as 'key: value', with no '- ' in front",
         )
         return result
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -881,7 +881,7 @@ def plan(
         raise ContentError(diags.items) from None
     targets.extend(extra)
     targets.extend(server_files(targets))
-    check_unique(targets, diags)
+    check_unique(targets, diags, {d.path for d in earlier if d.is_error})
     if not earlier:  # a menu link to a page that failed to load is not a menu problem
         check_menu(site, targets, diags)
     diags.raise_if_errors(ContentError)
@@ -905,8 +905,11 @@ def server_files(targets: Sequence[Target]) -> list[Target]:
     ]  # fmt: skip
 
 
-def check_unique(targets: Sequence[Target], diags: Collector) -> None:
-    """Two targets may not share an output file; blame aliases first, then the later file."""
+def check_unique(targets: Sequence[Target], diags: Collector, blamed: Collection[str] = ()) -> None:
+    """Two targets may not share an output file; blame aliases first, then the later file.
+
+    A file that already has an error (``blamed``: a plan numbered like another) is not
+    blamed again for the addresses that error makes collide."""
     groups: dict[str, list[Target]] = {}
     for target in targets:
         # compare without case: Windows disks and some hosts do not tell a/ from A/
@@ -917,6 +920,8 @@ def check_unique(targets: Sequence[Target], diags: Collector) -> None:
         group.sort(key=lambda t: (t.kind is Kind.ALIAS, t.origin, t.line or 0))
         owner = group[0]
         for other in group[1:]:
+            if other.origin in blamed:
+                continue
             what = "old address (alias)" if other.kind is Kind.ALIAS else "address"
             diags.error(
                 other.origin,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
-from conftest import run_cli, tree
+from conftest import FIXED_EPOCH, run_cli, tree
 
 
 def test_build_prints_a_summary_and_exits_0(copy_site) -> None:
@@ -134,3 +138,30 @@ def test_new_plan_scaffolds_a_document_to_fill_in(copy_site) -> None:
 
 def config_agency_name(site: Path) -> str:
     return yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))["agency"]["name"]
+
+
+def test_a_long_build_shows_progress_on_a_terminal_only(copy_site, tmp_path: Path) -> None:
+    """On a terminal the build redraws one progress line; in CI (a pipe) it stays quiet."""
+    import pty
+
+    site = copy_site("minimal")
+    quiet = run_cli("build", "--source", str(site), "--output", str(tmp_path / "a"))
+    assert quiet.returncode == 0 and "Rendering" not in quiet.stderr
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    done = subprocess.run(
+        [sys.executable, "-m", "cchcgen", "build", "--source", str(site), "--full",
+         "--output", str(tmp_path / "b")],
+        stderr=follower, stdout=subprocess.PIPE, env=env, timeout=120,
+    )  # fmt: skip
+    os.close(follower)
+    shown = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(leader, 65536):
+            shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "Rendering: " in text and " files" in text
+    assert "\x1b[K" in text  # the progress line is cleared when it is done

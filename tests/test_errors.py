@@ -36,7 +36,11 @@ def test_broken_site_reports_file_line_and_message(
     before = snapshot(site / "public")
 
     shutil.copytree(
-        INVALID / case, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt")
+        INVALID / case,
+        site,
+        dirs_exist_ok=True,
+        symlinks=True,  # a case may hold a link that leads out of the site
+        ignore=shutil.ignore_patterns("expected.txt"),
     )
     result = run_cli("build", "--source", str(site))
 
@@ -51,3 +55,23 @@ def test_broken_site_reports_file_line_and_message(
     check = run_cli("check", "--source", str(site))
     assert check.returncode == 1
     assert check.stderr == result.stderr
+
+
+def test_a_file_of_several_megabytes_is_refused_with_its_size(tmp_path: Path) -> None:
+    """Made here rather than kept in git: a 3 MB post pasted from a scanned document."""
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    assert run_cli("build", "--source", str(site)).returncode == 0
+    before = snapshot(site / "public")
+    body = ("Đoạn văn dài về cải cách hành chính. " * 60 + "\n\n") * 1100
+    (site / "content/posts/rat-dai.md").write_text(
+        f'---\ntitle: "Bài rất dài"\ndate: 30/01/2023\n---\n{body}', encoding="utf-8"
+    )
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (
+        "content/posts/rat-dai.md:1:1: error: the file is 3 MB; the limit is 2 MB\n"
+        "  hint: put large documents in content/static/ and link to them\n"
+        "Build failed: 1 error(s), 0 warning(s).\n"
+    )
+    assert snapshot(site / "public") == before

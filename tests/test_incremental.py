@@ -110,6 +110,9 @@ def _edit(site: Path, kind: str, n: int) -> None:  # noqa: C901 - one branch per
         _append(plans[n % len(plans)], f"\n\nNhiệm vụ bổ sung số {n}.\n")
     elif kind == "plan_title" and plans:
         _replace_line(plans[n % len(plans)], "title", f"Kế hoạch đã sửa {n}")
+    elif kind == "plan_rename" and plans:
+        path = plans[n % len(plans)]
+        path.rename(path.with_name(f"doi-ten-{n}.md"))
     elif kind == "plan_delete" and plans:
         plans[n % len(plans)].unlink()
     elif kind == "procedure_name" and procedures:
@@ -145,6 +148,7 @@ EDIT_KINDS = [
     "post_rename",
     "plan_body",
     "plan_title",
+    "plan_rename",
     "plan_delete",
     "procedure_name",
     "procedure_delete",
