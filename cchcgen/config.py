@@ -70,6 +70,8 @@ class SiteConfig:
     """A procedure checked against its source longer ago than this gets a warning."""
     search: bool = True
     """Build the search index and ``/tim-kiem/``."""
+    raw_html: bool = False
+    """Keep HTML written in Markdown as it is, instead of the safe subset."""
 
     @property
     def base_url(self) -> str:
@@ -166,6 +168,7 @@ FIELDS = (
     Field("procedure_portal_url", _portal_template, default=None),
     Field("stale_after_days", schema.integer(1, 3650), default=90),
     Field("search", schema.boolean, default=True),
+    Field("raw_html", schema.boolean, default=False),
 )
 
 
@@ -240,4 +243,5 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         procedure_portal_url=values["procedure_portal_url"] or DEFAULT_PORTAL_URL,
         stale_after_days=values["stale_after_days"],
         search=values["search"],
+        raw_html=values["raw_html"],
     )

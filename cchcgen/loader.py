@@ -243,11 +243,11 @@ class _Loader:
         common = digests.of((__version__, config))
         memo = None
         if self.cache is not None:  # Markdown's HTML depends only on the base URL
-            markdown_env = digests.of((__version__, "markdown", config.base))
+            markdown_env = digests.of((__version__, "markdown", config.base, config.raw_html))
             if self.cache.markdown_env != markdown_env:
                 self.cache.markdown_env, self.cache.markdown = markdown_env, {}
             memo = self.cache.markdown
-        self.markdown = Markdown(config.base, memo=memo)
+        self.markdown = Markdown(config.base, memo=memo, raw_html=config.raw_html)
         self.envs = {
             "post": digests.of((common, "post", self.listing(root / CONTENT / "static", None))),
             "page": digests.of((common, "page")),

@@ -19,6 +19,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import sanitize
 from .urls import BaseUrl, slugify
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -94,7 +95,11 @@ class Markdown:
         base: BaseUrl,
         table_label: str = "Bảng",
         memo: dict[bytes, Rendered] | None = None,
+        raw_html: bool = False,
+        backlink_title: str = "Quay lại chỗ đánh dấu chú thích %d",
     ) -> None:
+        self.raw_html = raw_html
+        """True: keep the editors' HTML as written (site.yaml ``raw_html``)."""
         self.memo = memo if memo is not None else {}
         self.used: list[bytes] = []
         """Hash of every text converted, in order."""
@@ -110,7 +115,10 @@ class Markdown:
                 "toc",
                 _SiteExtension(base, table_label),
             ],
-            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-4"}},
+            extension_configs={
+                "toc": {"slugify": _heading_id, "toc_depth": "2-4"},
+                "footnotes": {"BACKLINK_TITLE": backlink_title},
+            },
             output_format="html",
         )
 
@@ -121,6 +129,8 @@ class Markdown:
         if hit is None:
             self._md.reset()
             body = self._md.convert(text)
+            if not self.raw_html:
+                body = sanitize.clean(body)
             hit = self.memo[key] = Rendered(body, first_paragraph(body))
             self.added.append(key)
         return hit
