@@ -46,8 +46,9 @@ def build_site(options: BuildOptions) -> BuildResult:
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
     cache = options.cache
     checking = cache is not None and options.write and options.quick_check
-    signature = quick.signature(options, config) if checking else None
-    if cache is not None and signature is not None:
+    # the inputs as the build starts: checked again before the output changes
+    signature = quick.signature(options, config) if options.write else None
+    if checking and cache is not None and signature is not None:
         answer = quick.answer(cache, signature, options, now)
         if answer is not None:
             return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
@@ -82,7 +83,11 @@ def build_site(options: BuildOptions) -> BuildResult:
         prints = Fingerprints(
             site, locale, renderer.templates, renderer.menu, renderer.assets, root, loaded.digests
         )
-        written = _render_and_write(options, prints, renderer, targets, searching, cache)
+
+        def unchanged() -> bool:
+            return quick.signature(options, config)[0] == (signature or (b"", 0))[0]
+
+        written = _render_and_write(options, prints, renderer, targets, searching, cache, unchanged)
     else:
         _render(renderer, targets, list(range(len(targets))), options, lambda _i, _out: None)
         if searching:
@@ -97,7 +102,7 @@ def build_site(options: BuildOptions) -> BuildResult:
         seconds=time.perf_counter() - started,
     )
     if cache is not None:
-        quick.record(cache, signature, result, now, loaded.next_change)
+        quick.record(cache, signature if checking else None, result, now, loaded.next_change)
     return result
 
 
@@ -108,7 +113,11 @@ def _render_and_write(
     targets: list[Target],
     searching: bool,
     cache: BuildCache | None,
+    unchanged: Callable[[], bool],
 ) -> tuple[int, int]:
+    """Render and write what changed. ``unchanged()`` tells, just before the output
+    changes, whether the inputs are still those the build read; if a file was saved
+    meanwhile, the output would mix two states of the site, so nothing is written."""
     site, locale = renderer.site, renderer.locale
     out = str(options.output.resolve())
     previous = cache.outputs if cache is not None and cache.output_dir == out else None
@@ -151,6 +160,12 @@ def _render_and_write(
                 raise _search_failed(exc) from None
             for path, data in bundle.items():
                 writer.put(path, records, data)
+        if not unchanged():
+            raise ContentError([Diagnostic(
+                "content", None, None,
+                "files changed while the site was being built; nothing was written",
+                "build again when the files are saved (cchcgen serve rebuilds by itself)",
+            )])  # fmt: skip
         written = writer.commit()
     except BaseException:
         writer.abort()
