@@ -232,11 +232,11 @@ def _serve(args: argparse.Namespace) -> int:
         nonlocal first
         options = _options(args, True, memory, parallel.cpu_count() if first else 1)
         options = replace(options, refresh_search=first, quick_check=first, in_place=not first)
-        first = False
+        verb, first = ("Built" if first else "Rebuilt"), False
         try:
             from .build import build_site
 
-            _report(build_site(options), args, "Rebuilt")
+            _report(build_site(options), args, verb)
             return []
         except CchcError as exc:
             _print_failure(exc)
