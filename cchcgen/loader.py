@@ -440,7 +440,13 @@ class _Loader:
         updated = values["updated"]
         if date and expiry and expiry.value <= date.value:
             line, column = schema.key_position(file.front, "expiry_date", file.front_source)
-            self.diags.error(rel, line, column, "'expiry_date' must be after 'date'")
+            self.diags.error(
+                rel,
+                line,
+                column,
+                "'expiry_date' must be after 'date'",
+                "write the day the post stops being shown, after it appears, or remove the line",
+            )
         if date and updated and updated.value < date.value:
             line, column = schema.key_position(file.front, "updated", file.front_source)
             self.diags.warning(rel, line, column, "'updated' is before 'date'")

@@ -92,7 +92,9 @@ def boolean(node: Node, ctx: Context) -> bool:
 def integer(minimum: int | None = None, maximum: int | None = None) -> Kind:
     def kind(node: Node, ctx: Context) -> int:
         if not isinstance(node, ScalarNode) or not re.fullmatch(r"[+-]?\d+", node.value.strip()):
-            raise Invalid(f"must be a whole number, got {_describe(node)}", node=node)
+            raise Invalid(
+                f"must be a whole number, got {_describe(node)}", "write digits only, e.g. 10", node
+            )
         value = int(node.value)
         if minimum is not None and value < minimum:
             raise Invalid(f"must be at least {minimum}, got {value}", node=node)
@@ -128,7 +130,11 @@ def choice(*values: str) -> Kind:
             return value
         plain = fold(value).replace("-", "_").replace(" ", "_")  # "xã" → xa, "toàn-trình"
         close = [plain] if plain in values else difflib.get_close_matches(value, values, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else None
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else "copy one of these values exactly, with the same capital letters"
+        )
         allowed = ", ".join(values)
         raise Invalid(f"must be one of {allowed}; got '{value}'", hint, node)
 
