@@ -120,7 +120,8 @@ def _render_and_write(
     meanwhile, the output would mix two states of the site, so nothing is written."""
     site, locale = renderer.site, renderer.locale
     out = str(options.output.resolve())
-    previous = cache.outputs if cache is not None and cache.output_dir == out else None
+    manifest = cache.manifest if cache is not None else None
+    previous = manifest.outputs if manifest is not None and manifest.output_dir == out else None
     writer = SiteWriter(options.output, options.source, previous, options.in_place)
     try:
         sitemap = renderer.sitemap_entries(targets)
@@ -171,7 +172,7 @@ def _render_and_write(
         writer.abort()
         raise
     if cache is not None:
-        cache.output_dir, cache.outputs = out, writer.entries
+        cache.manifest.output_dir, cache.manifest.outputs = out, writer.entries
     return written.files, written.bytes
 
 

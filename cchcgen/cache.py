@@ -27,9 +27,9 @@ from . import __version__
 from .errors import Diagnostic
 
 DIRNAME = ".cchcgen-cache"
-_OUTPUTS = "outputs.pickle"
+_MANIFEST = "manifest.pickle"
 _CONTENT = "content.pickle"
-_FORMAT = 3
+_FORMAT = 4
 
 
 @dataclass(slots=True)
@@ -76,9 +76,18 @@ class Content:
     markdown_env: bytes = b""
     markdown: dict[bytes, Any] = field(default_factory=dict)
 
+    def prune(self, files: set[str], markdown: set[bytes]) -> None:
+        """Forget what this build did not use, so the cache does not grow forever."""
+        self.files = {rel: entry for rel, entry in self.files.items() if rel in files}
+        for entry in self.files.values():
+            markdown.update(entry.markdown)
+        self.markdown = {key: html for key, html in self.markdown.items() if key in markdown}
+
 
 @dataclass
-class Outputs:
+class Manifest:
+    """What the output folder holds, and the quick check; small, read by every build."""
+
     output_dir: str = ""
     outputs: dict[str, OutputEntry] = field(default_factory=dict)
     quick: QuickCheck | None = None
@@ -87,10 +96,10 @@ class Outputs:
 class BuildCache:
     """Both parts; the content part is read from disk on first use."""
 
-    def __init__(self, root: Path | None = None, outputs: Outputs | None = None) -> None:
+    def __init__(self, root: Path | None = None, manifest: Manifest | None = None) -> None:
         self._root = root
         self._content: Content | None = None if root is not None else Content()
-        self._outputs = outputs or Outputs()
+        self.manifest = manifest or Manifest()
 
     @property
     def content(self) -> Content:
@@ -99,61 +108,6 @@ class BuildCache:
             loaded = _read(cache_dir(self._root) / _CONTENT)
             self._content = loaded if isinstance(loaded, Content) else Content()
         return self._content
-
-    @property
-    def files(self) -> dict[str, FileEntry]:
-        return self.content.files
-
-    @files.setter
-    def files(self, value: dict[str, FileEntry]) -> None:
-        self.content.files = value
-
-    @property
-    def markdown_env(self) -> bytes:
-        return self.content.markdown_env
-
-    @markdown_env.setter
-    def markdown_env(self, value: bytes) -> None:
-        self.content.markdown_env = value
-
-    @property
-    def markdown(self) -> dict[bytes, Any]:
-        return self.content.markdown
-
-    @markdown.setter
-    def markdown(self, value: dict[bytes, Any]) -> None:
-        self.content.markdown = value
-
-    @property
-    def output_dir(self) -> str:
-        return self._outputs.output_dir
-
-    @output_dir.setter
-    def output_dir(self, value: str) -> None:
-        self._outputs.output_dir = value
-
-    @property
-    def outputs(self) -> dict[str, OutputEntry]:
-        return self._outputs.outputs
-
-    @outputs.setter
-    def outputs(self, value: dict[str, OutputEntry]) -> None:
-        self._outputs.outputs = value
-
-    @property
-    def quick(self) -> QuickCheck | None:
-        return self._outputs.quick
-
-    @quick.setter
-    def quick(self, value: QuickCheck | None) -> None:
-        self._outputs.quick = value
-
-    def prune(self, files: set[str], markdown: set[bytes]) -> None:
-        """Forget what this build did not use, so the cache does not grow forever."""
-        self.files = {rel: entry for rel, entry in self.files.items() if rel in files}
-        for entry in self.files.values():
-            markdown.update(entry.markdown)
-        self.markdown = {key: html for key, html in self.markdown.items() if key in markdown}
 
 
 def cache_dir(root: Path) -> Path:
@@ -191,10 +145,10 @@ def _read(path: Path) -> Any:
 
 def load(root: Path) -> BuildCache:
     """The cache of the last build, or an empty one when there is none or it is unusable."""
-    outputs = _read(cache_dir(root) / _OUTPUTS)
-    if not isinstance(outputs, Outputs):
+    manifest = _read(cache_dir(root) / _MANIFEST)
+    if not isinstance(manifest, Manifest):
         return BuildCache()
-    return BuildCache(root, outputs)
+    return BuildCache(root, manifest)
 
 
 def _write(folder: Path, name: str, data: Any) -> None:
@@ -212,12 +166,12 @@ def _write(folder: Path, name: str, data: Any) -> None:
 def save(root: Path, cache: BuildCache) -> None:
     """Write the cache atomically; a cache that cannot be written is not an error.
 
-    The content part is written first and only when this build read it; the outputs
-    part, which says what the output folder holds, last."""
+    The content part is written first and only when this build read it; the manifest,
+    which says what the output folder holds, last."""
     folder = cache_dir(root)
     with contextlib.suppress(OSError):
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         if cache._content is not None:
             _write(folder, _CONTENT, cache._content)
-        _write(folder, _OUTPUTS, cache._outputs)
+        _write(folder, _MANIFEST, cache.manifest)

@@ -244,9 +244,10 @@ class _Loader:
         memo = None
         if self.cache is not None:  # Markdown's HTML depends only on the base URL
             markdown_env = digests.of((__version__, "markdown", config.base, config.raw_html))
-            if self.cache.markdown_env != markdown_env:
-                self.cache.markdown_env, self.cache.markdown = markdown_env, {}
-            memo = self.cache.markdown
+            content = self.cache.content
+            if content.markdown_env != markdown_env:
+                content.markdown_env, content.markdown = markdown_env, {}
+            memo = content.markdown
         self.markdown = Markdown(config.base, memo=memo, raw_html=config.raw_html)
         self.envs = {
             "post": digests.of((common, "post", self.listing(root / CONTENT / "static", None))),
@@ -292,7 +293,7 @@ class _Loader:
         missing: list[tuple[int, tuple[int, int] | None, bytes]] = []
         for index, (path, rel) in enumerate(files):
             stamp, content = _stamp(path)
-            entry = cache.files.get(rel)
+            entry = cache.content.files.get(rel)
             if stamp is not None and entry is not None and entry.env == env:
                 if entry.stamp != stamp and entry.content == content():
                     entry.stamp = trusted(stamp)
@@ -330,7 +331,7 @@ class _Loader:
             remembered = trusted(stamp) if stamp is not None else (-1, -1)
             entry = FileEntry(remembered, content, env, value, diagnostics, keys, digest)
             if stamp is not None:
-                cache.files[files[index][1]] = entry
+                cache.content.files[files[index][1]] = entry
             results[index] = entry
         values = []
         for entry in results:
@@ -761,7 +762,7 @@ class _Loader:
         )
         errors = tuple(d for d in self.diags.items if d.is_error)
         if self.cache is not None and not errors:
-            self.cache.prune(self.seen, set(self.markdown.used))
+            self.cache.content.prune(self.seen, set(self.markdown.used))
         return LoadResult(site, errors, self.diags.warnings, tuple(self.notes), self.next_change)
 
     def group_tags(self, posts: list[Post]) -> tuple[list[Post], tuple[TagGroup, ...]]:

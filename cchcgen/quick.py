@@ -63,14 +63,15 @@ def answer(
     cache: BuildCache, signed: tuple[bytes, int], options: BuildOptions, now: dt.datetime
 ) -> BuildResult | None:
     """The last build's result when nothing can have changed since, else None."""
-    quick = cache.quick
+    manifest = cache.manifest
+    quick = manifest.quick
     if quick is None or quick.signature != signed[0] or now.timestamp() >= quick.valid_until:
         return None
     out = options.output.resolve()
-    if cache.output_dir != str(out):
+    if manifest.output_dir != str(out):
         return None
     recover(out)
-    for output, entry in cache.outputs.items():
+    for output, entry in manifest.outputs.items():
         try:
             info = os.stat(out.joinpath(*output.split("/")))
         except OSError:
@@ -92,8 +93,8 @@ def record(
     last seconds is not remembered: a file may change again within the clock's resolution
     without its time changing."""
     if signed is None or signed[1] > time.time_ns() - RACY_SECONDS * 10**9:
-        cache.quick = None
+        cache.manifest.quick = None
         return
     tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
     until = min(filter(None, (next_change, tomorrow)))
-    cache.quick = QuickCheck(signed[0], until.timestamp(), result)
+    cache.manifest.quick = QuickCheck(signed[0], until.timestamp(), result)
