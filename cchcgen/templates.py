@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 import jinja2.nodes
 import markupsafe
@@ -23,6 +24,26 @@ from .errors import Collector, Diagnostic, TemplateError
 LAYOUTS = "layouts"
 BUILTIN_PREFIX = "cchcgen"
 BUILTIN_DIR = Path(__file__).parent / "layouts"
+
+
+class _CompiledLayouts(jinja2.BytecodeCache):
+    """Compiled layouts kept in memory for the life of the process, checked against their
+    source by Jinja: ``serve`` makes a new environment for every rebuild, and compiling
+    the layouts again took most of a small site's rebuild."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledLayouts()
 
 
 class Templates:
@@ -49,6 +70,7 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,
+            bytecode_cache=_COMPILED,
         )
         self.env.globals.update(globals_)
         self.env.filters.update(filters)
