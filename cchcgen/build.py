@@ -22,7 +22,7 @@ from typing import Any
 
 from . import i18n, parallel, quick, search
 from .cache import BuildCache
-from .config import load_config
+from .config import SiteConfig, load_config
 from .deps import Fingerprints
 from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
 from .links import check_links
@@ -53,6 +53,32 @@ def build_site(options: BuildOptions) -> BuildResult:
         if answer is not None:
             return replace(answer, files=0, bytes=0, seconds=time.perf_counter() - started)
 
+    def unchanged() -> bool:
+        """Are the inputs still those the build started from?"""
+        return signature is None or quick.signature(options, config)[0] == signature[0]
+
+    try:
+        result, next_change = _pipeline(options, config, locale, now, unchanged, started)
+    except CchcError:
+        # an error in a file that was being saved is that save's, not the editor's
+        if not unchanged():
+            raise _changed_meanwhile() from None
+        raise
+    if cache is not None:
+        quick.record(cache, signature if checking else None, result, now, next_change)
+    return result
+
+
+def _pipeline(
+    options: BuildOptions,
+    config: SiteConfig,
+    locale: i18n.Locale,
+    now: dt.datetime,
+    unchanged: Callable[[], bool],
+    started: float,
+) -> tuple[BuildResult, dt.datetime | None]:
+    """The five stages; returns the result and when the site next changes by itself."""
+    root, cache = options.source, options.cache
     # 1. load: every content file, validated
     load = LoadOptions(now, options.drafts, options.future, cache, options.jobs, options.progress)
     loaded = load_site(root, config, load)
@@ -84,9 +110,6 @@ def build_site(options: BuildOptions) -> BuildResult:
             site, locale, renderer.templates, renderer.menu, renderer.assets, root, loaded.digests
         )
 
-        def unchanged() -> bool:
-            return quick.signature(options, config)[0] == (signature or (b"", 0))[0]
-
         written = _render_and_write(options, prints, renderer, targets, searching, cache, unchanged)
     else:
         _render(renderer, targets, list(range(len(targets))), options, lambda _i, _out: None)
@@ -101,9 +124,7 @@ def build_site(options: BuildOptions) -> BuildResult:
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
     )
-    if cache is not None:
-        quick.record(cache, signature if checking else None, result, now, loaded.next_change)
-    return result
+    return result, loaded.next_change
 
 
 def _render_and_write(
@@ -162,11 +183,7 @@ def _render_and_write(
             for path, data in bundle.items():
                 writer.put(path, records, data)
         if not unchanged():
-            raise ContentError([Diagnostic(
-                "content", None, None,
-                "files changed while the site was being built; nothing was written",
-                "build again when the files are saved (cchcgen serve rebuilds by itself)",
-            )])  # fmt: skip
+            raise _changed_meanwhile()
         written = writer.commit()
     except BaseException:
         writer.abort()
@@ -205,6 +222,14 @@ def _render(
                 diags.add(item)
     diags.raise_if_errors(TemplateError)
     return [value for value, _problems in results]
+
+
+def _changed_meanwhile() -> ContentError:
+    return ContentError([Diagnostic(
+        "content", None, None,
+        "files changed while the site was being built; nothing was written",
+        "build again when the files are saved (cchcgen serve rebuilds by itself)",
+    )])  # fmt: skip
 
 
 def _search_bundle(site: Any, locale: i18n.Locale) -> dict[str, bytes]:
