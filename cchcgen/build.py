@@ -112,7 +112,9 @@ def _pipeline(
 
         written = _render_and_write(options, prints, renderer, targets, searching, cache, unchanged)
     else:
-        _render(renderer, targets, list(range(len(targets))), options, lambda _i, _out: None)
+        sitemap = renderer.sitemap_entries(targets)
+        everything = list(range(len(targets)))
+        _render(renderer, targets, sitemap, everything, options, lambda _i, _out: None)
         if searching:
             _search_bundle(site, locale)
         written = (0, 0)
@@ -149,7 +151,7 @@ def _render_and_write(
         fingerprints = [prints.of(t, sitemap) for t in targets]
         todo = [i for i, t in enumerate(targets) if not writer.fresh(t.output, fingerprints[i])]
         pending = None
-        records = prints.records()
+        records = prints.records() if searching else b""
         if searching:
             index = [o for o in writer.previous if o.startswith(f"{search.INDEX_DIR}/")]
             if index and not options.refresh_search:
@@ -168,7 +170,7 @@ def _render_and_write(
                 return writer.stage(targets[index].output, fingerprints[index], output.data,
                                     output.copy_from)  # fmt: skip
 
-            staged = _render(renderer, targets, todo, options, stage)
+            staged = _render(renderer, targets, sitemap, todo, options, stage)
         except BaseException:
             if pending is not None:
                 pending.cancel()
@@ -196,13 +198,14 @@ def _render_and_write(
 def _render(
     renderer: Renderer,
     targets: list[Target],
+    sitemap: list[tuple[str, Any]],
     todo: list[int],
     options: BuildOptions,
     sink: Callable[[int, Any], Any],
 ) -> list[Any]:
     """Render ``targets[i]`` for each i in ``todo`` (in several processes when there are
-    many) and hand each file to ``sink``; raise every layout error at once."""
-    sitemap = renderer.sitemap_entries(targets)
+    many) and hand each file to ``sink``; raise every layout error at once. ``sitemap``
+    is :meth:`Renderer.sitemap_entries` of ``targets``, made once by the caller."""
 
     def work(index: int) -> tuple[Any, tuple[Diagnostic, ...]]:
         try:
