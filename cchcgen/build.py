@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from . import i18n, parallel, quick, search
+from . import i18n, lock, parallel, quick, search
 from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .deps import Fingerprints
@@ -37,11 +37,18 @@ __all__ = ["BuildOptions", "BuildResult", "Progress", "StrictError", "build_site
 
 
 def build_site(options: BuildOptions) -> BuildResult:
+    """Build (or with ``write=False`` check) the site; one build of an output at a time."""
+    if not options.write:
+        return _build(options)
+    check_output_dir(options.output, options.source)
+    with lock.hold(options.output, options.wait, options.on_wait):
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     root = options.source
     config = load_config(root, options.base_url)
-    if options.write:
-        check_output_dir(options.output, root)
     locale = i18n.load(config.language)
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
     cache = options.cache

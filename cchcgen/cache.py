@@ -151,6 +151,15 @@ def load(root: Path) -> BuildCache:
     return BuildCache(root, manifest)
 
 
+def stamp(root: Path) -> tuple[int, int, int] | None:
+    """When and how the saved cache was last written: another build saved it if this changed."""
+    try:
+        info = os.stat(cache_dir(root) / _MANIFEST)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 def _write(folder: Path, name: str, data: Any) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-", suffix=".tmp")
     try:

@@ -17,11 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__, cache, parallel, quick
+from . import __version__, cache, lock, parallel, quick
 from .cache import BuildCache
 from .config import load_config
 from .errors import CchcError, Diagnostic
 from .options import BuildOptions, BuildResult, StrictError
+from .output import check_output_dir
 from .scaffold import KINDS, new_content
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -70,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         "--future", "-F", action="store_true", help="include posts dated in the future"
     )
     builds.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    builds.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail at once when another build of the same output is running",
+    )
 
     parser = argparse.ArgumentParser(
         prog="cchcgen",
@@ -184,7 +190,15 @@ def _options(
         cache=cache,
         jobs=jobs,
         progress=_progress_build if sys.stderr.isatty() else None,
+        wait=not args.no_wait,
+        on_wait=_waiting,
     )
+
+
+def _waiting(pid: int | None) -> None:
+    who = f" (pid {pid})" if pid else ""
+    print(f"Another build of this site is running{who}; waiting for it to finish…",
+          file=sys.stderr, flush=True)  # fmt: skip
 
 
 def _progress_build(stage: str, done: int, total: int) -> None:
@@ -223,20 +237,28 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     memory = cache.load(args.source)
+    saved = cache.stamp(args.source)
     first = True
 
     def rebuild() -> list[str]:
         """Build; return the errors as the browser shows them (none on success).
 
-        Only the first build forks workers: later ones run while the server's threads do."""
-        nonlocal first
+        Only the first build forks workers: later ones run while the server's threads do.
+        Each holds the build lock; when another build ran meanwhile (its cache was saved),
+        its cache replaces ours, search index included."""
+        nonlocal first, memory, saved
         options = _options(args, True, memory, parallel.cpu_count() if first else 1)
         options = replace(options, refresh_search=first, quick_check=first, in_place=not first)
         verb, first = ("Built" if first else "Rebuilt"), False
         try:
             from .build import build_site
 
-            _report(build_site(options), args, verb)
+            with lock.hold(options.output, on_wait=_waiting):
+                if cache.stamp(args.source) != saved:
+                    memory = cache.load(args.source)
+                    saved = cache.stamp(args.source)
+                    options = replace(options, cache=memory)
+                _report(build_site(options), args, verb)
             return []
         except CchcError as exc:
             _print_failure(exc)
@@ -261,7 +283,9 @@ def _serve(args: argparse.Namespace) -> int:
             first_errors=first_errors,
         )
     finally:
-        cache.save(args.source, memory)
+        with lock.hold(output):  # unless another build saved a newer cache meanwhile
+            if cache.stamp(args.source) == saved:
+                cache.save(args.source, memory)
     return EXIT_OK
 
 
@@ -354,14 +378,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             _report(build_site(_options(args, False, jobs=parallel.cpu_count())), args, "Checked")
             return EXIT_OK
-        memory = BuildCache() if args.full else cache.load(args.source)
-        options = _options(args, True, memory, parallel.cpu_count())
-        result = _unchanged(options, memory)
-        if result is None:  # something changed: load the whole pipeline
-            from .build import build_site
+        options = _options(args, True, None, parallel.cpu_count())
+        check_output_dir(options.output, options.source)
+        # one build of an output at a time, from reading the cache to saving it
+        with lock.hold(options.output, options.wait, options.on_wait):
+            memory = BuildCache() if args.full else cache.load(args.source)
+            options = replace(options, cache=memory)
+            result = _unchanged(options, memory)
+            if result is None:  # something changed: load the whole pipeline
+                from .build import build_site
 
-            result = build_site(options)
-        cache.save(args.source, memory)
+                result = build_site(options)
+            cache.save(args.source, memory)
         _report(result, args, "Built")
         return EXIT_OK
     except CchcError as exc:

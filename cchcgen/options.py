@@ -40,6 +40,10 @@ class BuildOptions:
     """False keeps the last search index when there is one (``serve`` after its first
     build: indexing every page again would hold up the preview for seconds)."""
     progress: Progress | None = None
+    wait: bool = True
+    """When another build of the output is running: wait for it (False: fail at once)."""
+    on_wait: Callable[[int | None], None] | None = None
+    """Called with the other build's process id before waiting for it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,11 @@ from .cache import OutputEntry
 from .errors import Collector, OutputError
 from .urls import UnsafePath, safe_relative
 
-# A folder we may replace must be empty or look like an earlier build.
-_BUILD_MARKERS = ("sitemap.xml", "index.html")
+MARKER = ".cchcgen-output"
+"""Kept in every output folder cchcgen writes, naming the site it belongs to: only such
+a folder (or an empty one) is ever replaced."""
+_LEGACY = ("_nginx.conf", b"# cchcgen: ")
+"""How the output of a cchcgen from before the marker begins its server configuration."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +39,43 @@ def _fail(message: str, hint: str | None = None, path: str = "--output") -> Outp
     return OutputError(diags.items)
 
 
+def site_identity(source: Path) -> str:
+    """A digest of the site folder's absolute path: the marker names the site without
+    publishing where it lives."""
+    path = str(source.resolve()).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(path, digest_size=12).hexdigest()
+
+
+def marker(source: Path) -> bytes:
+    """The bytes of :data:`MARKER` for this site; the same for every build of it."""
+    return (json.dumps({"generator": "cchcgen", "site": site_identity(source)}) + "\n").encode()
+
+
+def _owner(out: Path) -> str | None:
+    """The site a folder's marker names; "" for cchcgen output older than the marker;
+    None when cchcgen did not write the folder."""
+    try:
+        found = json.loads((out / MARKER).read_bytes())
+        if isinstance(found, dict) and found.get("generator") == "cchcgen":
+            return str(found.get("site", ""))
+    except (OSError, ValueError):
+        pass
+    name, start = _LEGACY
+    try:
+        with (out / name).open("rb") as stream:
+            return "" if stream.read(len(start)) == start else None
+    except OSError:
+        return None
+
+
 def check_output_dir(output: Path, source: Path) -> None:
-    """Refuse output folders whose replacement would destroy something of the editor's."""
-    out = output.resolve()
+    """Refuse output folders whose replacement would destroy something of the editor's.
+
+    The output may be new, empty, or a folder cchcgen wrote for this same site."""
+    try:
+        out = output.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise _fail(f"cannot use {output} as the output folder: {exc}") from None
     src = source.resolve()
     if out == src or src.is_relative_to(out):
         raise _fail(
@@ -51,12 +88,28 @@ def check_output_dir(output: Path, source: Path) -> None:
                 f"the output folder {output} is inside {protected}/",
                 "use a separate folder such as public/",
             )
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise _fail(
+                f"{output} cannot be made: {parent} is a file, not a folder",
+                "give --output a folder such as public/",
+            )
     if out.exists() and not out.is_dir():
-        raise _fail(f"{output} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not any((out / m).exists() for m in _BUILD_MARKERS):
+        raise _fail(f"{output} exists and is not a folder", "give --output a folder, e.g. public/")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    owner = _owner(out)
+    if owner is None:
         raise _fail(
-            f"{output} is not empty and does not look like an earlier build",
-            "cchcgen replaces the whole output folder; choose an empty or new folder",
+            f"{output} holds files that cchcgen did not write",
+            "cchcgen replaces the whole output folder: choose an empty or new folder, "
+            "or move those files elsewhere",
+        )
+    if owner and owner != site_identity(source):
+        raise _fail(
+            f"{output} holds the output of another site",
+            "choose another output folder; if this is the same site moved to another "
+            "folder, delete the output folder and build again",
         )
 
 
@@ -69,7 +122,9 @@ def _leftovers(out: Path) -> list[Path]:
 
 
 def recover(out: Path) -> None:
-    """Finish or undo what a killed build left beside the output folder.
+    """Finish or undo what a killed build left beside the output folder. Called only
+    while holding the output's build lock (:mod:`cchcgen.lock`), so that whatever is
+    found was left by a build that has ended.
 
     If the output folder is missing (the build was killed between its two renames), a
     complete new tree is put in its place, or else the old one goes back. An in-place
@@ -141,6 +196,7 @@ class SiteWriter:
     ) -> None:
         check_output_dir(output, source)
         self.out = output.resolve()
+        self.marker = marker(source)
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
         self.full = previous is None or not self.out.is_dir()
@@ -231,6 +287,7 @@ class SiteWriter:
         try:
             deletes = [] if self.full else sorted(set(self.previous) - set(self.entries))
             if self.full:
+                self._stage_marker()
                 self._swap()
             elif (self.staged or deletes) and self.in_place:
                 journal = {"moves": self.staged, "deletes": deletes}
@@ -238,12 +295,35 @@ class SiteWriter:
                 _apply(self.staging, self.out, self.staged, deletes)
             elif self.staged or deletes:
                 self._link_unchanged()
+                self._stage_marker()
                 self._swap()
+            elif not self._marked():  # the output of a cchcgen from before the marker
+                self._stage_marker()
+                os.replace(self.staging / MARKER, self.out / MARKER)
         except OSError as exc:
             raise _fail(f"cannot write the output: {exc}") from None
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
         return WriteResult(len(self.staged), self.bytes)
+
+    def _marked(self) -> bool:
+        """Does the output folder carry this site's marker?"""
+        try:
+            return (self.out / MARKER).read_bytes() == self.marker
+        except OSError:
+            return False
+
+    def _stage_marker(self) -> None:
+        """Put the marker in the staging folder: a link to the output's when it is the
+        same (an unchanged file keeps its time), else written, and counted, anew."""
+        staged = self.staging / MARKER
+        if not self.full and self._marked():
+            with contextlib.suppress(OSError):
+                os.link(self.out / MARKER, staged)
+                return
+        staged.write_bytes(self.marker)
+        self.staged.append(MARKER)
+        self.bytes += len(self.marker)
 
     def _link_unchanged(self) -> None:
         staged = set(self.staged)

@@ -21,7 +21,7 @@ from .config import SiteConfig
 from .files import RACY_SECONDS, walk
 from .fingerprint import Digests
 from .options import BuildOptions, BuildResult
-from .output import recover
+from .output import MARKER, recover
 
 
 def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
@@ -71,6 +71,8 @@ def answer(
     if manifest.output_dir != str(out):
         return None
     recover(out)
+    if not (out / MARKER).is_file():  # an older cchcgen's output: the build marks it
+        return None
     for output, entry in manifest.outputs.items():
         try:
             info = os.stat(out.joinpath(*output.split("/")))

@@ -275,7 +275,7 @@ def test_foreign_non_empty_output_folder_is_refused(copy_site, tmp_path: Path) -
     (foreign / "bao-cao.docx").write_bytes(b"important")
     with pytest.raises(OutputError) as info:
         build(site, foreign)
-    assert "does not look like an earlier build" in str(info.value)
+    assert "holds files that cchcgen did not write" in str(info.value)
     assert (foreign / "bao-cao.docx").read_bytes() == b"important"
 
 
