@@ -292,7 +292,7 @@ def _refusal(subject: str, char: str) -> tuple[str, str]:
     if char == "\\":
         return f"{subject}contains '\\'", "use '/' between folders"
     return (
-        f"{subject}contains an invisible control character (U+{ord(char):04X})",
+        f"{subject}contains a control or invisible character (U+{ord(char):04X})",
         "type the address again instead of copying it from a document",
     )
 
