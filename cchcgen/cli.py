@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import __version__, cache, lock, parallel, quick
 from .cache import BuildCache
@@ -24,6 +23,7 @@ from .errors import CchcError, Diagnostic
 from .options import BuildOptions, BuildResult, StrictError
 from .output import check_output_dir
 from .scaffold import KINDS, new_content
+from .urls import BaseUrl, UnsafePath
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -40,9 +40,10 @@ INIT_REQUIRED = ("agency", "locality", "base-url", "phone")
 
 
 def _base_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise argparse.ArgumentTypeError(f"must be an absolute http(s) URL, got {value!r}")
+    try:
+        BaseUrl.parse(value)
+    except UnsafePath as exc:
+        raise argparse.ArgumentTypeError(f"{exc} ({exc.hint})" if exc.hint else str(exc)) from None
     return value
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import i18n, schema
 from .errors import Collector, ConfigError
 from .schema import Field, Invalid
-from .urls import BaseUrl
+from .urls import BaseUrl, UnsafePath
 from .yamlutil import Node, YamlSource, compose
 
 CONFIG_FILE = "site.yaml"
@@ -80,15 +80,10 @@ class SiteConfig:
 
 def _absolute_url(node: Node, ctx: schema.Context) -> str:
     value = schema.one_line(node, ctx)
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise Invalid(
-            f"must be an absolute http(s) URL, got '{value}'",
-            "for example: https://quynhphu.thaibinh.gov.vn/cchc/",
-            node,
-        )
-    if parts.query or parts.fragment:
-        raise Invalid("must not contain '?' or '#'", node=node)
+    try:
+        BaseUrl.parse(value)
+    except UnsafePath as exc:
+        raise Invalid(str(exc), exc.hint, node) from None
     return value
 
 
@@ -219,17 +214,15 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         responsible_person=Person(person["name"], person["position"]) if person else None,
     )
     url = base_url or values["base_url"]
-    if base_url:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            diags.error(
-                "--base-url", None, None, f"must be an absolute http(s) URL, got '{base_url}'"
-            )
-            diags.raise_if_errors(ConfigError)
+    try:
+        base = BaseUrl.parse(url)
+    except UnsafePath as exc:  # only --base-url: base_url was checked at its line
+        diags.error("--base-url", None, None, str(exc), exc.hint)
+        raise ConfigError(diags.items) from None
     return SiteConfig(
         title=values["title"],
         description=values["description"],
-        base=BaseUrl.parse(url),
+        base=base,
         language=values["language"],
         timezone=values["timezone"] or ZoneInfo(DEFAULT_TZ),
         agency=agency,

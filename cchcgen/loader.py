@@ -190,9 +190,7 @@ def _alias(node: Node, ctx: schema.Context) -> str:
         return alias_url(value)
     except UnsafePath as exc:
         raise Invalid(
-            f"is not a usable old address: {exc}",
-            "write the old path on this site, e.g. /tin-tuc/ten-cu/",
-            node,
+            str(exc), exc.hint or "write the old path on this site, e.g. /tin-tuc/ten-cu/", node
         ) from None
 
 

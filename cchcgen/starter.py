@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import Collector, ContentError
+from .urls import BaseUrl, UnsafePath
 
 # where each starter file goes in the new site (the package keeps no dot files)
 PLACES = {
@@ -59,10 +60,10 @@ def place(locality: str) -> str:
 
 def _check(answers: Answers) -> None:
     diags = Collector()
-    parts = urlsplit(answers.base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        diags.error("--base-url", None, None, f"must be an absolute URL, got {answers.base_url!r}",
-                    "write it as https://ten-mien.gov.vn/cai-cach-hanh-chinh/")  # fmt: skip
+    try:
+        BaseUrl.parse(answers.base_url)
+    except UnsafePath as exc:
+        diags.error("--base-url", None, None, str(exc), exc.hint)
     for name in ("agency", "locality", "phone"):
         if not getattr(answers, name).strip():
             diags.error(f"--{name}", None, None, f"the {name} is empty")

@@ -16,7 +16,7 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from slugify import slugify as _slugify
 
@@ -79,19 +79,49 @@ class BaseUrl:
     origin: str
     """``https://example.gov.vn``"""
     path: str
-    """``/cchc/`` — always starts and ends with ``/``."""
+    """``/cchc/`` — always starts and ends with ``/``; percent-encoded (see :func:`encode_path`)."""
 
     @classmethod
     def parse(cls, url: str) -> BaseUrl:
-        parts = urlsplit(url)
-        path = parts.path or "/"
+        """Split and check a base URL; raise :class:`UnsafePath` when its host or path
+        cannot be written safely into pages and web-server configuration.
+
+        The messages have no subject: they follow ``'base_url'`` or ``--base-url``."""
+        refused = _refused_char(url)  # before urlsplit, which drops tabs and newlines
+        if refused:
+            raise UnsafePath(*_refusal("", refused))
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            raise UnsafePath(f"has an invalid host or port: {_shown(url)}", _BASE_HINT) from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise UnsafePath(f"must be an absolute http(s) URL, got {_shown(url)}", _BASE_HINT)
+        host = _host(parts.netloc.rsplit(":", 1)[0] if port is not None else parts.netloc)
+        path = _checked_path(parts.path or "/", "")
+        if "$" in path:  # nginx reads '$' as a variable in error_page, and has no escape
+            raise UnsafePath(
+                "contains '$', which the nginx configuration cannot express",
+                "choose a base path of letters, digits and '-', e.g. /cai-cach-hanh-chinh/",
+            )
         if not path.endswith("/"):
             path += "/"
-        return cls(f"{parts.scheme}://{parts.netloc}", quote(path, safe="/%-._~"))
+        if path != "/":
+            try:
+                safe_relative(path[1:-1])
+            except UnsafePath as exc:
+                raise UnsafePath(f"has a path that cannot be a folder: {exc}", _BASE_HINT) from None
+        origin = f"{parts.scheme.lower()}://{host}" + (f":{port}" if port is not None else "")
+        return cls(origin, encode_path(path))
 
     @property
     def url(self) -> str:
         return self.origin + self.path
+
+    @property
+    def decoded_path(self) -> str:
+        """The path as a server compares it with a request: ``/cải cách/``."""
+        return unquote(self.path)
 
     def public(self, site_url: str) -> str:
         """``/tin-tuc/`` → ``/cchc/tin-tuc/`` (links inside pages)."""
@@ -102,6 +132,27 @@ class BaseUrl:
     def absolute(self, site_url: str) -> str:
         """``/tin-tuc/`` → ``https://example.gov.vn/cchc/tin-tuc/``."""
         return self.origin + self.public(site_url)
+
+
+_BASE_HINT = "for example: https://quynhphu.thaibinh.gov.vn/cchc/"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?|\[[0-9A-Fa-f:.]+\]")
+
+
+def _host(host: str) -> str:
+    """A DNS name (letters, digits, '-' and '.'; Unicode names in their xn-- form) or an
+    IP address; no user name or password."""
+    if "@" in host:
+        raise UnsafePath("must not contain a user name or password", _BASE_HINT)
+    ascii_host = host
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_host = ""
+    if not _HOST.fullmatch(ascii_host):
+        raise UnsafePath(f"has an invalid host name: {_shown(host)}", _BASE_HINT)
+    return ascii_host
 
 
 def section(*parts: str) -> str:
@@ -116,7 +167,12 @@ def paged(base: str, number: int) -> str:
 
 
 class UnsafePath(ValueError):
-    """A path would leave the output folder or is not a plain relative path."""
+    """A path would leave the output folder, is not a plain relative path, or holds what
+    no web server configuration can express; ``hint`` says what to write instead."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def output_path(site_url: str) -> str:
@@ -146,15 +202,105 @@ def safe_relative(rel: str) -> str:
     return normal
 
 
+ENCODED_PATH = re.compile(r"[A-Za-z0-9/%._~-]*")
+"""What :func:`encode_path` produces: unreserved characters, '/' and percent-escapes."""
+
+
+def encode_path(path: str) -> str:
+    """Percent-encode a decoded path: ``/cải cách/`` → ``/c%E1%BA%A3i%20c%C3%A1ch/``.
+
+    Only letters, digits, ``/ - . _ ~`` stay as they are: the result matches
+    :data:`ENCODED_PATH`, so it can be written into any configuration format."""
+    return quote(path, safe="/")
+
+
 def alias_url(text: str) -> str:
-    """Normalise an alias to a site URL; raise :class:`UnsafePath` when it cannot be one."""
+    """An old address (alias) as a decoded, NFC-normalised site URL, the form a server
+    compares with a request and stores on disk; raise :class:`UnsafePath` when it cannot be one.
+
+    ``/tin-tuc/c%E1%BA%A3i%20c%C3%A1ch`` and ``/tin-tuc/cải cách`` both give
+    ``/tin-tuc/cải cách/``; :func:`encode_path` gives back the percent-encoded form."""
     value = text.strip()
-    if re.match(r"[a-z][a-z0-9+.-]*:", value, re.I):
-        raise UnsafePath(f"'{value}' must be a path on this site, such as /tin-tuc/ten-cu/")
-    if not value.startswith("/"):
-        value = "/" + value
-    last = value.rsplit("/", 1)[-1]
+    subject = f"the old address {_shown(value)} "
+    if re.match(r"[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//"):
+        raise UnsafePath(
+            f"{subject}must be a path on this site",
+            "write the old path on this site, e.g. /tin-tuc/ten-cu/",
+        )
+    path = _checked_path(value if value.startswith("/") else "/" + value, subject)
+    last = path.rsplit("/", 1)[-1]
     if last and "." not in last:
-        value += "/"
-    output_path(value)  # validates
-    return value
+        path += "/"
+    try:
+        output_path(path)
+    except UnsafePath as exc:
+        raise UnsafePath(
+            f"{subject}cannot be a file of the site: {exc}",
+            "write the old path on this site, e.g. /tin-tuc/ten-cu/",
+        ) from None
+    return path
+
+
+def _checked_path(path: str, subject: str) -> str:
+    """Percent-decode ``path`` strictly (UTF-8), normalise it to NFC and refuse what no
+    server matches on: control characters, '\\', a query string ('?') or a fragment ('#').
+
+    ``subject`` starts each message ("the old address '/a' "), or is empty."""
+    if re.search(r"%(?![0-9A-Fa-f]{2})", path):
+        raise UnsafePath(
+            f"{subject}has a '%' that is not followed by two hexadecimal digits",
+            "write %25 for a percent sign, or copy the address again from the browser",
+        )
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        raise UnsafePath(
+            f"{subject}has percent-escapes that are not UTF-8 text",
+            "copy the address again from the browser's address bar",
+        ) from None
+    decoded = unicodedata.normalize("NFC", decoded)
+    refused = _refused_char(decoded)
+    if refused:
+        raise UnsafePath(*_refusal(subject, refused))
+    return decoded
+
+
+def _refused_char(text: str) -> str | None:
+    """The first character no address may hold (after decoding), or None."""
+    for char in text:
+        if char in "?#\\" or unicodedata.category(char) in _INVISIBLE:
+            return char
+    return None
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Control, format, surrogate, private-use, unassigned characters and line breaks."""
+
+
+def _refusal(subject: str, char: str) -> tuple[str, str]:
+    """Message and hint for an address holding ``char``."""
+    if char == "?":
+        return (
+            f"{subject}contains '?': a query string is not part of the path a web server matches",
+            "leave out '?' and what follows it",
+        )
+    if char == "#":
+        return (
+            f"{subject}contains '#': the part after '#' is never sent to the web server",
+            "leave out '#' and what follows it",
+        )
+    if char == "\\":
+        return f"{subject}contains '\\'", "use '/' between folders"
+    return (
+        f"{subject}contains a control or invisible character (U+{ord(char):04X})",
+        "type the address again instead of copying it from a document",
+    )
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, invisible characters written as ``\\u....``."""
+    return (
+        "'"
+        + "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _INVISIBLE else c for c in text)
+        + "'"
+    )

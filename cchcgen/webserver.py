@@ -11,9 +11,10 @@ feeds and QR codes, the 404 page, and old addresses (aliases) as permanent redir
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from .urls import BaseUrl
+from .urls import ENCODED_PATH, BaseUrl, encode_path
 
 CSP = "; ".join(
     (
@@ -29,10 +30,16 @@ CSP = "; ".join(
         "frame-ancestors 'self'",
     )
 )
+PERMISSIONS = ", ".join(
+    f"{feature}=()"  # the site uses none of these: no page may ask for them
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics")
+)
 SECURITY = (
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS),
+    ("X-Frame-Options", "SAMEORIGIN"),  # frame-ancestors 'self', for browsers without CSP
 )
 LONG = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300, must-revalidate"
@@ -48,41 +55,104 @@ PRIVATE = ("_headers", "_redirects", "_nginx.conf")
 """Our own configuration files: nginx answers 404 for them."""
 
 
+class Unexpressible(RuntimeError):
+    """A value reached a configuration file whose format cannot hold it.
+
+    A bug, not an editor's error: every value from the site (old addresses, the base
+    URL, file names) is checked by :mod:`cchcgen.urls` before it gets here."""
+
+
+# ------------------------------------------------------------- the one way in, per format
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_TOKEN = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _ngx(value: str, *, variables: bool = False) -> str:
+    """``value`` as a double-quoted nginx string: braces, ';', '#', quotes and spaces
+    inside it are text, not syntax. Refuses what a quoted string cannot hold literally:
+    '"', '\\', control characters and, where nginx expands variables (``variables``), '$'."""
+    if _CONTROL.search(value) or '"' in value or "\\" in value or (variables and "$" in value):
+        raise Unexpressible(f"cannot write {value!r} into _nginx.conf")
+    return f'"{value}"'
+
+
+def _ngx_redirect(url: str) -> str:
+    """The target of ``return 301``: a percent-encoded path only, as nginx expands '$' there."""
+    if not url.startswith("/") or not ENCODED_PATH.fullmatch(url):
+        raise Unexpressible(f"cannot redirect to {url!r} in _nginx.conf")
+    return _ngx(url, variables=True)
+
+
+def _path(*parts: str) -> str:
+    """A path in ``_headers`` or ``_redirects``: percent-encoded parts, so that it holds
+    no space (the field separator) and none of the hosts' special characters ('*', ':',
+    '!'), joined by '*', the hosts' wildcard."""
+    if not parts[0].startswith("/") or not all(ENCODED_PATH.fullmatch(p) for p in parts):
+        raise Unexpressible(f"cannot write the path {parts!r} into _headers or _redirects")
+    return "*".join(parts)
+
+
+def _header(name: str, value: str) -> str:
+    """A ``  Name: value`` line of ``_headers``."""
+    if not _TOKEN.fullmatch(name) or _CONTROL.search(value) or not value.strip():
+        raise Unexpressible(f"cannot write the header {name!r}: {value!r} into _headers")
+    return f"  {name}: {value}"
+
+
+def _encoded(base: BaseUrl, site_url: str) -> str:
+    """``/tin-tuc/cải cách/`` → ``/cchc/tin-tuc/c%E1%BA%A3i%20c%C3%A1ch/``."""
+    return base.path + encode_path(site_url.removeprefix("/"))
+
+
+def _decoded(base: BaseUrl, site_url: str) -> str:
+    """``/tin-tuc/cải cách/`` → ``/cchc/tin-tuc/cải cách/``: what nginx compares a
+    request with, after decoding its percent-escapes."""
+    return base.decoded_path + site_url.removeprefix("/")
+
+
+# ------------------------------------------------------------- the three files
+
+
 def headers_file(base: BaseUrl, fingerprinted: Sequence[str]) -> bytes:
     """``_headers`` (Netlify, Cloudflare Pages): security headers everywhere, long caching
     for each fingerprinted asset, types for feeds, data and QR codes at any depth."""
-    blocks = [[f"{base.path}*", *(f"  {name}: {value}" for name, value in SECURITY),
-               f"  Cache-Control: {SHORT}"]]  # fmt: skip
-    blocks += [[base.public(url), f"  Cache-Control: {LONG}"] for url in fingerprinted]
+    every = [*(_header(name, value) for name, value in SECURITY), _header("Cache-Control", SHORT)]
+    blocks = [[_path(base.path, ""), *every]]
+    blocks += [
+        [_path(_encoded(base, url)), _header("Cache-Control", LONG)] for url in fingerprinted
+    ]
     for suffix, kind in TYPES:
-        for path in (f"{base.path}{suffix}", f"{base.path}*/{suffix}"):
-            blocks.append([path, f"  Content-Type: {kind}"])
+        for path in (_path(_encoded(base, suffix)), _path(base.path, "/" + encode_path(suffix))):
+            blocks.append([path, _header("Content-Type", kind)])
     return ("\n\n".join("\n".join(block) for block in blocks) + "\n").encode("utf-8")
 
 
 def redirects_file(base: BaseUrl, aliases: Sequence[tuple[str, str]]) -> bytes:
     """``_redirects``: each old address to its page, 301."""
-    lines = [f"{base.public(old)} {base.public(new)} 301" for old, new in aliases]
+    lines = [
+        f"{_path(_encoded(base, old))} {_path(_encoded(base, new))} 301" for old, new in aliases
+    ]
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def nginx_conf(base: BaseUrl, aliases: Sequence[tuple[str, str]]) -> bytes:
     """A ``location`` block for nginx, to include inside a ``server { }`` block."""
-    prefix = base.path
+    prefix = base.decoded_path
 
     def headers(indent: str, cache: str) -> list[str]:
-        found = [f'{indent}add_header {name} "{value}" always;' for name, value in SECURITY]
-        return [*found, f'{indent}add_header Cache-Control "{cache}" always;']
+        every = (*SECURITY, ("Cache-Control", cache))
+        return [f"{indent}add_header {n} {_ngx(v, variables=True)} always;" for n, v in every]
 
     lines = [
-        f"# cchcgen: serve the built site at {base.absolute('/')}",
+        f"# cchcgen: serve the built site at {_ngx(base.url)}",
         "# Include this file inside a server { } block and set the folder you upload the",
         "# output to on the 'alias' line. nginx repeats add_header in every location, as a",
         "# location with its own add_header does not inherit the outer ones.",
-        f"location {prefix} {{",
+        f"location {_ngx(prefix)} {{",
         "    alias /var/www/cchcgen/public/;  # the folder holding the built site",
         "    index index.html;",
-        f"    error_page 404 {prefix}404.html;",
+        f"    error_page 404 {_ngx(prefix + '404.html', variables=True)};",
         "    charset utf-8;",
         *headers("    ", SHORT),
         "",
@@ -96,18 +166,27 @@ def nginx_conf(base: BaseUrl, aliases: Sequence[tuple[str, str]]) -> bytes:
         lines += [
             f"    location ~ /{escaped}$ {{",
             "        types { }",
-            f'        default_type "{kind}";',
+            f"        default_type {_ngx(kind)};",
             *headers("        ", SHORT),
             "    }",
         ]
     names = "|".join(name.replace(".", r"\.") for name in PRIVATE)
     lines += [f"    location ~ /({names})$ {{", "        return 404;", "    }"]
-    for old, new in aliases:
-        target = base.public(new)
-        lines.append(f"    location = {base.public(old)} {{ return 301 {target}; }}")
-        if old.endswith("/"):
-            lines.append(
-                f"    location = {base.public(old).rstrip('/')} {{ return 301 {target}; }}"
-            )
+    lines += _nginx_redirects(base, aliases)
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _nginx_redirects(base: BaseUrl, aliases: Sequence[tuple[str, str]]) -> list[str]:
+    """One exact ``location`` per old address, and one without its final '/'; a request's
+    path is compared decoded, so the location holds the decoded path, quoted."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for old, new in aliases:
+        target = _ngx_redirect(_encoded(base, new))
+        public = _decoded(base, old)
+        for path in (public, public.rstrip("/")) if public.endswith("/") else (public,):
+            if path and path not in seen:  # /a.html and /a.html/ share a form
+                seen.add(path)
+                lines.append(f"    location = {_ngx(path)} {{ return 301 {target}; }}")
+    return lines

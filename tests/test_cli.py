@@ -43,6 +43,20 @@ def test_usage_errors_exit_2(copy_site) -> None:
     assert run_cli("build", "--no-such-flag").returncode == 2
 
 
+def test_a_base_url_the_web_server_files_cannot_hold_is_a_usage_error(copy_site) -> None:
+    site = copy_site("minimal")
+    for url, message in (
+        ("https://example.gov.vn/cchc$uri/", "contains '$'"),
+        ("https://example.gov.vn/cc%0Ahc/", "(U+000A)"),
+        ("https://example.gov.vn/cchc/?a=1", "contains '?'"),
+        ("https://exa mple.gov.vn/", "invalid host name"),
+    ):
+        result = run_cli("build", "--source", str(site), "--base-url", url)
+        assert result.returncode == 2, url
+        assert "argument --base-url" in result.stderr and message in result.stderr, url
+    assert not (site / "public").exists()
+
+
 def test_missing_site_yaml_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("build", "--source", str(tmp_path))
     assert result.returncode == 1
