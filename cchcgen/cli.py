@@ -259,6 +259,7 @@ def _serve(args: argparse.Namespace) -> int:
                 "index is made again by the next start or `cchcgen build`."
             ),
             first_errors=first_errors,
+            report=lambda line: print(f"serve: {line}", file=sys.stderr, flush=True),
         )
     finally:
         cache.save(args.source, memory)
