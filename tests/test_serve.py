@@ -284,3 +284,29 @@ def test_serve_survives_a_rebuild_that_fails_unexpectedly(tmp_path) -> None:
     finally:
         _stop(process)
     assert "serve: the rebuild failed unexpectedly (RuntimeError: a bug);" in "".join(lines)
+
+
+def test_serve_reports_a_loop_of_links_and_keeps_watching(copy_site) -> None:
+    """A link to itself was a traceback that stopped the watcher: stale pages ever after."""
+    site = copy_site("minimal")
+    process, url, lines = _start("-m", "cchcgen", "serve", "--source", str(site), "--port", "0")
+    origin = url.removesuffix("cchc/")
+    try:
+        start = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])["generation"]
+        (site / "content/posts/vong.md").symlink_to("vong.md")
+        broken = json.loads(fetch(origin + f"__cchcgen/wait?since={start}")[1])
+        assert broken["errors"] == [
+            "content/posts/vong.md:1:1: error: this link leads back to itself (a loop of "
+            "links), so it cannot be read\n  hint: delete the link, or make it point to the "
+            "real file"
+        ]
+        (site / "content/posts/vong.md").unlink()
+        post = site / "content/posts/2022/papi.md"
+        post.write_text(
+            post.read_text(encoding="utf-8").replace("Xã Thanh Định tuyên truyền", "Xã lặp lại"),
+            encoding="utf-8",
+        )
+        assert wait_for(lambda: "Xã lặp lại" in fetch(url + "tin-tuc/papi/")[1])
+    finally:
+        _stop(process)
+    assert "Traceback" not in "".join(lines)
