@@ -282,6 +282,7 @@ def _serve(args: argparse.Namespace) -> int:
                 "index is made again by the next start or `cchcgen build`."
             ),
             first_errors=first_errors,
+            report=lambda line: print(f"serve: {line}", file=sys.stderr, flush=True),
         )
     finally:
         with lock.hold(output):  # unless another build saved a newer cache meanwhile

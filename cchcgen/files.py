@@ -1,28 +1,167 @@
-"""Walking the site's folders: the files of a build, in a fixed order."""
+"""Walking the site's folders: the files of a build, in a fixed order, and every folder
+or link that cannot be read, reported where it is."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+
+from .errors import Collector
 
 RACY_SECONDS = 2
 """Files changed this recently are compared by their bytes, not their size and time: a
 file may change again within the clock's resolution without its time changing."""
 
+_GONE = (errno.ENOENT, errno.ENOTDIR)
+"""A folder removed while it was being listed: the build's own check for files saved
+meanwhile notices it."""
 
-def walk(folder: Path, root: Path, suffixes: tuple[str, ...] | None) -> Iterator[tuple[Path, str]]:
-    """Files under ``folder`` in a fixed order, as (path, site-relative path); skips dot files."""
-    if not folder.is_dir():
-        return
+
+def walk(
+    folder: Path, root: Path, suffixes: tuple[str, ...] | None, diags: Collector
+) -> Iterator[tuple[Path, str]]:
+    """Files under ``folder`` in a fixed order, as (path, site-relative path); skips dot
+    files and backups (``name~``).
+
+    A folder that cannot be listed, a link that leads nowhere or in a loop, and a path
+    too long for the system are errors in ``diags``; a link to a folder is not followed
+    (a warning). None of them is yielded.
+    """
     base = os.path.join(str(root), "")
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    walker = _Walker(base, suffixes, diags, _path_max(root))
+    top = str(folder)
+    try:
+        if not stat.S_ISDIR(os.stat(top).st_mode):
+            return
+    except OSError as exc:
+        if exc.errno not in _GONE or os.path.islink(top):
+            walker.unreadable(top, exc)
+        return
+    yield from walker.folder(top)
+
+
+def _path_max(root: Path) -> int:
+    try:
+        return os.pathconf(root, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return 4096
+
+
+class _Walker:
+    def __init__(
+        self, base: str, suffixes: tuple[str, ...] | None, diags: Collector, path_max: int
+    ) -> None:
+        self.base = base
+        self.suffixes = suffixes
+        self.diags = diags
+        self.path_max = path_max
+
+    def rel(self, path: str) -> str:
         # string paths: thousands of files, and Path.relative_to is slow
-        prefix = os.path.join(dirpath, "").removeprefix(base).replace(os.sep, "/")
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~"):
+        return path.removeprefix(self.base).replace(os.sep, "/")
+
+    def folder(self, path: str) -> Iterator[tuple[Path, str]]:
+        """The files of one folder, then those of its sub-folders, each in name order."""
+        try:
+            with os.scandir(path) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            if exc.errno not in _GONE:
+                self.unreadable(path, exc)
+            return
+        folders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if suffixes is not None and not name.lower().endswith(suffixes):
+            if len(os.fsencode(entry.path)) >= self.path_max:
+                self.too_long(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif name.endswith("~") or (entry.is_symlink() and not self.link_to_file(entry.path)):
                 continue
-            yield Path(dirpath, name), prefix + name
+            elif self.suffixes is None or name.lower().endswith(self.suffixes):
+                yield Path(entry.path), self.rel(entry.path)
+        for sub in folders:
+            yield from self.folder(sub)
+
+    def link_to_file(self, path: str) -> bool:
+        """Whether a link leads to a file; reports it when it does not."""
+        try:
+            target = os.stat(path)
+        except OSError as exc:
+            self.unreadable(path, exc)
+            return False
+        if stat.S_ISDIR(target.st_mode):
+            self.diags.warning(
+                self.rel(path),
+                None,
+                None,
+                "this is a link to a folder; links to folders are not followed, so the "
+                "files in it are not published",
+                "move or copy the folder here instead of linking to it",
+            )
+            return False
+        return True
+
+    def too_long(self, path: str) -> None:
+        self.diags.error(
+            self.rel(path),
+            None,
+            None,
+            f"this path is too long for the system ({len(os.fsencode(path))} bytes, "
+            f"the limit is {self.path_max - 1})",
+            "use shorter folder and file names, or fewer folders inside each other",
+        )
+
+    def unreadable(self, path: str, exc: OSError) -> None:
+        """Report a folder or link that cannot be read, by the reason the system gave."""
+        rel = self.rel(path)
+        if exc.errno == errno.ENAMETOOLONG:
+            self.too_long(path)
+        elif exc.errno == errno.ELOOP:
+            self.diags.error(
+                rel,
+                None,
+                None,
+                "this link leads back to itself (a loop of links), so it cannot be read",
+                "delete the link, or make it point to the real file",
+            )
+        elif exc.errno in _GONE and os.path.islink(path):
+            self.diags.error(
+                rel,
+                None,
+                None,
+                f"this link points to {_link_target(path)}, which does not exist",
+                "delete the link, or copy the file here instead of linking to it",
+            )
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            self.diags.error(
+                rel,
+                None,
+                None,
+                "cannot read this link: permission denied"
+                if os.path.islink(path)
+                else "cannot read this folder: permission denied",
+                "let the account that builds the site read it (chmod a+rX), or remove it",
+            )
+        else:
+            reason = (exc.strerror or str(exc)).lower()
+            self.diags.error(
+                rel,
+                None,
+                None,
+                f"cannot read this link: {reason}"
+                if os.path.islink(path)
+                else f"cannot read this folder: {reason}",
+            )
+
+
+def _link_target(path: str) -> str:
+    try:
+        return f"'{os.readlink(path)}'"
+    except OSError:
+        return "a file"

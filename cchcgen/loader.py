@@ -6,6 +6,7 @@ This and :mod:`cchcgen.output` are the only modules that touch the file system.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import stat
@@ -97,6 +98,19 @@ class SourceFile:
 # ---------------------------------------------------------------- reading files
 
 
+def cannot_read(rel: str, reason: str | None, diags: Collector) -> None:
+    diags.error(rel, None, None, f"cannot read the file: {reason or 'unknown error'}")
+
+
+def readable(path: Path, rel: str, diags: Collector) -> bool:
+    """Whether a file copied without being read here (a static file, a theme asset) can
+    be read; reports it when it cannot."""
+    if os.access(path, os.R_OK):
+        return True
+    cannot_read(rel, os.strerror(errno.EACCES), diags)
+    return False
+
+
 def read_text(path: Path, rel: str, diags: Collector) -> str | None:
     """UTF-8 text with the byte-order mark removed and line ends normalised."""
     try:
@@ -112,7 +126,7 @@ def read_text(path: Path, rel: str, diags: Collector) -> str | None:
             return None
         raw = path.read_bytes()
     except OSError as exc:
-        diags.error(rel, None, None, f"cannot read the file: {exc.strerror}")
+        cannot_read(rel, exc.strerror, diags)
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -164,7 +178,7 @@ def inside(path: Path, root: Path) -> bool:
     """True if ``path`` (after following links) stays inside ``root``."""
     try:
         path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links (Python 3.11)
         return False
     return True
 
@@ -237,6 +251,7 @@ class _Loader:
         self.next_change: dt.datetime | None = None
         self.cache = options.cache
         self.seen: set[str] = set()
+        self.walked: dict[str, list[tuple[Path, str]]] = {}
         self.digests = digests = Digests()
         common = digests.of((__version__, config))
         memo = None
@@ -248,18 +263,28 @@ class _Loader:
             memo = content.markdown
         self.markdown = Markdown(config.base, memo=memo, raw_html=config.raw_html)
         self.envs = {
-            "post": digests.of((common, "post", self.listing(root / CONTENT / "static", None))),
+            "post": digests.of((common, "post", self.listing("static", None))),
             "page": digests.of((common, "page")),
-            "plan": digests.of((common, "plan", self.listing(root / CONTENT / "plans", ".md"))),
+            "plan": digests.of((common, "plan", self.listing("plans", ".md"))),
             "procedure": digests.of((common, "procedure")),
         }
         self.plan_reader = PlanReader(root, self.diags, self.markdown, config.timezone, _alias)
         self.procedure_reader = ProcedureReader(config, self.diags)
 
-    def listing(self, folder: Path, skip_suffix: str | None) -> tuple[tuple[str, int, int], ...]:
+    def files(self, folder: str, suffix: str | None = None) -> list[tuple[Path, str]]:
+        """The files of ``content/<folder>`` (those ending in ``suffix``), as (path,
+        site-relative path). Each folder is walked once per build, so that what cannot be
+        read is reported once."""
+        if folder not in self.walked:
+            found = walk(self.root / CONTENT / folder, self.root, None, self.diags)
+            self.walked[folder] = list(found)
+        files = self.walked[folder]
+        return files if suffix is None else [f for f in files if f[1].lower().endswith(suffix)]
+
+    def listing(self, folder: str, skip_suffix: str | None) -> tuple[tuple[str, int, int], ...]:
         """(path, size, time) of the files a content file may refer to (images, attachments)."""
         found = []
-        for path, rel in walk(folder, self.root, None):
+        for path, rel in self.files(folder):
             if skip_suffix and rel.lower().endswith(skip_suffix):
                 continue
             try:
@@ -572,7 +597,7 @@ class _Loader:
         items: list[Feedback] = []
         codes = {p.code for p in procedures}
         seen: dict[str, Feedback] = {}
-        for path, rel in walk(self.root / CONTENT / "feedback", self.root, (".yaml",)):
+        for path, rel in self.files("feedback", ".yaml"):
             loaded = self.load_yaml(path, rel)
             item = read_feedback(rel, *loaded, self.diags, self.config.timezone) if loaded else None
             if item is None:
@@ -613,7 +638,7 @@ class _Loader:
         return read_indices(rel, *loaded, self.diags, self.config.timezone)
 
     def load_procedures(self) -> list[Procedure]:
-        files = list(walk(self.root / CONTENT / "procedures", self.root, (".yaml",)))
+        files = self.files("procedures", ".yaml")
         procedures = [p for p in self.load_many("procedure", files, self.load_procedure) if p]
         self.ignored_files("procedures", ".yaml")
         check_procedures(
@@ -679,7 +704,7 @@ class _Loader:
     def load_static(self) -> tuple[StaticFile, ...]:
         folder = self.root / CONTENT / "static"
         files = []
-        for path, rel in walk(folder, self.root, None):
+        for path, rel in self.files("static"):
             if not inside(path, folder):
                 self.diags.error(
                     rel,
@@ -689,6 +714,8 @@ class _Loader:
                     "copy the file into the site instead of linking to it",
                 )
                 continue
+            if not readable(path, rel, self.diags):
+                continue
             output = Path(rel).relative_to(f"{CONTENT}/static").as_posix()
             try:
                 files.append(StaticFile(rel, safe_relative(output)))
@@ -696,8 +723,14 @@ class _Loader:
                 self.diags.error(rel, None, None, str(exc))
         return tuple(files)
 
+    def check_layouts(self) -> None:
+        """Report every file and folder of ``layouts/`` that cannot be read: a layout
+        that cannot be read would silently give way to the built-in one."""
+        for path, rel in walk(self.root / "layouts", self.root, None, self.diags):
+            readable(path, rel, self.diags)
+
     def ignored_files(self, folder: str, suffix: str) -> None:
-        for _path, rel in walk(self.root / CONTENT / folder, self.root, None):
+        for _path, rel in self.files(folder):
             if not rel.lower().endswith(suffix):
                 self.diags.warning(
                     rel,
@@ -708,14 +741,14 @@ class _Loader:
                 )
 
     def load(self) -> LoadResult:
-        files = list(walk(self.root / CONTENT / "posts", self.root, (".md",)))
+        files = self.files("posts", ".md")
         posts = [
             post
             for post in self.load_many("post", files, self.load_post)
             if post is not None and self.is_published(post)
         ]
         self.ignored_files("posts", ".md")
-        files = list(walk(self.root / CONTENT / "pages", self.root, (".md",)))
+        files = self.files("pages", ".md")
         pages = [
             page
             for page in self.load_many("page", files, self.load_page)
@@ -723,7 +756,7 @@ class _Loader:
         ]
         self.ignored_files("pages", ".md")
         plans = []
-        files = list(walk(self.root / CONTENT / "plans", self.root, (".md",)))
+        files = self.files("plans", ".md")
         for plan in self.load_many("plan", files, self.load_plan):
             if plan is None:
                 continue
@@ -741,6 +774,7 @@ class _Loader:
         feedback = self.load_feedback(procedures)
         indices = self.load_indices()
         static = self.load_static()
+        self.check_layouts()
         posts.sort(key=lambda p: p.slug)
         posts.sort(key=lambda p: p.date, reverse=True)
         pages.sort(key=lambda p: (p.weight, p.title, p.slug))
@@ -832,9 +866,12 @@ def theme_assets(root: Path) -> dict[str, Path]:
     """Theme files published under ``/assets/``: built-in ones, replaced by the site's
     ``layouts/assets/<name>`` of the same name, plus any extra files the site adds there."""
     found: dict[str, Path] = {}
+    # what cannot be read is left out here and reported by load_site (check_layouts),
+    # which every build runs first
+    unreadable = Collector()
     for folder in (BUILTIN_ASSETS, root / "layouts" / "assets"):
-        for path, _rel in walk(folder, folder, None):
-            if inside(path, folder):
+        for path, rel in walk(folder, folder, None, unreadable):
+            if inside(path, folder) and readable(path, rel, unreadable):
                 found[path.relative_to(folder).as_posix()] = path
     return dict(sorted(found.items()))
 

@@ -18,6 +18,7 @@ import time
 from . import __version__
 from .cache import BuildCache, QuickCheck, code_stamp
 from .config import SiteConfig
+from .errors import Collector
 from .files import RACY_SECONDS, walk
 from .fingerprint import Digests
 from .options import BuildOptions, BuildResult
@@ -29,9 +30,14 @@ def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
     time), and the newest file time."""
     root = options.source
     files = [("site.yaml", root / "site.yaml")]
+    unreadable = Collector()
     for folder in ("content", "layouts"):
-        files.extend((rel, path) for path, rel in walk(root / folder, root, None))
-    stamps: list[tuple[str, int, int, int, str]] = []
+        files.extend((rel, path) for path, rel in walk(root / folder, root, None, unreadable))
+    # a folder that cannot be read is part of the signature: it is not the empty folder
+    # of a good build
+    stamps: list[tuple[str, int, int, int, str]] = [
+        (d.path, -1, -1, -1, d.message) for d in unreadable.items
+    ]
     for rel, path in files:
         try:
             info = os.lstat(path)

@@ -1,30 +1,39 @@
 """Preview server: serves the output folder under the base URL's path on 127.0.0.1,
-and rebuilds when site.yaml, content/ or layouts/ change (watchdog, debounced).
+and rebuilds when site.yaml, content/ or layouts/ change (watchdog, debounced), including
+a content/ or layouts/ folder created after it started.
 
 Pages it serves carry a small script (``/__cchcgen/live.js``, never part of a build) that
 waits on ``/__cchcgen/wait`` for the next rebuild: the page reloads by itself after a good
 one and shows the errors (file, line, message) over the last good page after a bad one.
 
-This is the only module that imports watchdog. It reports through a callback
+It keeps serving whatever happens: a request it cannot answer gets 400 (or 500), a
+rebuild or a change it cannot follow is reported in one line, and the next save rebuilds.
+
+This is the only module that imports watchdog. It reports through callbacks
 so that only the CLI prints.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
 import json
+import os
+import re
+import sys
 import threading
 import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 WATCHED = ("site.yaml", "content", "layouts")
@@ -36,6 +45,14 @@ LIVE = "/__cchcgen/"
 WAIT_SECONDS = 25.0
 _READS = frozenset({"opened", "closed_no_write"})
 """Events that change nothing: reacting to them would rebuild forever."""
+_RESHAPES = frozenset({"created", "deleted", "moved"})
+"""Events after which content/ or layouts/ is watched anew (or no longer)."""
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_GENERATION = re.compile(r"-?[0-9]{1,18}")
+
+Report = Callable[[str], None]
+"""Receives one line about something the server did not expect (a bad request, a failed
+rebuild); the server goes on."""
 
 
 class BuildStatus:
@@ -63,10 +80,71 @@ def _live_script() -> bytes:
     return resources.files("cchcgen").joinpath("serve_assets", "live.js").read_bytes()
 
 
+def _printable(text: str, limit: int = 200) -> str:
+    """``text`` safe to show on one terminal line."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:limit])
+    return shown + ("…" if len(text) > limit else "")
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """The HTTP server, reporting what goes wrong in one line instead of a traceback."""
+
+    def __init__(self, address: tuple[str, int], handler: Any, report: Report) -> None:
+        super().__init__(address, handler)
+        self.report = report
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        self.report(
+            f"a request from {client_address[0]} failed ({type(exc).__name__}: {exc}); "
+            "the server goes on"
+        )
+
+
+def _bad_address(path: str) -> str | None:
+    """Why a request's address cannot be answered, or None when it can."""
+    if _BAD_ESCAPE.search(path):
+        return "the address has a '%' not followed by two hexadecimal digits"
+    raw = unquote_to_bytes(path.split("?", 1)[0].split("#", 1)[0])
+    if b"\0" in raw:
+        return "the address has a null character (%00)"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the address has an encoded character that is not UTF-8"
+    return None
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     base_path = "/"
     public: Path
     status: BuildStatus
+    server: _Server
+
+    def handle_one_request(self) -> None:
+        """Answer one request; one that fails is answered 500 and reported in one line."""
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the browser went away
+        except Exception as exc:  # noqa: BLE001 - the server must go on
+            self.close_connection = True
+            self.server.report(f"{self._request()}: {type(exc).__name__}: {exc}; answered 500")
+            with contextlib.suppress(Exception):
+                self._send(500, "text/plain; charset=utf-8", b"internal error")
+
+    def _request(self) -> str:
+        return f"{getattr(self, 'command', None) or '?'} {_printable(getattr(self, 'path', ''))}"
+
+    def bad_request(self, reason: str) -> None:
+        self.server.report(f"{self._request()}: {reason}; answered 400")
+        self._send(400, "text/plain; charset=utf-8", f"bad request: {reason}\n".encode())
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server API
+        reason = _bad_address(self.path)
+        if reason:
+            return self.bad_request(reason)
+        super().do_HEAD()
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
@@ -77,6 +155,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(clean)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
+        reason = _bad_address(self.path)
+        if reason:
+            return self.bad_request(reason)
         if self.path.startswith(LIVE):
             return self._live()
         if self.path in ("/", "") and self.base_path != "/":
@@ -103,7 +184,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if parts.path == LIVE + "live.js":
             return self._send(200, "text/javascript; charset=utf-8", _live_script())
         if parts.path == LIVE + "wait":
-            since = int((parse_qs(parts.query).get("since") or ["-1"])[0] or -1)
+            given = (parse_qs(parts.query).get("since") or ["-1"])[0] or "-1"
+            if not _GENERATION.fullmatch(given):
+                return self.bad_request("'since' is not a build number")
+            since = int(given)
             state = self.status.wait(since, timeout=0 if since < 0 else WAIT_SECONDS)
             body = json.dumps(state, ensure_ascii=False).encode("utf-8")
             return self._send(200, "application/json; charset=utf-8", body)
@@ -144,22 +228,77 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class _Changes(FileSystemEventHandler):
-    def __init__(self, root: Path, output: Path, on_change: Callable[[], None]) -> None:
-        self.roots = [root / name for name in WATCHED]
-        self.output = output.resolve()
+    """Calls ``on_change`` for each change to what a build reads: site.yaml, and the
+    files of content/ and layouts/, which are watched as soon as they appear. Dot files
+    (editors' swap files, the cache), backups and the output folder are not watched."""
+
+    def __init__(
+        self,
+        root: Path,
+        output: Path,
+        observer: BaseObserver,
+        on_change: Callable[[], None],
+        report: Report,
+    ) -> None:
+        self.root = root
+        self.config = root / WATCHED[0]
+        self.folders = tuple(root / name for name in WATCHED[1:])
+        self.output = output
+        self.observer = observer
         self.on_change = on_change
+        self.report = report
+        self.watches: dict[Path, ObservedWatch] = {}
+
+    def start(self) -> None:
+        self.observer.schedule(self, str(self.root), recursive=False)
+        for folder in self.folders:
+            self.watch(folder)
+
+    def watch(self, folder: Path) -> None:
+        """Watch a folder and everything in it, again if it was removed and made anew."""
+        old = self.watches.pop(folder, None)
+        if old is not None:
+            with contextlib.suppress(KeyError):  # already gone with its folder
+                self.observer.unschedule(old)
+        if folder.is_dir():
+            self.watches[folder] = self.observer.schedule(self, str(folder), recursive=True)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        try:
+            self.follow(event)
+        except Exception as exc:  # noqa: BLE001 - the watcher must survive everything
+            self.report(
+                f"could not follow a change ({type(exc).__name__}: {exc}); rebuilding, "
+                "and still watching"
+            )
+            self.on_change()
+
+    def follow(self, event: FileSystemEvent) -> None:
         if event.event_type in _READS:  # the build itself reads these files
             return
         # a file moved into place (how many editors save) counts where it lands
-        for name in (event.src_path, getattr(event, "dest_path", "")):
-            path = Path(str(name))
-            if not name or path.resolve().is_relative_to(self.output):
+        names = (event.src_path, getattr(event, "dest_path", ""))
+        paths = [Path(os.fsdecode(name)) for name in names if name]
+        relevant = False
+        for path in paths:
+            if path.is_relative_to(self.output) or not self.watched(path):
                 continue
-            if any(path == r or path.is_relative_to(r) for r in self.roots):
-                self.on_change()
-                return
+            if path in self.folders and event.event_type in _RESHAPES:
+                self.watch(path)  # before the rebuild reads it
+            relevant = True
+        if relevant:
+            self.on_change()
+
+    def watched(self, path: Path) -> bool:
+        if path == self.config:
+            return True
+        for folder in self.folders:
+            if path == folder:
+                return True
+            if path.is_relative_to(folder):
+                name = path.relative_to(folder).parts
+                return not any(p.startswith(".") for p in name) and not name[-1].endswith("~")
+        return False
 
 
 def serve(
@@ -171,27 +310,25 @@ def serve(
     poll: bool = False,
     on_ready: Callable[[str], None] | None = None,
     first_errors: list[str] | None = None,
+    report: Report = lambda _line: None,
 ) -> None:
     """Serve until interrupted; call ``rebuild`` after each burst of changes.
 
     ``rebuild`` returns the build's errors as text lines (none when it succeeded);
-    ``first_errors`` are those of the build made before serving.
+    ``first_errors`` are those of the build made before serving. ``report`` receives a
+    line for each bad request, failed rebuild or change that could not be followed.
     """
+    root = root.absolute()  # the watcher compares the paths it is given with these
     handler = functools.partial(_Handler, directory=str(output))
     status = BuildStatus()
     status.publish(first_errors or [])
     _Handler.base_path = base_path
     _Handler.public = output
     _Handler.status = status
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = _Server(("127.0.0.1", port), handler, report)
     changed = threading.Event()
     observer = PollingObserver() if poll else Observer()
-    watcher = _Changes(root, output, changed.set)
-    # watch what a build reads, not the output: site.yaml in the root, content/ and layouts/
-    observer.schedule(watcher, str(root), recursive=False)
-    for name in WATCHED[1:]:
-        if (root / name).is_dir():
-            observer.schedule(watcher, str(root / name), recursive=True)
+    _Changes(root, output, observer, changed.set, report).start()
     observer.start()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -206,9 +343,23 @@ def serve(
                     time.sleep(DEBOUNCE_SECONDS)
                     if not changed.is_set():
                         break
-                status.publish(rebuild())
+                status.publish(_rebuild(rebuild, report))
     finally:
         observer.stop()
         server.shutdown()
         server.server_close()
         observer.join(timeout=5)
+
+
+def _rebuild(rebuild: Callable[[], list[str]], report: Report) -> list[str]:
+    """The rebuild's errors; one that fails unexpectedly is reported and shown in the
+    browser, and the server keeps showing the last good build."""
+    try:
+        return rebuild()
+    except Exception as exc:  # noqa: BLE001 - the server must go on
+        line = (
+            f"the rebuild failed unexpectedly ({type(exc).__name__}: {exc}); the server keeps "
+            "showing the last good build and rebuilds at the next save"
+        )
+        report(line)
+        return [line]

@@ -7,11 +7,15 @@ as an editor would. Regenerate expected.txt with ``--update-golden`` and review.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import SITES, run_cli
+from conftest import FIXED_EPOCH, SITES, run_cli
 
 INVALID = SITES / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -75,3 +79,149 @@ def test_a_file_of_several_megabytes_is_refused_with_its_size(tmp_path: Path) ->
         "Build failed: 1 error(s), 0 warning(s).\n"
     )
     assert snapshot(site / "public") == before
+
+
+def _cli(*args: str) -> int:
+    """``cchcgen`` run in this process (so that a test can stand in for the system)."""
+    from cchcgen.cli import main
+
+    return main(list(args))
+
+
+def _denied(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """Listing these folders fails as it does for a folder without read permission.
+    (The tests run as root, whom ``chmod 000`` does not stop.)"""
+    scandir = os.scandir
+    refused = {str(folder) for folder in folders}
+
+    def fake(path: Any = ".") -> Any:
+        if os.fspath(path) in refused:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", fake)
+
+
+def test_an_unreadable_folder_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its posts and files are not dropped with success: the editor learns which folder."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    assert _cli("build", "--source", str(site)) == 0
+    before = snapshot(site / "public")
+    shutil.copytree(site / "content/posts", site / "content/posts/rieng")
+    (site / "content/static/anh").mkdir(parents=True)
+    (site / "content/static/anh/a.jpg").write_bytes(b"\xff\xd8")
+    _denied(monkeypatch, site / "content/posts/rieng", site / "content/static/anh")
+    capsys.readouterr()
+
+    assert _cli("build", "--source", str(site)) == 1
+    hint = "  hint: let the account that builds the site read it (chmod a+rX), or remove it\n"
+    assert capsys.readouterr().err == (
+        "content/posts/rieng:1:1: error: cannot read this folder: permission denied\n"
+        + hint
+        + "content/static/anh:1:1: error: cannot read this folder: permission denied\n"
+        + hint
+        + "Build failed: 2 error(s), 0 warning(s).\n"
+    )
+    assert snapshot(site / "public") == before
+
+
+def test_the_quick_check_does_not_answer_for_a_folder_that_became_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unreadable folder is not the empty folder the last good build saw."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    (site / "content/posts/rieng").mkdir()
+    old = time.time() - 60  # saved a while ago: the build may be remembered
+    for path in [site, *site.rglob("*")]:
+        os.utime(path, (old, old))
+    assert _cli("build", "--source", str(site)) == 0
+    assert _cli("build", "--source", str(site)) == 0
+    assert "Built 15 pages, 0 files" in capsys.readouterr().out  # the quick check
+    _denied(monkeypatch, site / "content/posts/rieng")
+
+    assert _cli("build", "--source", str(site)) == 1
+    assert capsys.readouterr().err.startswith(
+        "content/posts/rieng:1:1: error: cannot read this folder: permission denied\n"
+    )
+
+
+def test_a_static_file_that_cannot_be_read_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    assert _cli("build", "--source", str(site)) == 0
+    before = snapshot(site / "public")
+    secret = site / "content/static/bi-mat.pdf"
+    secret.parent.mkdir()
+    secret.write_bytes(b"%PDF-1.4")
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: p != secret and access(p, mode, **kw))
+    capsys.readouterr()
+
+    assert _cli("build", "--source", str(site)) == 1
+    assert capsys.readouterr().err == (
+        "content/static/bi-mat.pdf:1:1: error: cannot read the file: Permission denied\n"
+        "Build failed: 1 error(s), 0 warning(s).\n"
+    )
+    assert snapshot(site / "public") == before
+
+
+def _nest(folder: Path, depth: int) -> Path:
+    """Folders inside each other whose path is longer than the system allows, made one
+    at a time relative to the last (which the system permits); returns the deepest."""
+    fd = os.open(folder, os.O_RDONLY)
+    path = folder
+    try:
+        for level in range(depth):
+            name = f"{level:02d}-" + "thu-muc-luu-tru-" * 15
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd, path = inner, path / name
+        post = os.open("bai.md", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
+        os.write(post, b"---\ntitle: Bai\ndate: 30/01/2023\n---\nNoi dung.\n")
+        os.close(post)
+    finally:
+        os.close(fd)
+    return path
+
+
+def test_a_path_longer_than_the_system_allows_is_an_error(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    assert run_cli("build", "--source", str(site)).returncode == 0
+    before = snapshot(site / "public")
+    deepest = _nest(site / "content/posts", 20)
+    assert len(os.fsencode(deepest)) > 4096
+
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    first, hint, summary = result.stderr.splitlines()
+    where, message = first.split(":1:1: error: ")
+    assert where.startswith("content/posts/00-thu-muc-luu-tru-thu-muc-luu-tru-")
+    assert len(os.fsencode(site / where)) >= 4096 > len(os.fsencode((site / where).parent))
+    assert message.startswith("this path is too long for the system (")
+    assert hint == "  hint: use shorter folder and file names, or fewer folders inside each other"
+    assert summary == "Build failed: 1 error(s), 0 warning(s)."
+    assert snapshot(site / "public") == before
+
+
+def test_a_link_to_a_folder_is_not_followed_and_says_so(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    (site / "content/posts/chung").symlink_to(site / "content/pages")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/posts/chung:1:1: warning: this is a link to a folder; links to folders are "
+        "not followed, so the files in it are not published\n"
+        "  hint: move or copy the folder here instead of linking to it\n"
+    ) in result.stderr

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -158,3 +160,153 @@ def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
+
+
+def _start(*command: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """Start a server; return it, its address and the lines it printed so far (read on
+    by a thread, so that a test can look at what it reports)."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, *command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+    )  # fmt: skip
+    lines: list[str] = []
+    started = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if "Serving on" in line:
+                started.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not started.wait(timeout=30):
+        _stop(process)
+        raise AssertionError("the server did not start:\n" + "".join(lines))
+    url = re.search(r"Serving on (http://127\.0\.0\.1:\d+/\S*)", "".join(lines))
+    assert url
+    return process, url.group(1), lines
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def test_serve_follows_a_layouts_folder_created_after_it_started(copy_site) -> None:
+    """An agency's first customisation: no layouts/ at start, then layouts/post.html."""
+    site = copy_site("minimal")
+    assert not (site / "layouts").exists()
+    process, url, lines = _start("-m", "cchcgen", "serve", "--source", str(site), "--port", "0")
+    try:
+        assert "Xã Thanh Định tuyên truyền" in fetch(url + "tin-tuc/papi/")[1]
+        origin = url.removesuffix("cchc/")
+        start = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])["generation"]
+        (site / "layouts").mkdir()
+        # the editor makes the folder, and the layout in it later
+        assert json.loads(fetch(origin + f"__cchcgen/wait?since={start}")[1])["errors"] == []
+        time.sleep(1)
+        (site / "layouts/post.html").write_text(
+            '{% extends "cchcgen:post.html" %}{% block content %}'
+            "<p>Mẫu riêng của xã</p>{{ super() }}{% endblock %}",
+            encoding="utf-8",
+        )
+        assert wait_for(lambda: "Mẫu riêng của xã" in fetch(url + "tin-tuc/papi/")[1])
+    finally:
+        _stop(process)
+    assert "Traceback" not in "".join(lines)
+
+
+def test_serve_answers_bad_addresses_with_400_and_goes_on(copy_site) -> None:
+    site = copy_site("minimal")
+    process, url, lines = _start("-m", "cchcgen", "serve", "--source", str(site), "--port", "0")
+    port = int(url.split(":")[2].split("/")[0])
+    bad = ("/cchc/a%00b/", "/cchc/%zz/", "/cchc/%ff%fe/", "/__cchcgen/wait?since=abc")
+    try:
+        for address in bad:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", address)
+            response = connection.getresponse()
+            assert response.status == 400, address
+            assert response.read().startswith(b"bad request: ")
+            connection.close()
+        assert fetch(url)[0] == 200  # still serving
+    finally:
+        _stop(process)
+    output = "".join(lines)
+    assert "Traceback" not in output
+    assert "serve: GET /cchc/a%00b/: the address has a null character (%00); answered 400\n" in (
+        output
+    )
+    assert (
+        "serve: GET /__cchcgen/wait?since=abc: 'since' is not a build number; answered 400\n"
+        in (output)
+    )
+    assert sum(line.startswith("serve: GET ") for line in lines) == len(bad)
+
+
+def test_serve_survives_a_rebuild_that_fails_unexpectedly(tmp_path) -> None:
+    """A bug in a rebuild is reported in one line and shown in the page; the next save
+    rebuilds."""
+    site = tmp_path / "site"
+    (site / "public").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: x\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from cchcgen.serve import serve\n"
+        "calls = []\n"
+        "def rebuild():\n"
+        "    calls.append(1)\n"
+        "    if len(calls) == 1:\n"
+        "        raise RuntimeError('a bug')\n"
+        "    return []\n"
+        "site = Path(sys.argv[1])\n"
+        "serve(site, site / 'public', '/', 0, rebuild,\n"
+        "      on_ready=lambda url: print('Serving on', url),\n"
+        "      report=lambda line: print('serve:', line))\n"
+    )
+    process, url, lines = _start("-c", script, str(site))
+    try:
+        (site / "site.yaml").write_text("title: y\n", encoding="utf-8")
+        failed = json.loads(fetch(url + "__cchcgen/wait?since=1")[1])
+        assert failed["errors"] == [
+            "the rebuild failed unexpectedly (RuntimeError: a bug); the server keeps showing "
+            "the last good build and rebuilds at the next save"
+        ]
+        (site / "site.yaml").write_text("title: z\n", encoding="utf-8")
+        fixed = json.loads(fetch(url + f"__cchcgen/wait?since={failed['generation']}")[1])
+        assert fixed["errors"] == []
+    finally:
+        _stop(process)
+    assert "serve: the rebuild failed unexpectedly (RuntimeError: a bug);" in "".join(lines)
+
+
+def test_serve_reports_a_loop_of_links_and_keeps_watching(copy_site) -> None:
+    """A link to itself was a traceback that stopped the watcher: stale pages ever after."""
+    site = copy_site("minimal")
+    process, url, lines = _start("-m", "cchcgen", "serve", "--source", str(site), "--port", "0")
+    origin = url.removesuffix("cchc/")
+    try:
+        start = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])["generation"]
+        (site / "content/posts/vong.md").symlink_to("vong.md")
+        broken = json.loads(fetch(origin + f"__cchcgen/wait?since={start}")[1])
+        assert broken["errors"] == [
+            "content/posts/vong.md:1:1: error: this link leads back to itself (a loop of "
+            "links), so it cannot be read\n  hint: delete the link, or make it point to the "
+            "real file"
+        ]
+        (site / "content/posts/vong.md").unlink()
+        post = site / "content/posts/2022/papi.md"
+        post.write_text(
+            post.read_text(encoding="utf-8").replace("Xã Thanh Định tuyên truyền", "Xã lặp lại"),
+            encoding="utf-8",
+        )
+        assert wait_for(lambda: "Xã lặp lại" in fetch(url + "tin-tuc/papi/")[1])
+    finally:
+        _stop(process)
+    assert "Traceback" not in "".join(lines)
