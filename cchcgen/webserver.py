@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .output import MARKER
 from .urls import ENCODED_PATH, BaseUrl, encode_path
 
 CSP = "; ".join(
@@ -51,8 +52,8 @@ TYPES = (
     ("qr.svg", "image/svg+xml"),
     ("qr.png", "image/png"),
 )
-PRIVATE = ("_headers", "_redirects", "_nginx.conf")
-"""Our own configuration files: nginx answers 404 for them."""
+PRIVATE = ("_headers", "_redirects", "_nginx.conf", MARKER)
+"""Our own configuration files and the output's marker: nginx answers 404 for them."""
 
 
 class Unexpressible(RuntimeError):

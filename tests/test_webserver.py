@@ -240,7 +240,8 @@ def test_nginx_serves_pages_feeds_qr_codes_and_the_404_page(site: Path, nginx: s
     status, headers, body = _get(root + "khong-co-trang-nay/")
     assert status == 404 and headers["Content-Type"].startswith("text/html")
     assert (site / "public/404.html").read_bytes() == body
-    for private in ("_nginx.conf", "_headers", "_redirects"):
+    assert (site / "public/.cchcgen-output").is_file()
+    for private in ("_nginx.conf", "_headers", "_redirects", ".cchcgen-output"):
         assert _get(root + private)[0] == 404, private
 
 
