@@ -17,7 +17,7 @@ from typing import Any
 from . import schema
 from .content import Attachment, Plan, Signer, Tag
 from .errors import Collector
-from .markup import Markdown, shorten
+from .markup import APPENDIX_ID_PREFIX, Markdown, Source, shorten
 from .schema import Field, Invalid
 from .urls import UnsafePath, fold, safe_relative, slugify
 from .yamlutil import Node, ScalarNode
@@ -182,6 +182,7 @@ class PlanReader:
         front: Node | None,
         context: schema.Context,
         body: str,
+        body_line: int,
         key_line: Callable[[str], int],
     ) -> Plan | None:
         errors_before = len(self.diags.items)
@@ -243,8 +244,13 @@ class PlanReader:
             day = issued.day or dt.date(issued.year, issued.month or 1, 1)
             published_at = dt.datetime(day.year, day.month, day.day, tzinfo=self.tz)
         main_text, appendix_text = split_appendix(body)
-        rendered = self.markdown.convert(main_text)
-        appendix = self.markdown.convert(appendix_text).html if appendix_text else ""
+        rendered = self.markdown.convert(main_text, Source(rel, body_line), self.diags)
+        appendix = ""
+        if appendix_text:
+            appendix_line = body_line + main_text.count("\n")
+            appendix = self.markdown.convert(
+                appendix_text, Source(rel, appendix_line), self.diags, APPENDIX_ID_PREFIX
+            ).html
         return Plan(
             src=rel,
             line=key_line("number") if not values["slug"] else key_line("slug"),
