@@ -10,8 +10,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import markdown
 import pytest
-from conftest import SITES, run_cli
+from conftest import SITES, build, run_cli
+
+from cchcgen import markup
+from cchcgen.errors import ContentError
 
 INVALID = SITES / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -75,3 +79,30 @@ def test_a_file_of_several_megabytes_is_refused_with_its_size(tmp_path: Path) ->
         "Build failed: 1 error(s), 0 warning(s).\n"
     )
     assert snapshot(site / "public") == before
+
+
+def test_markdown_the_checks_let_through_is_still_an_error_at_its_file(
+    make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python-Markdown's own RecursionError (or any fault) becomes a located error."""
+    monkeypatch.setattr(markup, "MAX_EMPHASIS", 10**6)  # as if the check had missed it
+    body = "Mở đầu.\n\n" + "*" * 2000 + "Lưu ý" + "*" * 2000 + "\n"
+    site = make_site({"content/posts/a.md": f"---\ntitle: Bài\ndate: 2023-01-30\n---\n{body}"})
+    with pytest.raises(ContentError) as raised:
+        build(site, tmp_path / "out")
+    assert str(raised.value) == (
+        "content/posts/a.md:5:1: error: Markdown cannot read this text: it is nested too "
+        "deeply\n  hint: look for lists, quotations ('>') or * and _ marks put inside one "
+        "another many times, and flatten them"
+    )
+
+    def broken(self: object, text: str) -> str:
+        raise ValueError("unexpected")
+
+    monkeypatch.setattr(markdown.Markdown, "convert", broken)
+    (site / "content/posts/a.md").write_text("---\ntitle: Bài\ndate: 2023-01-30\n---\nA.\n")
+    with pytest.raises(ContentError) as raised:
+        build(site, tmp_path / "out")
+    assert str(raised.value).startswith(
+        "content/posts/a.md:5:1: error: Markdown cannot read this text (ValueError: unexpected)"
+    )
