@@ -10,7 +10,7 @@ import cairosvg
 import feedparser
 import pytest
 import zxingcpp
-from conftest import build
+from conftest import build, run_cli
 from PIL import Image
 
 from cchcgen.errors import ContentError
@@ -362,3 +362,23 @@ def test_a_recipient_named_luu_tru_is_not_the_archive(make_site, tmp_path: Path)
     build(site, tmp_path / "out")
     block = recipients_block(tmp_path / "out")
     assert block == "Nơi nhận: - Lưu trữ lịch sử tỉnh; - Lưu: VT, NV, KTT."
+
+
+def test_the_starter_plan_says_luu_once(tmp_path: Path) -> None:
+    site = tmp_path / "xa"
+    created = run_cli(
+        "init", str(site), "--agency", "Ủy ban nhân dân xã Thử",
+        "--locality", "xã Thử, huyện Thử, tỉnh Thử", "--base-url", "https://thu.example.gov.vn/",
+        "--phone", "0208 3000 001", "--parent", "Ủy ban nhân dân huyện Thử",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    build(site, tmp_path / "out")
+    pages = [
+        path
+        for path in (tmp_path / "out/ke-hoach").rglob("index.html")
+        if "doc-recipients" in path.read_text(encoding="utf-8")
+    ]
+    assert len(pages) == 1
+    html = pages[0].read_text(encoding="utf-8")
+    block = text_of(html.split('<div class="doc-recipients">', 1)[1].split("</div>", 1)[0])
+    assert block.count("Lưu") == 1, block
