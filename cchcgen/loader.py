@@ -39,7 +39,7 @@ from .feedback import read_feedback
 from .files import RACY_SECONDS, walk
 from .fingerprint import Digests
 from .indices import read_indices
-from .markup import Markdown, shorten
+from .markup import Markdown, Source, shorten
 from .plans import PlanReader
 from .procedures import ProcedureReader, check_procedures
 from .schema import Field, Invalid
@@ -93,6 +93,8 @@ class SourceFile:
     front: Node | None
     front_source: YamlSource
     body: str
+    body_line: int
+    """Line of the file on which the body starts."""
 
 
 # ---------------------------------------------------------------- reading files
@@ -163,7 +165,7 @@ def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | No
             if len(diags.items) > errors_before:
                 return None  # a syntax error: checking fields would only add noise
             body = "\n".join(lines[index + 1 :])
-            return SourceFile(rel, node, source, body)
+            return SourceFile(rel, node, source, body, index + 2)
     diags.error(
         rel,
         1,
@@ -476,7 +478,7 @@ class _Loader:
             self.diags.warning(rel, line, column, "'updated' is before 'date'")
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
-        rendered = self.markdown.convert(file.body)
+        rendered = self.markdown.convert(file.body, Source(rel, file.body_line), self.diags)
         tags = tuple(Tag(slugify(name), name) for name in dict.fromkeys(values["tags"]))
         for tag in tags:
             if not tag.slug:
@@ -528,7 +530,7 @@ class _Loader:
             )
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
-        rendered = self.markdown.convert(file.body)
+        rendered = self.markdown.convert(file.body, Source(rel, file.body_line), self.diags)
         updated = values["updated"]
         return Page(
             src=rel,
@@ -554,6 +556,7 @@ class _Loader:
             file.front,
             self.context(file.front_source),
             file.body,
+            file.body_line,
             lambda key: self.key_line(file, key),
         )
 

@@ -5,6 +5,13 @@ leaks footnotes into the next document otherwise). Root-relative links and
 images (``/images/a.png``) get the site's base path, so they keep working
 when the site is published under a sub-path; tables are wrapped so that they
 scroll sideways on a phone instead of widening the page.
+
+Every id the Markdown makes (headings, footnotes, ``{#id}``) gets a prefix (``muc-``),
+and in-page links follow, so no heading can take an id the layouts use (``#noi-dung``).
+
+Python-Markdown recurses once per nested element and rescans the rest of a paragraph
+for every bracket left open, so a text is checked before it is converted (see
+:func:`limits`), and anything the library still raises becomes an editor's error.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import sanitize
+from .errors import Collector
 from .urls import BaseUrl, slugify
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -31,6 +39,22 @@ class Rendered:
     html: str
     first_paragraph: str
     """Plain text of the first paragraph, for summaries."""
+
+
+EMPTY = Rendered("", "")
+
+CONTENT_ID_PREFIX = "muc"
+"""Prefix of the ids made from a document's text; no layout id may start with it."""
+APPENDIX_ID_PREFIX = "pl"
+"""The same for a plan's appendices, converted apart from the text above them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a Markdown text starts: its file and the file's line of its first line."""
+
+    path: str
+    line: int
 
 
 class _SiteLinks(Treeprocessor):
@@ -69,14 +93,35 @@ class _SiteLinks(Treeprocessor):
                     parent.insert(index, wrapper)
 
 
+class _ContentIds(Treeprocessor):
+    """Prefixes every id (after the toc and footnotes made theirs) and the links to them."""
+
+    prefix = CONTENT_ID_PREFIX
+
+    def run(self, root: etree.Element) -> None:
+        renamed: dict[str, str] = {}
+        for element in root.iter():
+            value = element.get("id")
+            if value:
+                renamed[value] = f"{self.prefix}-{value}"
+                element.set("id", renamed[value])
+        for element in root.iter("a"):
+            href = element.get("href", "")
+            if href.startswith("#") and href[1:] in renamed:
+                element.set("href", "#" + renamed[href[1:]])
+
+
 class _SiteExtension(Extension):
     def __init__(self, base: BaseUrl, table_label: str) -> None:
         super().__init__()
         self.base = base
         self.table_label = table_label
+        self.ids: _ContentIds | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown API
         md.treeprocessors.register(_SiteLinks(md, self.base, self.table_label), "cchc_links", 1)
+        self.ids = _ContentIds(md)
+        md.treeprocessors.register(self.ids, "cchc_ids", 0)
 
 
 def _heading_id(value: str, separator: str) -> str:
@@ -105,6 +150,7 @@ class Markdown:
         """Hash of every text converted, in order."""
         self.added: list[bytes] = []
         """Hashes converted for real (not found in ``memo``)."""
+        self._site = _SiteExtension(base, table_label)
         self._md = markdown.Markdown(
             extensions=[
                 "tables",
@@ -113,7 +159,7 @@ class Markdown:
                 "sane_lists",
                 "attr_list",
                 "toc",
-                _SiteExtension(base, table_label),
+                self._site,
             ],
             extension_configs={
                 "toc": {"slugify": _heading_id, "toc_depth": "2-4"},
@@ -122,18 +168,287 @@ class Markdown:
             output_format="html",
         )
 
-    def convert(self, text: str) -> Rendered:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    def convert(
+        self, text: str, source: Source, diags: Collector, ids: str = CONTENT_ID_PREFIX
+    ) -> Rendered:
+        """``text`` as HTML whose ids start with ``ids-``; a text Markdown cannot take
+        is reported in ``diags`` (at its line in ``source``) and gives :data:`EMPTY`."""
+        data = f"{ids}\0{text}".encode("utf-8", "surrogatepass")
+        key = hashlib.blake2b(data, digest_size=16).digest()
         self.used.append(key)
         hit = self.memo.get(key)
-        if hit is None:
-            self._md.reset()
-            body = self._md.convert(text)
-            if not self.raw_html:
-                body = sanitize.clean(body)
+        if hit is not None:
+            return hit
+        problems = limits(text)
+        if not problems:
+            body = self._convert(text, ids, source, diags)
+            if body is None:
+                return EMPTY
             hit = self.memo[key] = Rendered(body, first_paragraph(body))
             self.added.append(key)
-        return hit
+            return hit
+        for problem in problems:
+            diags.error(
+                source.path,
+                source.line + problem.line,
+                problem.column,
+                problem.message,
+                problem.hint,
+            )
+        return EMPTY
+
+    def _convert(self, text: str, ids: str, source: Source, diags: Collector) -> str | None:
+        assert self._site.ids is not None
+        self._site.ids.prefix = ids
+        self._md.reset()
+        try:
+            body = self._md.convert(text)
+        except RecursionError:
+            diags.error(
+                source.path,
+                source.line,
+                1,
+                "Markdown cannot read this text: it is nested too deeply",
+                "look for lists, quotations ('>') or * and _ marks put inside one another "
+                "many times, and flatten them",
+            )
+            return None
+        except Exception as exc:  # a fault of the Markdown library must not stop the build
+            diags.error(
+                source.path,
+                source.line,
+                1,
+                f"Markdown cannot read this text ({type(exc).__name__}: {exc})",
+                "this is a fault in cchcgen: send this file to the people who maintain it",
+            )
+            return None
+        return body if self.raw_html else sanitize.clean(body)
+
+
+MAX_NESTING = 30
+"""Lists and quotations inside one another (Python-Markdown fails near 250 levels)."""
+MAX_EMPHASIS = 100
+"""``*`` and ``_`` marks open at once in a paragraph (Python-Markdown fails near 700)."""
+MAX_RESCAN = 1_000_000
+"""Characters Python-Markdown may read again, per text, looking for the end of a ``[``,
+``](`` or ``<`` left open: about a fifth of a second."""
+_FAR = 100
+"""A bracket whose end is further than this is counted as left open in the message."""
+
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_CONTAINER = re.compile(r"((?:[ \t]*>)*)([ \t]*)")
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_TABLE_RULE = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+_BRACKETS = re.compile(r"\\.|[][()<>]", re.S)
+_EMPHASIS = re.compile(r"\\.|\*+|_+", re.S)
+_TAG_START = re.compile(r"[A-Za-z/!?]")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a text that Python-Markdown cannot convert, or not in good time."""
+
+    line: int
+    """0-based line in the text."""
+    column: int
+    message: str
+    hint: str
+
+
+@dataclass(slots=True)
+class _Unit:
+    """Lines that Python-Markdown reads as one run of inline text (a paragraph)."""
+
+    lines: list[int]
+    """Index in the text of each line."""
+    text: str = ""
+
+
+def limits(text: str) -> list[Problem]:
+    """What in ``text`` Python-Markdown could not convert, or only very slowly: lists or
+    quotations nested too deep, emphasis nested too deep, too many brackets left open."""
+    lines = text.split("\n")
+    problems: list[Problem] = []
+    nesting = _nesting(lines)
+    if nesting is not None:
+        problems.append(nesting)
+    units = _units(lines)
+    emphasis = next(filter(None, (_emphasis(unit, lines) for unit in units)), None)
+    if emphasis is not None:
+        problems.append(emphasis)
+    rescans = [_rescan(unit, lines) for unit in units]
+    if sum(cost for cost, _ in rescans) > MAX_RESCAN:
+        worst = max(rescans, key=lambda item: item[0])[1]
+        if worst is not None:
+            problems.append(worst)
+    return problems
+
+
+def _outside_fences(lines: list[str]) -> list[int]:
+    """Indexes of the lines not inside a fenced code block (their text is not parsed)."""
+    kept = []
+    fence = ""
+    for index, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        kept.append(index)
+    return kept
+
+
+def _nesting(lines: list[str]) -> Problem | None:
+    """The first line nested deeper than the limit, with the deepest level of the text."""
+    first: tuple[int, int, bool] | None = None  # line, column, is a list item
+    deepest = 0
+    for index in _outside_fences(lines):
+        line = lines[index]
+        match = _CONTAINER.match(line)
+        quotes = match.group(1).count(">")
+        item = _LIST_ITEM.match(line, match.end()) is not None
+        depth = quotes + (len(match.group(2).expandtabs(4)) // 4 + 1 if item else 0)
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING and first is None:
+            first = (index, match.end() + 1 if item else 1, item)
+    if first is None:
+        return None
+    index, column, item = first
+    if item:
+        return Problem(
+            index,
+            column,
+            f"this list is nested {deepest} levels deep; the limit is {MAX_NESTING}",
+            "indent a sub-list by 4 spaces under its item, at most "
+            f"{MAX_NESTING} levels; a deeper outline reads better as headings",
+        )
+    return Problem(
+        index,
+        column,
+        f"this quotation is nested {deepest} levels deep; the limit is {MAX_NESTING}",
+        "begin a quoted line with a single '>'",
+    )
+
+
+def _units(lines: list[str]) -> list[_Unit]:
+    """The paragraphs, list items, headings and table rows, each read on its own."""
+    units: list[_Unit] = []
+    current: _Unit | None = None
+    in_table = False
+    for index in _outside_fences(lines):
+        line = lines[index]
+        match = _CONTAINER.match(line)
+        rest = line[match.end() :]
+        if not rest:
+            current, in_table = None, False
+            continue
+        if _TABLE_RULE.fullmatch(rest) and "|" in rest:
+            current, in_table = None, True
+            continue
+        starts = in_table or rest.startswith("#") or _LIST_ITEM.match(rest) is not None
+        if current is None or starts:
+            current = _Unit([])
+            units.append(current)
+        current.lines.append(index)
+    for unit in units:
+        unit.text = "\n".join(lines[index] for index in unit.lines)
+    return units
+
+
+def _position(unit: _Unit, lines: list[str], offset: int) -> tuple[int, int]:
+    """Line index and 1-based column of ``offset`` in ``unit.text``."""
+    for index in unit.lines:
+        if offset <= len(lines[index]):
+            return index, offset + 1
+        offset -= len(lines[index]) + 1
+    return unit.lines[-1], len(lines[unit.lines[-1]]) + 1
+
+
+def _emphasis(unit: _Unit, lines: list[str]) -> Problem | None:
+    """Where more ``*`` and ``_`` marks than the limit are first open at once."""
+    text = unit.text
+    depth = deepest = 0
+    first = None
+    for match in _EMPHASIS.finditer(text):
+        run = match.group()
+        if run[0] == "\\":
+            continue
+        start, end = match.span()
+        closes = start > 0 and not text[start - 1].isspace()
+        opens = end < len(text) and not text[end].isspace()
+        if closes and depth:
+            depth -= min(depth, len(run))
+        elif opens:
+            depth += len(run)
+            deepest = max(deepest, depth)
+            if depth > MAX_EMPHASIS and first is None:
+                first = start
+    if first is None:
+        return None
+    line, column = _position(unit, lines, first)
+    return Problem(
+        line,
+        column,
+        f"{deepest} emphasis marks (* or _) are open at once in this paragraph; "
+        f"the limit is {MAX_EMPHASIS}",
+        "close each * or _ you open (**bold**, *italic*); write \\* for a star that is only text",
+    )
+
+
+def _rescan(unit: _Unit, lines: list[str]) -> tuple[int, Problem | None]:
+    """How many characters Python-Markdown reads again to find where each ``[``, ``](``
+    and ``<`` ends (to the end of the paragraph when it never does), and the problem to
+    report if this paragraph is the worst."""
+    text = unit.text
+    end = len(text)
+    tokens = [m for m in _BRACKETS.finditer(text) if m.group()[0] != "\\"]
+    closing_paren: dict[int, int] = {}
+    parens: list[int] = []
+    closing_angles: list[int] = []
+    for match in tokens:
+        char, at = match.group(), match.start()
+        if char == "(":
+            parens.append(at)
+        elif char == ")" and parens:
+            closing_paren[parens.pop()] = at
+        elif char == ">":
+            closing_angles.append(at)
+    distances: list[tuple[int, int, bool]] = []  # where, how far, never closed
+    brackets: list[int] = []
+    angle = 0
+    for match in tokens:
+        char, at = match.group(), match.start()
+        if char == "[":
+            brackets.append(at)
+        elif char == "]" and brackets:
+            opened = brackets.pop()
+            distances.append((opened, at - opened, False))
+            if text.startswith("(", at + 1):
+                closes = closing_paren.get(at + 1)
+                distances.append((at + 1, (closes or end) - at - 1, closes is None))
+        elif char == "<" and _TAG_START.match(text, at + 1):
+            while angle < len(closing_angles) and closing_angles[angle] < at:
+                angle += 1
+            left_open = angle == len(closing_angles)
+            closes = end if left_open else closing_angles[angle]
+            distances.append((at, closes - at, left_open))
+    distances.extend((opened, end - opened, True) for opened in brackets)
+    cost = sum(far for _, far, _ in distances)
+    far = sorted(at for at, distance, left_open in distances if left_open or distance >= _FAR)
+    if not far:
+        return cost, None
+    line, column = _position(unit, lines, far[0])
+    return cost, Problem(
+        line,
+        column,
+        f"this paragraph has {len(far)} brackets ('[', '(' or '<') left open or closed far "
+        "away; Markdown would need too long to read it",
+        "close each bracket near where it opens; write \\[ \\( or \\< for a bracket that is "
+        "only text",
+    )
 
 
 def first_paragraph(body_html: str) -> str:

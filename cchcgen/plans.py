@@ -17,10 +17,10 @@ from typing import Any
 from . import schema
 from .content import Attachment, Plan, Signer, Tag
 from .errors import Collector
-from .markup import Markdown, shorten
+from .markup import APPENDIX_ID_PREFIX, Markdown, Source, shorten
 from .schema import Field, Invalid
 from .urls import UnsafePath, fold, safe_relative, slugify
-from .yamlutil import Node, ScalarNode
+from .yamlutil import MappingNode, Node, ScalarNode, child
 
 # NĐ 30/2020/NĐ-CP Phụ lục III: abbreviation → name of the document type.
 DOC_TYPES = {
@@ -61,6 +61,8 @@ ATTACHMENT_KINDS = {
     ".png": "PNG",
 }
 SYMBOL_RE = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&.]*)+")
+ARCHIVE_LINE = re.compile(r"\s*l[ưu]u\s*(?::|(?=vt\b))\s*(.*?)[\s.;]*", re.I)
+"""A recipients line that is the archive line ("Lưu: VT, VP."); the group is what is kept."""
 
 
 class PartialDate:
@@ -113,6 +115,17 @@ def _issued(node: Node, ctx: schema.Context) -> PartialDate:
     return PartialDate(day.year, day.month, day)
 
 
+def _recipient(node: Node, ctx: schema.Context) -> str:
+    """One line of "Nơi nhận"; ``- Lưu: VT`` unquoted (a mapping to YAML) is read as text."""
+    if isinstance(node, MappingNode) and len(node.value) == 1:
+        key, value = node.value[0]
+        if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
+            line = f"{schema.one_line(key, ctx)}: {schema.one_line(value, ctx)}"
+            if ARCHIVE_LINE.fullmatch(line):
+                return line
+    return schema.one_line(node, ctx)
+
+
 def _attachment_fields() -> tuple[Field, ...]:
     return (
         Field("title", schema.one_line, required=True),
@@ -145,7 +158,7 @@ def plan_fields(alias: Callable[[Node, schema.Context], str]) -> tuple[Field, ..
         Field("title", schema.one_line, required=True),
         Field("basis", schema.list_of(schema.one_line), default=()),
         Field("signer", schema.mapping(SIGNER_FIELDS)),
-        Field("recipients", schema.list_of(schema.one_line), default=()),
+        Field("recipients", schema.list_of(_recipient), default=()),
         Field("archive", schema.one_line, default=""),
         Field("attachments", schema.list_of(schema.mapping(_attachment_fields())), default=()),
         Field("status", schema.choice(*STATUSES), default="active"),
@@ -182,6 +195,7 @@ class PlanReader:
         front: Node | None,
         context: schema.Context,
         body: str,
+        body_line: int,
         key_line: Callable[[str], int],
     ) -> Plan | None:
         errors_before = len(self.diags.items)
@@ -220,6 +234,7 @@ class PlanReader:
                 "fill in the full date when it is known",
             )
         attachments = self.attachments(rel, values["attachments"], front, context)
+        recipients, archive = self.recipients(rel, values, front, context)
         if values["status"] == "superseded" and not values["superseded_by"]:
             self.diags.error(
                 rel,
@@ -243,8 +258,13 @@ class PlanReader:
             day = issued.day or dt.date(issued.year, issued.month or 1, 1)
             published_at = dt.datetime(day.year, day.month, day.day, tzinfo=self.tz)
         main_text, appendix_text = split_appendix(body)
-        rendered = self.markdown.convert(main_text)
-        appendix = self.markdown.convert(appendix_text).html if appendix_text else ""
+        rendered = self.markdown.convert(main_text, Source(rel, body_line), self.diags)
+        appendix = ""
+        if appendix_text:
+            appendix_line = body_line + main_text.count("\n")
+            appendix = self.markdown.convert(
+                appendix_text, Source(rel, appendix_line), self.diags, APPENDIX_ID_PREFIX
+            ).html
         return Plan(
             src=rel,
             line=key_line("number") if not values["slug"] else key_line("slug"),
@@ -263,8 +283,8 @@ class PlanReader:
             title=values["title"],
             basis=values["basis"],
             signer=signer,
-            recipients=values["recipients"],
-            archive=values["archive"],
+            recipients=recipients,
+            archive=archive,
             attachments=attachments,
             status=values["status"],
             superseded_by=values["superseded_by"],
@@ -310,6 +330,41 @@ class PlanReader:
             title=values["title"],
             name=values["name"],
         )
+
+    def recipients(
+        self, rel: str, values: dict[str, Any], front: Node | None, context: schema.Context
+    ) -> tuple[tuple[str, ...], str]:
+        """The recipients and the archive ("Lưu") line, printed once: a "Lưu: ..." line in
+        the recipients becomes the archive when 'archive' is not set."""
+        recipients: tuple[str, ...] = values["recipients"]
+        archive: str = values["archive"]
+        found = [(i, m) for i, item in enumerate(recipients) if (m := ARCHIVE_LINE.fullmatch(item))]
+        if not found:
+            return recipients, archive
+        index, match = found[0] if archive or len(found) == 1 else found[1]
+        line, column = context.source.position(child(front, "recipients", index))
+        if archive:
+            self.diags.error(
+                rel,
+                line,
+                column,
+                f"'{recipients[index]}' is in the recipients and 'archive' is set: "
+                "the document would say Lưu twice",
+                f'remove this line; archive: {archive} prints "Lưu: {archive}" '
+                "at the end of the recipients",
+            )
+        elif len(found) > 1:
+            self.diags.error(
+                rel,
+                line,
+                column,
+                "the recipients have two 'Lưu' lines",
+                "keep one, or remove both and write it once as archive: VT",
+            )
+        elif match.group(1):
+            archive = match.group(1)
+            recipients = recipients[:index] + recipients[index + 1 :]
+        return recipients, archive
 
     def attachments(
         self,

@@ -14,8 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
-from conftest import FIXED_EPOCH, SITES, run_cli
+from conftest import FIXED_EPOCH, SITES, build, run_cli
+
+from cchcgen import markup
+from cchcgen.errors import ContentError
 
 INVALID = SITES / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -225,3 +229,28 @@ def test_a_link_to_a_folder_is_not_followed_and_says_so(tmp_path: Path) -> None:
         "not followed, so the files in it are not published\n"
         "  hint: move or copy the folder here instead of linking to it\n"
     ) in result.stderr
+def test_markdown_the_checks_let_through_is_still_an_error_at_its_file(
+    make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python-Markdown's own RecursionError (or any fault) becomes a located error."""
+    monkeypatch.setattr(markup, "MAX_EMPHASIS", 10**6)  # as if the check had missed it
+    body = "Mở đầu.\n\n" + "*" * 2000 + "Lưu ý" + "*" * 2000 + "\n"
+    site = make_site({"content/posts/a.md": f"---\ntitle: Bài\ndate: 2023-01-30\n---\n{body}"})
+    with pytest.raises(ContentError) as raised:
+        build(site, tmp_path / "out")
+    assert str(raised.value) == (
+        "content/posts/a.md:5:1: error: Markdown cannot read this text: it is nested too "
+        "deeply\n  hint: look for lists, quotations ('>') or * and _ marks put inside one "
+        "another many times, and flatten them"
+    )
+
+    def broken(self: object, text: str) -> str:
+        raise ValueError("unexpected")
+
+    monkeypatch.setattr(markdown.Markdown, "convert", broken)
+    (site / "content/posts/a.md").write_text("---\ntitle: Bài\ndate: 2023-01-30\n---\nA.\n")
+    with pytest.raises(ContentError) as raised:
+        build(site, tmp_path / "out")
+    assert str(raised.value).startswith(
+        "content/posts/a.md:5:1: error: Markdown cannot read this text (ValueError: unexpected)"
+    )

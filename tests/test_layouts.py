@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import build
+
+import cchcgen
 
 POST = "---\ntitle: Bài\ndate: 2023-01-30\n---\nNội dung.\n"
 
@@ -94,3 +97,69 @@ def test_crlf_and_byte_order_mark_are_accepted(make_site, tmp_path: Path) -> Non
     build(site, tmp_path / "out")
     html = (tmp_path / "out/tin-tuc/a/index.html").read_text(encoding="utf-8")
     assert "Bài Windows" in html and "Dòng một." in html
+
+
+# ---------------------------------------------------------------- ids
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.append(value)
+            if name == "href" and value and value.startswith("#"):
+                self.hrefs.append(value[1:])
+
+
+def page_ids(path: Path) -> _Ids:
+    parser = _Ids()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def layout_ids() -> set[str]:
+    """Every literal id the built-in layouts write."""
+    layouts = Path(cchcgen.__file__).parent / "layouts"
+    found = set()
+    for path in layouts.rglob("*.html"):
+        found.update(re.findall(r'\bid="([a-z0-9-]+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_content_headings_never_take_an_id_the_layouts_use(make_site, tmp_path: Path) -> None:
+    ids = sorted(layout_ids())
+    assert "noi-dung" in ids and len(ids) > 30
+    assert not [i for i in ids if i.startswith(("muc-", "pl-"))]  # the content prefixes
+    headings = "\n\n".join(f"## {i.replace('-', ' ').title()}" for i in ids)
+    body = (
+        "[Xem mục Nội dung](#noi-dung) và chú thích[^1].\n\n## Nội dung {#noi-dung}\n\n"
+        f"{headings}\n\n## Nội dung\n\n[^1]: Chú thích.\n"
+    )
+    site = make_site({"content/posts/a.md": f"---\ntitle: Bài\ndate: 2023-01-30\n---\n{body}"})
+    build(site, tmp_path / "out")
+    page = page_ids(tmp_path / "out/tin-tuc/a/index.html")
+    assert len(page.ids) == len(set(page.ids)), sorted(i for i in page.ids if page.ids.count(i) > 1)
+    assert page.ids.count("noi-dung") == 1  # the layout's <main>, target of the skip link
+    assert {"muc-noi-dung", "muc-noi-dung_1", "muc-noi-dung_2", "muc-tin-khac"} <= set(page.ids)
+    assert "muc-noi-dung" in page.hrefs  # the editor's in-page link follows its heading
+    assert set(page.hrefs) <= set(page.ids)  # footnote links and back links included
+
+
+def test_a_plan_and_its_appendix_have_ids_of_their_own(make_site, tmp_path: Path) -> None:
+    plan = (
+        '---\ndoc_type: KH\nnumber: "13"\nsymbol: KH-UBND\nissuer:\n  name: UBND XÃ\n'
+        "place: Thử\nissued_date: 30/01/2023\ntitle: Tuyên truyền\n---\n"
+        "## Điều 1\n\nNội dung[^1].\n\n[^1]: Ghi chú.\n\n"
+        "## Phụ lục I\n\n## Điều 1\n\nBảng[^1].\n\n[^1]: Ghi chú phụ lục.\n"
+    )
+    site = make_site({"content/plans/a.md": plan})
+    build(site, tmp_path / "out")
+    page = page_ids(tmp_path / "out/ke-hoach/2023/13-kh-ubnd/index.html")
+    assert len(page.ids) == len(set(page.ids)), page.ids
+    assert {"muc-dieu-1", "pl-dieu-1", "pl-phu-luc-i"} <= set(page.ids)
+    assert set(page.hrefs) <= set(page.ids)

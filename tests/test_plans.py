@@ -10,7 +10,7 @@ import cairosvg
 import feedparser
 import pytest
 import zxingcpp
-from conftest import build
+from conftest import build, run_cli
 from PIL import Image
 
 from cchcgen.errors import ContentError
@@ -314,3 +314,71 @@ def test_duplicate_number_in_a_year_is_an_error(make_site, tmp_path: Path) -> No
         "content/plans/b.md:3:1: error: the number 13/KH-UBND of 2023 is already used by "
         "content/plans/a.md" in message
     )
+
+
+def recipients_block(out: Path) -> str:
+    html = main_html(out, "ke-hoach/2023/13-kh-ubnd/index.html")
+    return text_of(html.split('<div class="doc-recipients">', 1)[1].split("</div>", 1)[0])
+
+
+@pytest.mark.parametrize("line", ["Lưu: VT, NV.", '"Lưu: VT, NV."', "Lưu VT, NV", "LƯU: VT, NV"])
+def test_a_luu_line_in_the_recipients_becomes_the_archive(
+    make_site, tmp_path: Path, line: str
+) -> None:
+    recipients = f"recipients:\n  - Sở Nội vụ\n  - {line}\n  - UBND các xã"
+    site = make_site({"content/plans/a.md": plan_md(recipients=recipients, archive="")})
+    build(site, tmp_path / "out")
+    block = recipients_block(tmp_path / "out")
+    assert block == "Nơi nhận: - Sở Nội vụ; - UBND các xã; - Lưu: VT, NV."
+    assert block.count("Lưu") == 1
+
+
+def test_a_luu_line_in_the_recipients_with_archive_set_is_refused(
+    make_site, tmp_path: Path
+) -> None:
+    recipients = "recipients:\n  - Sở Nội vụ\n  - Lưu: VT"
+    site = make_site({"content/plans/a.md": plan_md(recipients=recipients)})
+    with pytest.raises(ContentError) as raised:
+        build(site, tmp_path / "out")
+    assert str(raised.value).startswith(
+        "content/plans/a.md:20:5: error: 'Lưu: VT' is in the recipients and 'archive' is set: "
+        "the document would say Lưu twice"
+    )
+
+
+def test_two_luu_lines_in_the_recipients_are_refused(make_site, tmp_path: Path) -> None:
+    recipients = "recipients:\n  - Lưu: VT\n  - Lưu: VP"
+    site = make_site({"content/plans/a.md": plan_md(recipients=recipients, archive="")})
+    with pytest.raises(ContentError) as raised:
+        build(site, tmp_path / "out")
+    assert str(raised.value).startswith(
+        "content/plans/a.md:20:5: error: the recipients have two 'Lưu' lines"
+    )
+
+
+def test_a_recipient_named_luu_tru_is_not_the_archive(make_site, tmp_path: Path) -> None:
+    recipients = "recipients:\n  - Lưu trữ lịch sử tỉnh"
+    site = make_site({"content/plans/a.md": plan_md(recipients=recipients)})
+    build(site, tmp_path / "out")
+    block = recipients_block(tmp_path / "out")
+    assert block == "Nơi nhận: - Lưu trữ lịch sử tỉnh; - Lưu: VT, NV, KTT."
+
+
+def test_the_starter_plan_says_luu_once(tmp_path: Path) -> None:
+    site = tmp_path / "xa"
+    created = run_cli(
+        "init", str(site), "--agency", "Ủy ban nhân dân xã Thử",
+        "--locality", "xã Thử, huyện Thử, tỉnh Thử", "--base-url", "https://thu.example.gov.vn/",
+        "--phone", "0208 3000 001", "--parent", "Ủy ban nhân dân huyện Thử",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    build(site, tmp_path / "out")
+    pages = [
+        path
+        for path in (tmp_path / "out/ke-hoach").rglob("index.html")
+        if "doc-recipients" in path.read_text(encoding="utf-8")
+    ]
+    assert len(pages) == 1
+    html = pages[0].read_text(encoding="utf-8")
+    block = text_of(html.split('<div class="doc-recipients">', 1)[1].split("</div>", 1)[0])
+    assert block.count("Lưu") == 1, block

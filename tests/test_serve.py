@@ -310,3 +310,54 @@ def test_serve_reports_a_loop_of_links_and_keeps_watching(copy_site) -> None:
     finally:
         _stop(process)
     assert "Traceback" not in "".join(lines)
+def test_serve_survives_markdown_that_python_markdown_cannot_take(copy_site) -> None:
+    """A 300-level list (a RecursionError before) is reported; the server keeps answering."""
+    site = copy_site("minimal")
+    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        while url is None and time.monotonic() < deadline:
+            match = re.search(
+                r"Serving on (http://127\.0\.0\.1:\d+/cchc/)", process.stdout.readline()
+            )
+            url = match.group(1) if match else None
+        assert url, "the server did not start"
+        origin = url.removesuffix("cchc/")
+        first = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])
+        post = site / "content/posts/2022/papi.md"
+        good = post.read_text(encoding="utf-8")
+        head, body = good.split("\n---\n", 1)
+        body_line = head.count("\n") + 3
+        deep = "\n".join("    " * i + "- mục" for i in range(300))
+        post.write_text(f"{head}\n---\n{deep}\n", encoding="utf-8")
+        broken = json.loads(fetch(origin + f"__cchcgen/wait?since={first['generation']}")[1])
+        assert broken["errors"] == [
+            f"content/posts/2022/papi.md:{body_line + 30}:121: error: this list is nested 300 "
+            "levels deep; the limit is 30\n  hint: indent a sub-list by 4 spaces under its "
+            "item, at most 30 levels; a deeper outline reads better as headings"
+        ]
+        assert process.poll() is None  # still serving
+        status, page = fetch(url + "tin-tuc/papi/")
+        assert status == 200 and "Xã Thanh Định tuyên truyền" in page  # the last good build
+        post.write_text(
+            good.replace("Xã Thanh Định tuyên truyền", "Xã Thanh Định sửa xong"), encoding="utf-8"
+        )
+        assert wait_for(lambda: "Thanh Định sửa xong" in fetch(url + "tin-tuc/papi/")[1])
+        fixed = json.loads(fetch(origin + f"__cchcgen/wait?since={broken['generation']}")[1])
+        assert fixed["errors"] == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            output, _ = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    assert "Traceback" not in output
