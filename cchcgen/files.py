@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +12,7 @@ file may change again within the clock's resolution without its time changing.""
 
 
 def walk(folder: Path, root: Path, suffixes: tuple[str, ...] | None) -> Iterator[tuple[Path, str]]:
-    """Files under ``folder`` in a fixed order, as (path, site-relative path); skips dot files.
-
-    The site-relative path is in NFC form, whatever form the file system keeps names in
-    (macOS writes them decomposed), so that it matches the links editors type."""
+    """Files under ``folder`` in a fixed order, as (path, site-relative path); skips dot files."""
     if not folder.is_dir():
         return
     base = os.path.join(str(root), "")
@@ -29,4 +25,4 @@ def walk(folder: Path, root: Path, suffixes: tuple[str, ...] | None) -> Iterator
                 continue
             if suffixes is not None and not name.lower().endswith(suffixes):
                 continue
-            yield Path(dirpath, name), unicodedata.normalize("NFC", prefix + name)
+            yield Path(dirpath, name), prefix + name
