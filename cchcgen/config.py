@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import i18n, schema
 from .errors import Collector, ConfigError
 from .schema import Field, Invalid
+from .textfile import read_text
 from .urls import BaseUrl, UnsafePath
 from .yamlutil import Node, YamlSource, compose
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+_LARGE_HINT = "site.yaml holds the settings only; put long texts in content/pages/"
 DEFAULT_PORTAL_URL = (
     "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
 )
@@ -172,9 +174,7 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     diags = Collector()
     path = root / CONFIG_FILE
     source = YamlSource(CONFIG_FILE)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         diags.error(
             CONFIG_FILE,
             None,
@@ -182,15 +182,10 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
             f"no {CONFIG_FILE} in {root}",
             "run cchcgen in the site's folder, or give it with --source DIR",
         )
-        raise ConfigError(diags.items) from None
-    try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        diags.error(
-            CONFIG_FILE, line, None, "the file is not UTF-8 text", "save it as UTF-8 in your editor"
-        )
-        raise ConfigError(diags.items) from None
+        raise ConfigError(diags.items)
+    text = read_text(path, CONFIG_FILE, diags, _LARGE_HINT)
+    if text is None:
+        raise ConfigError(diags.items)
     ctx = schema.Context(source, diags, ZoneInfo(DEFAULT_TZ))
     node = compose(text, source, diags)
     if node is None and not diags.has_errors:

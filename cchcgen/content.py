@@ -62,6 +62,8 @@ class Post:
     """Old site URLs that redirect here."""
     aliases_line: int
     """Line of ``aliases:`` in the source, for error messages."""
+    tags_line: int = 1
+    """Line of ``tags:`` in the source, for warnings about a tag's spelling."""
 
     @property
     def year(self) -> int:

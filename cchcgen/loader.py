@@ -11,6 +11,7 @@ import hashlib
 import os
 import stat
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,7 @@ from .markup import Markdown, Source, shorten
 from .plans import PlanReader
 from .procedures import ProcedureReader, check_procedures
 from .schema import Field, Invalid
+from .textfile import read_text
 from .urls import (
     RESERVED_ROOTS,
     UnsafePath,
@@ -55,7 +57,6 @@ from .urls import (
 from .yamlutil import Node, YamlSource, compose
 
 CONTENT = "content"
-MAX_FILE_BYTES = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,38 +114,6 @@ def readable(path: Path, rel: str, diags: Collector) -> bool:
     return False
 
 
-def read_text(path: Path, rel: str, diags: Collector) -> str | None:
-    """UTF-8 text with the byte-order mark removed and line ends normalised."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diags.error(
-                rel,
-                None,
-                None,
-                f"the file is {size // 1_000_000} MB; the limit is 2 MB",
-                "put large documents in content/static/ and link to them",
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        cannot_read(rel, exc.strerror, diags)
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        diags.error(
-            rel,
-            line,
-            None,
-            "the file is not UTF-8 text",
-            "save it as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
-        )
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | None:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
@@ -189,7 +158,7 @@ def inside(path: Path, root: Path) -> bool:
 
 
 def _slug(node: Node, ctx: schema.Context) -> str:
-    value = schema.one_line(node, ctx)
+    value = schema.exact_line(node, ctx)
     if not is_slug(value):
         suggestion = slugify(value)
         raise Invalid(
@@ -210,7 +179,7 @@ def _alias(node: Node, ctx: schema.Context) -> str:
         ) from None
 
 
-_TAGS = schema.list_of(schema.one_line, allow_scalar=True)
+_TAGS = schema.list_of(schema.tag, allow_scalar=True)
 
 POST_FIELDS = (
     Field("title", schema.one_line, required=True),
@@ -480,12 +449,6 @@ class _Loader:
             return None
         rendered = self.markdown.convert(file.body, Source(rel, file.body_line), self.diags)
         tags = tuple(Tag(slugify(name), name) for name in dict.fromkeys(values["tags"]))
-        for tag in tags:
-            if not tag.slug:
-                line, column = schema.key_position(file.front, "tags", file.front_source)
-                self.diags.error(
-                    rel, line, column, f"the tag '{tag.name}' has no letters or digits"
-                )
         return Post(
             src=rel,
             line=self.key_line(file, "slug"),
@@ -508,6 +471,7 @@ class _Loader:
             updated=updated.value if updated else None,
             aliases=values["aliases"],
             aliases_line=self.key_line(file, "aliases"),
+            tags_line=self.key_line(file, "tags"),
         )
 
     def load_page(self, path: Path, rel: str) -> Page | None:
@@ -719,7 +683,8 @@ class _Loader:
                 continue
             if not readable(path, rel, self.diags):
                 continue
-            output = Path(rel).relative_to(f"{CONTENT}/static").as_posix()
+            # published in NFC, the form links are typed in, whatever form the name has on disk
+            output = unicodedata.normalize("NFC", rel.removeprefix(f"{CONTENT}/static/"))
             try:
                 files.append(StaticFile(rel, safe_relative(output)))
             except UnsafePath as exc:
@@ -803,20 +768,22 @@ class _Loader:
     def group_tags(self, posts: list[Post]) -> tuple[list[Post], tuple[TagGroup, ...]]:
         """One spelling per tag slug (the most used); posts rewritten to use it."""
         spellings: dict[str, Counter[str]] = {}
+        first: dict[Tag, Post] = {}
         for post in posts:
             for tag in post.tags:
                 spellings.setdefault(tag.slug, Counter())[tag.name] += 1
+                first.setdefault(tag, post)
         canonical: dict[str, Tag] = {}
         for slug, names in sorted(spellings.items()):
             name = sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
             canonical[slug] = Tag(slug, name)
-            if len(names) > 1:
-                others = ", ".join(f"'{n}'" for n in sorted(names) if n != name)
+            for other in sorted(n for n in names if n != name):
+                post = first[Tag(slug, other)]
                 self.diags.warning(
-                    CONTENT + "/posts",
+                    post.src,
+                    post.tags_line,
                     None,
-                    None,
-                    f"the tag '{name}' is also written {others}",
+                    f"the tag '{other}' is written '{name}' elsewhere; its page shows '{name}'",
                     "use one spelling so readers see one name",
                 )
         posts = [_with_tags(post, tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))

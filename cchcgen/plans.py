@@ -150,7 +150,7 @@ ISSUER_FIELDS = (
 def plan_fields(alias: Callable[[Node, schema.Context], str]) -> tuple[Field, ...]:
     return (
         Field("doc_type", schema.choice(*DOC_TYPES), required=True),
-        Field("number", _number, required=True),
+        Field("number", _number, required=True, blank=True),
         Field("symbol", _symbol, required=True),
         Field("issuer", schema.mapping(ISSUER_FIELDS), required=True),
         Field("place", schema.one_line, required=True),
@@ -164,7 +164,7 @@ def plan_fields(alias: Callable[[Node, schema.Context], str]) -> tuple[Field, ..
         Field("status", schema.choice(*STATUSES), default="active"),
         Field("superseded_by", schema.one_line, default=""),
         Field("published_at", schema.when),
-        Field("tags", schema.list_of(schema.one_line, allow_scalar=True), default=()),
+        Field("tags", schema.list_of(schema.tag, allow_scalar=True), default=()),
         Field("summary", schema.one_line, default=""),
         Field("slug", schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a slug", "13-kh-ubnd")),
         Field("aliases", schema.list_of(alias, allow_scalar=True), default=()),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from . import dates
 from .errors import Collector
-from .urls import fold
+from .urls import fold, slugify
 from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource, is_null
 
 
@@ -50,7 +51,10 @@ class Field:
     name: str
     kind: Kind
     required: bool = False
+    """The key must be there, with a value that is not blank."""
     default: Any = None
+    blank: bool = False
+    """A required field that may be given as "" (a document not numbered yet)."""
 
 
 def _describe(node: Node) -> str:
@@ -71,11 +75,69 @@ def text(node: Node, ctx: Context) -> str:
     return value
 
 
-def one_line(node: Node, ctx: Context) -> str:
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff]")
+"""Zero-width spaces and joiners, direction marks and the word joiner: pasted with text from
+web pages and Word, unseen in an editor, they would make two equal-looking titles or tags
+differ."""
+
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates, which make text display in another order than it is
+written (a "right-to-left override" shows 'gpj.exe' as 'exe.jpg')."""
+
+
+def _line(node: Node, ctx: Context) -> str:
     value = text(node, ctx)
     if "\n" in value.strip():
         raise Invalid("must fit on one line", node=node)
+    control = DIRECTION_CONTROLS.search(value)
+    if control:
+        raise Invalid(
+            f"contains an invisible character that changes the direction of the text "
+            f"({_character(control.group())})",
+            "delete the text and type it again; it may have been pasted from a document "
+            "that hides what it says",
+            node,
+        )
     return " ".join(value.split())
+
+
+def _character(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+
+
+def one_line(node: Node, ctx: Context) -> str:
+    """One line of text; spaces collapsed and invisible characters removed."""
+    return " ".join(INVISIBLE.sub("", _line(node, ctx)).split())
+
+
+def exact_line(node: Node, ctx: Context) -> str:
+    """One line for a value that machines read (a slug, a code): invisible characters are
+    refused, since removing them would change what the editor meant without telling."""
+    value = _line(node, ctx)
+    found = INVISIBLE.search(value)
+    if found:
+        raise Invalid(
+            f"contains an invisible character ({_character(found.group())})",
+            "delete the value and type it again",
+            node,
+        )
+    return value
+
+
+def tag(node: Node, ctx: Context) -> str:
+    """A tag name, which must give a slug for its page ``/chu-de/<slug>/``."""
+    value = one_line(node, ctx)
+    if not value:
+        raise Invalid(
+            "the tag has only spaces or invisible characters", "delete it, or write its words", node
+        )
+    if not slugify(value):
+        raise Invalid(
+            f"the tag '{value}' has no letters or digits",
+            "write the tag with words, e.g. tags: [Hộ tịch]",
+            node,
+        )
+    return value
 
 
 def boolean(node: Node, ctx: Context) -> bool:
@@ -145,7 +207,7 @@ def matching(pattern: str, description: str, example: str) -> Kind:
     compiled = re.compile(pattern)
 
     def kind(node: Node, ctx: Context) -> str:
-        value = one_line(node, ctx)
+        value = exact_line(node, ctx)
         if not compiled.fullmatch(value):
             raise Invalid(f"must be {description}, got '{value}'", f"for example: {example}", node)
         return value
@@ -230,6 +292,10 @@ def read_mapping(
             )
             ctx.diags.error(ctx.source.path, line, column, f"unknown key '{shown}'", hint)
             continue
+        if field.required and not field.blank and _is_blank(value_node):
+            present.add(field.name)
+            _report_empty(ctx, field, key_node)
+            continue
         if is_null(value_node):
             continue
         present.add(field.name)
@@ -249,6 +315,24 @@ def read_mapping(
                 f"add a line '{field.name}: ...'",
             )
     return result
+
+
+def _is_blank(node: Node) -> bool:
+    """Null, a text of spaces and invisible characters, or ``[]``."""
+    if isinstance(node, ScalarNode):
+        return is_null(node) or not INVISIBLE.sub("", node.value).strip()
+    return isinstance(node, SequenceNode) and not node.value
+
+
+def _report_empty(ctx: Context, field: Field, key_node: Node) -> None:
+    line, column = ctx.source.position(key_node)
+    ctx.diags.error(
+        ctx.source.path,
+        line,
+        column,
+        f"'{field.name}' is empty",
+        f"write the {field.name.replace('_', ' ')} after '{field.name}:'",
+    )
 
 
 def key_position(node: Node | None, key: str, source: YamlSource) -> tuple[int | None, int | None]:

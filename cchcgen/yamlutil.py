@@ -43,6 +43,18 @@ class YamlSource:
         return (mark.line + 1 + self.line_offset, mark.column + 1)
 
 
+MAX_DEPTH = 100
+"""Levels of values inside values; content needs fewer than ten."""
+
+_TOO_DEEP = f"the values are nested more than {MAX_DEPTH} levels deep"
+
+MIN_ALIAS_BUDGET = 10_000
+"""Values that aliases (``*name``) may add to a file, at least; a larger file may add as
+many as it has characters. Reading then stays proportional to the file's size, whatever
+its anchors, while a block repeated by hand-written aliases stays far below the limit."""
+
+_DEPTH_HINT = "a few levels are enough: check the brackets and the indentation"
+
 _HINTS = (
     ("found character '\\t'", "YAML indents with spaces only: replace the tab with spaces"),
     ("tab character", "YAML indents with spaces only: replace the tab with spaces"),
@@ -61,6 +73,10 @@ _HINTS = (
     ("expected <block end>, but found", "check the indentation of this line and the one above"),
     ("could not find expected ':'", "every line of a mapping needs 'key: value'"),
     (
+        "exceeded maximum nesting depth",
+        _DEPTH_HINT,
+    ),
+    (
         "while scanning a quoted scalar",
         "a quoted value is missing its closing quote",
     ),
@@ -77,7 +93,8 @@ def _hint_for(problem: str) -> str | None:
 def compose(text: str, source: YamlSource, diags: Collector) -> Node | None:
     """Parse one YAML document into nodes; report syntax errors and duplicate keys.
 
-    Returns None (after adding a diagnostic) when the text is not valid YAML, and
+    Returns None (after adding a diagnostic) when the text is not valid YAML or nests,
+    or lets aliases expand, too far for a reader to walk it (see :func:`_check_tree`);
     None without a diagnostic when the document is empty.
     """
     try:
@@ -103,35 +120,142 @@ def compose(text: str, source: YamlSource, diags: Collector) -> Node | None:
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         diags.error(source.path, source.line_offset + 1, None, f"YAML error: {exc}")
         return None
-    if node is not None:
-        _check_duplicate_keys(node, source, diags)
+    except RecursionError:  # only the pure-Python composer recurses per level
+        _report_expansion(text, source, diags, None)
+        return None
+    if node is not None and not _check_tree(node, text, source, diags):
+        return None
     return node
 
 
-def _check_duplicate_keys(node: Node, source: YamlSource, diags: Collector) -> None:
-    stack = [node]
+def _check_tree(root: Node, text: str, source: YamlSource, diags: Collector) -> bool:
+    """Report duplicate keys; refuse (False, reported) a tree nested too deeply or that
+    aliases expand too far, before any reader walks it.
+
+    Aliases share one node, so a walk visits a node once per path to it: nine levels of
+    ``&a [*x, *x, ...]`` would be visited 9**9 times. The walk counts those repeated
+    visits and stops at the budget, then the events are read to find the alias to blame."""
+    budget = _alias_budget(text)
+    seen: set[int] = set()
+    repeats = 0
+    stack: list[tuple[Node, int]] = [(root, 1)]
     while stack:
-        current = stack.pop()
-        if isinstance(current, MappingNode):
-            seen: dict[str, Node] = {}
-            for key, value in current.value:
-                if isinstance(key, ScalarNode):
-                    if key.value in seen:
-                        first_line, _ = source.position(seen[key.value])
-                        line, col = source.position(key)
-                        diags.error(
-                            source.path,
-                            line,
-                            col,
-                            f"key '{key.value}' appears twice in the same block "
-                            f"(first on line {first_line})",
-                            "keep one of them; YAML would silently use the last one",
-                        )
-                    else:
-                        seen[key.value] = key
-                stack.append(value)
-        elif isinstance(current, SequenceNode):
-            stack.extend(current.value)
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            _report_expansion(text, source, diags, node)
+            return False
+        if id(node) in seen:
+            repeats += 1
+            if repeats > budget:
+                _report_expansion(text, source, diags, node)
+                return False
+        else:
+            seen.add(id(node))
+            if isinstance(node, MappingNode):
+                _check_duplicate_keys(node, source, diags)
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return True
+
+
+def _check_duplicate_keys(node: MappingNode, source: YamlSource, diags: Collector) -> None:
+    seen: dict[str, Node] = {}
+    for key, _value in node.value:
+        if not isinstance(key, ScalarNode):
+            continue
+        if key.value in seen:
+            first_line, _ = source.position(seen[key.value])
+            line, col = source.position(key)
+            diags.error(
+                source.path,
+                line,
+                col,
+                f"key '{key.value}' appears twice in the same block (first on line {first_line})",
+                "keep one of them; YAML would silently use the last one",
+            )
+        else:
+            seen[key.value] = key
+
+
+@dataclass(slots=True)
+class _Open:
+    """A list or block being read in :func:`_report_expansion`."""
+
+    anchor: str | None
+    size: int = 1
+    height: int = 1
+
+
+def _alias_budget(text: str) -> int:
+    return max(MIN_ALIAS_BUDGET, len(text))
+
+
+def _report_expansion(text: str, source: YamlSource, diags: Collector, node: Node | None) -> None:
+    """Report where a document nests too deeply or where its aliases grow too large.
+
+    Reads the events in order, keeping the size and height of each anchored value:
+    the first alias that brings the values added by aliases past the budget, or the
+    nesting past :data:`MAX_DEPTH`, is the one reported."""
+    budget = _alias_budget(text)
+    done: dict[str, tuple[int, int]] = {}
+    stack: list[_Open] = []
+    added = 0
+
+    def error(event: yaml.Event, message: str, hint: str) -> None:
+        mark = event.start_mark
+        diags.error(source.path, mark.line + 1 + source.line_offset, mark.column + 1, message, hint)
+
+    def close(anchor: str | None, size: int, height: int) -> None:
+        if anchor is not None:
+            done[anchor] = (size, height)
+        if stack:
+            stack[-1].size += size
+            stack[-1].height = max(stack[-1].height, height + 1)
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            name = event.anchor or ""
+            if name not in done:
+                error(
+                    event,
+                    f"the alias '*{name}' repeats the block it is part of",
+                    f"an alias can only repeat a value that ends before it; write out '*{name}'",
+                )
+                return
+            size, height = done[name]
+            added += size
+            if added > budget:
+                error(
+                    event,
+                    f"the alias '*{name}' makes the file expand into more than {budget:,} values",
+                    "write the values out instead of repeating them with '*' aliases",
+                )
+                return
+            if len(stack) + height > MAX_DEPTH:
+                error(
+                    event,
+                    f"the alias '*{name}' nests values more than {MAX_DEPTH} levels deep",
+                    "write the values out instead of repeating them with '*' aliases",
+                )
+                return
+            close(None, size, height)
+        elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            if len(stack) + 1 > MAX_DEPTH:
+                error(event, _TOO_DEEP, _DEPTH_HINT)
+                return
+            if isinstance(event, yaml.ScalarEvent):
+                close(event.anchor, 1, 1)
+            else:
+                stack.append(_Open(event.anchor))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            item = stack.pop()
+            close(item.anchor, item.size, item.height)
+    line, column = source.position(node)  # not reached: the events agree with the walk
+    diags.error(source.path, line, column, _TOO_DEEP, _DEPTH_HINT)
 
 
 def is_null(node: Node) -> bool:

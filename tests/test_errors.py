@@ -229,6 +229,8 @@ def test_a_link_to_a_folder_is_not_followed_and_says_so(tmp_path: Path) -> None:
         "not followed, so the files in it are not published\n"
         "  hint: move or copy the folder here instead of linking to it\n"
     ) in result.stderr
+
+
 def test_markdown_the_checks_let_through_is_still_an_error_at_its_file(
     make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -254,3 +256,21 @@ def test_markdown_the_checks_let_through_is_still_an_error_at_its_file(
     assert str(raised.value).startswith(
         "content/posts/a.md:5:1: error: Markdown cannot read this text (ValueError: unexpected)"
     )
+
+
+def test_a_site_yaml_of_several_megabytes_is_refused_like_a_content_file(tmp_path: Path) -> None:
+    """A description pasted from a whole document made every page carry it (1.1 GB of output)."""
+    site = tmp_path / "site"
+    shutil.copytree(INVALID / "_base", site)
+    assert run_cli("build", "--source", str(site)).returncode == 0
+    before = snapshot(site / "public")
+    with (site / "site.yaml").open("a", encoding="utf-8") as stream:
+        stream.write('description: "' + "Cải cách hành chính. " * 120_000 + '"\n')
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (
+        "site.yaml:1:1: error: the file is 3 MB; the limit is 2 MB\n"
+        "  hint: site.yaml holds the settings only; put long texts in content/pages/\n"
+        "Build failed: 1 error(s), 0 warning(s).\n"
+    )
+    assert snapshot(site / "public") == before

@@ -6,6 +6,10 @@ dates, paths that try to leave the site, markup) or random text, into a small va
 site, and runs the build. Whatever the input, the build succeeds or fails with
 diagnostics that name a file; any other exception is a bug.
 
+Hostile YAML (alias bombs, nesting thousands deep, lines of hundreds of thousands of
+characters, decomposed, zero-width and direction characters) goes into a post, a
+procedure, hotline.yaml and site.yaml the same way.
+
 The normal suite runs a few dozen examples through the whole build (render included).
 ``make fuzz`` runs 10,000 through load and check (CCHCGEN_FUZZ_EXAMPLES sets the number).
 """
@@ -47,6 +51,7 @@ KEYS = {
     "hotline": "agency name address phone email hotlines label purpose number e164 hours owner "
     "one_stop working_hours days morning afternoon start end pakn_channels type value "
     "verified_at contact_points external_links",
+    "site": "title description copyright menu agency timezone language paginate",
 }
 TRICKY = [
     "30/01/2023", "2023-01-30", "32/10/2024", "2023-02-29", "30/01/23", "ngày 5 tháng 3",
@@ -103,6 +108,81 @@ SITE_FILES = st.fixed_dictionaries(
 )
 
 
+# ---------------------------------------------------------------- hostile YAML
+
+ODD_CHARACTERS = [
+    "\u0300", "\u0301", "\u0302", "\u0303", "\u0309", "\u0323", "\u0306", "\u031b",
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u202a", "\u202e",
+    "\u2066", "\u2069", "!", "-", " ", "a", "o", "e", "u", "đ", "Ộ", "/", ".", "#",
+]  # fmt: skip
+"""Combining marks (decomposed Vietnamese), zero-width and direction characters."""
+
+odd_text = st.text(alphabet=st.sampled_from(ODD_CHARACTERS), min_size=0, max_size=12)
+
+
+def _alias_bomb(key: str, depth: int, width: int, cyclic: bool) -> str:
+    lines = ["a0: &a0 [Hộ tịch, x]"]
+    for level in range(1, depth):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]")
+    lines.append(f"{key}: *a{depth - 1}")
+    if cyclic:
+        lines.append(f"c: &c [{key}, *c]")
+    return "\n".join(lines) + "\n"
+
+
+def _nesting(key: str, depth: int, style: str) -> str:
+    if style == "flow list":
+        return f"{key}: " + "[" * depth + "x" + "]" * depth + "\n"
+    if style == "flow map":
+        return f"{key}: " + "{a: " * depth + "x" + "}" * depth + "\n"
+    return f"{key}:\n" + "".join(" " * (i + 1) + "- \n" for i in range(depth)) + "\n"
+
+
+def _long_line(key: str, length: int, char: str, as_key: bool) -> str:
+    if as_key:
+        return f"{char * length}: x\n"
+    return f"{key}: {char * length}\n"
+
+
+def hostile(kind: str) -> st.SearchStrategy[str]:
+    """YAML made to hang or exhaust a reader: alias bombs, deep nesting, very long lines,
+    and text with decomposed letters, zero-width and direction characters."""
+    keys = st.sampled_from(KEYS[kind].split())
+    bombs = st.builds(_alias_bomb, keys, st.integers(1, 12), st.integers(1, 12), st.booleans())
+    nests = st.builds(
+        _nesting,
+        keys,
+        st.integers(1, 3000),
+        st.sampled_from(["flow list", "flow map", "block list"]),
+    )
+    longs = st.builds(
+        _long_line, keys, st.integers(1, 400_000), st.sampled_from(["a", "ộ", "\u200b", " a"]),
+        st.booleans(),
+    )  # fmt: skip
+    odd = st.builds(lambda key, value: f'{key}: "{value}"\n', keys, odd_text)
+    return st.lists(st.one_of(bombs, nests, longs, odd, odd), min_size=1, max_size=3).map("".join)
+
+
+def _hostile_post(front: str) -> str:
+    return f"---\ntitle: Bài\ndate: 30/01/2023\n{front}---\nNội dung.\n"
+
+
+SITE_YAML = (BASE / "site.yaml").read_text(encoding="utf-8") + "search: false\n"
+
+HOSTILE_FILES = st.fixed_dictionaries(
+    {
+        "content/posts/ngau-nhien.md": hostile("post").map(_hostile_post),
+        "content/procedures/1.009999.yaml": hostile("procedure"),
+        "content/hotline.yaml": hostile("hotline"),
+        "site.yaml": st.one_of(
+            st.just(SITE_YAML),
+            st.just(SITE_YAML),
+            hostile("site").map(lambda extra: SITE_YAML + extra),
+        ),
+    }
+)
+
+
 def _run(files: dict[str, str], render: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
@@ -138,6 +218,16 @@ def test_random_content_never_crashes_the_build(files: dict[str, str]) -> None:
     _run(files, render=True)
 
 
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(HOSTILE_FILES)
+def test_hostile_yaml_never_crashes_or_hangs_the_build(files: dict[str, str]) -> None:
+    _run(files, render=True)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("CCHCGEN_FUZZ_EXAMPLES"), reason="make fuzz runs it")
 def test_fuzz_load_and_check_many_examples() -> None:
@@ -149,7 +239,7 @@ def test_fuzz_load_and_check_many_examples() -> None:
         suppress_health_check=list(HealthCheck),
         database=None,
     )
-    @given(SITE_FILES)
+    @given(st.one_of(SITE_FILES, HOSTILE_FILES))
     def fuzz(files: dict[str, str]) -> None:
         _run(files, render=False)
 

@@ -310,6 +310,8 @@ def test_serve_reports_a_loop_of_links_and_keeps_watching(copy_site) -> None:
     finally:
         _stop(process)
     assert "Traceback" not in "".join(lines)
+
+
 def test_serve_survives_markdown_that_python_markdown_cannot_take(copy_site) -> None:
     """A 300-level list (a RecursionError before) is reported; the server keeps answering."""
     site = copy_site("minimal")
