@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import i18n, schema
-from .errors import Collector, ConfigError
+from .errors import Collector, ConfigError, unreadable
 from .schema import Field, Invalid
 from .urls import BaseUrl
 from .yamlutil import Node, YamlSource, compose
@@ -187,6 +187,9 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
             f"no {CONFIG_FILE} in {root}",
             "run cchcgen in the site's folder, or give it with --source DIR",
         )
+        raise ConfigError(diags.items) from None
+    except OSError as exc:  # unreadable, a folder, a link that leads nowhere
+        diags.add(unreadable(CONFIG_FILE, exc))
         raise ConfigError(diags.items) from None
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")

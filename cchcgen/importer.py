@@ -59,12 +59,17 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class ImportFailed(Exception):
-    """The import could not run at all (unreadable file, no header row); one line for the CLI."""
+    """The import could not run at all (unreadable file, no header row) or imported nothing;
+    ``row`` is the row the problem concerns, if one."""
 
-    def __init__(self, path: str, message: str) -> None:
+    def __init__(
+        self, path: str, message: str, row: int | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+        self.row = row
+        self.hint = hint
 
 
 # --- columns -------------------------------------------------------------------------------
@@ -607,6 +612,24 @@ class ImportReport:
         counts = ", ".join(f"{self.count(o)} {o.value}" for o in Outcome)
         suffix = " (dry run: no file was written)" if self.dry_run else ""
         return f"{self.file}: {counts}{suffix}"
+
+    def failure(self) -> ImportFailed | None:
+        """An import that read no procedure at all failed, whatever it skipped."""
+        if len(self.rows) > self.count(Outcome.SKIPPED):
+            return None
+        if not self.rows:
+            return ImportFailed(
+                self.file,
+                "there is no procedure below the header row",
+                self.header_row,
+                "check that this is the list of procedures, with one procedure per row",
+            )
+        return ImportFailed(
+            self.file,
+            f"every row was skipped ({len(self.rows)}); nothing was imported",
+            self.header_row,
+            "fix the rows listed above, then import again",
+        )
 
 
 # --- rows → records ------------------------------------------------------------------------
@@ -1408,7 +1431,7 @@ def import_procedures(
     try:
         rows = list(read_rows(options.file))
     except SpreadsheetError as exc:
-        raise ImportFailed(shown, str(exc)) from None
+        raise ImportFailed(shown, str(exc), exc.row, exc.hint) from None
     header = find_header(rows)
     if header is None:
         raise ImportFailed(

@@ -33,7 +33,7 @@ from .content import (
     Tag,
     TagGroup,
 )
-from .errors import Collector, Diagnostic
+from .errors import Collector, Diagnostic, unreadable
 from .feedback import read_feedback
 from .files import RACY_SECONDS, walk
 from .fingerprint import Digests
@@ -112,7 +112,7 @@ def read_text(path: Path, rel: str, diags: Collector) -> str | None:
             return None
         raw = path.read_bytes()
     except OSError as exc:
-        diags.error(rel, None, None, f"cannot read the file: {exc.strerror}")
+        diags.add(unreadable(rel, exc))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -691,12 +691,35 @@ class _Loader:
                     "copy the file into the site instead of linking to it",
                 )
                 continue
+            if not self.readable_file(path, rel):
+                continue
             output = Path(rel).relative_to(f"{CONTENT}/static").as_posix()
             try:
                 files.append(StaticFile(rel, safe_relative(output)))
             except UnsafePath as exc:
                 self.diags.error(rel, None, None, str(exc))
         return tuple(files)
+
+    def readable_file(self, path: Path, rel: str) -> bool:
+        """Can the output copy this file? Checked here so that ``check`` says so too."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe must not block
+        except OSError as exc:  # unreadable, or a link that leads nowhere
+            self.diags.add(unreadable(rel, exc))
+            return False
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        finally:
+            os.close(fd)
+        if not regular:
+            self.diags.error(
+                rel,
+                None,
+                None,
+                "this is not an ordinary file (a pipe or a device) and cannot be published",
+                "put only files in content/static/",
+            )
+        return regular
 
     def ignored_files(self, folder: str, suffix: str) -> None:
         for _path, rel in walk(self.root / CONTENT / folder, self.root, None):

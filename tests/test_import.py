@@ -594,7 +594,8 @@ def test_cli_dry_run_and_overwrite_flags(site: Path) -> None:
         (
             "bad.xlsx",
             b"this is not a zip file",
-            "not a readable .xlsx file (File is not a zip file)",
+            "not a readable .xlsx file (File is not a zip file)\n"
+            "  hint: open it in Excel and save it again as .xlsx (or as CSV UTF-8)",
         ),
         (
             "old.xls",
@@ -614,7 +615,7 @@ def test_cli_dry_run_and_overwrite_flags(site: Path) -> None:
         ),
     ],
 )
-def test_cli_unreadable_file_is_one_line_and_exit_1(
+def test_cli_unreadable_file_is_located_and_exit_1(
     site: Path, tmp_path: Path, name: str, content: bytes | None, message: str
 ) -> None:
     path = tmp_path / name
@@ -622,7 +623,7 @@ def test_cli_unreadable_file_is_one_line_and_exit_1(
         path.write_bytes(content)
     result = run_cli("import", "procedures", str(path), "--source", str(site))
     assert result.returncode == 1
-    assert result.stderr == f"{path}: error: {message}\n"
+    assert result.stderr == f"{path}:1:1: error: {message}\n"
     assert result.stdout == ""
     assert procedures(site) == {}
 
