@@ -626,7 +626,7 @@ class ImportReport:
             )
         return ImportFailed(
             self.file,
-            f"every row was skipped ({len(self.rows)}); nothing was imported",
+            "no procedure was imported: every row was skipped",
             self.header_row,
             "fix the rows listed above, then import again",
         )
@@ -1361,16 +1361,21 @@ def merge_text(text: str, record: dict[str, Any], overwrite: bool) -> Merge:
 # --- files ---------------------------------------------------------------------------------
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, rel: str) -> None:
     """Write atomically, so an interrupted import never leaves half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a read-only folder
+        raise Skip(f"cannot write {rel} ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk
+            raise Skip(f"cannot write {rel} ({exc.strerror or exc})") from None
         raise
 
 
@@ -1391,7 +1396,7 @@ def _store(candidate: Candidate, options: ImportOptions) -> tuple[Outcome, str, 
         if not _reads_as(text, candidate.record):
             raise Skip("the record could not be written faithfully as YAML")
         if not options.dry_run:
-            _write(path, text)
+            _write(path, text, rel)
         return Outcome.CREATED, rel, ()
     try:
         text, newline, bom = _read_existing(path)
@@ -1403,7 +1408,7 @@ def _store(candidate: Candidate, options: ImportOptions) -> tuple[Outcome, str, 
     if not merge.changes:
         return Outcome.UNCHANGED, "", merge.notes
     if not options.dry_run:
-        _write(path, ("\ufeff" if bom else "") + merge.text.replace("\n", newline))
+        _write(path, ("\ufeff" if bom else "") + merge.text.replace("\n", newline), rel)
     filled = [c.dotted for c in merge.changes if c.is_fill]
     detail = rel + (": filled " + ", ".join(f"'{p}'" for p in filled) if filled else "")
     return Outcome.UPDATED, detail, merge.notes

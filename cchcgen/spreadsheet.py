@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import unreadable
+
 SUFFIXES = (".xlsx", ".csv")
 _DELIMITERS = (",", ";", "\t")
 _SAMPLE_ROWS = 50
@@ -152,8 +154,8 @@ def _xlsx_rows(path: Path) -> Iterator[SheetRow]:
 
 
 def _unreadable_xlsx(exc: BaseException) -> SpreadsheetError:
-    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile) and exc.strerror:
-        return SpreadsheetError(f"cannot read the file ({exc.strerror})")
+    if isinstance(exc, OSError) and exc.strerror:
+        return _unreadable(exc)
     return SpreadsheetError(
         f"not a readable .xlsx file ({_one_line(exc)})",
         hint="open it in Excel and save it again as .xlsx (or as CSV UTF-8)",
@@ -298,6 +300,11 @@ def format_decimals(number_format: str) -> int | None:
     return section.split(".", 1)[1].count("0") + section.split(".", 1)[1].count("#")
 
 
+def _unreadable(exc: OSError) -> SpreadsheetError:
+    problem = unreadable("", exc)
+    return SpreadsheetError(problem.message, hint=problem.hint)
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:200]
@@ -363,7 +370,7 @@ def _csv_rows(path: Path) -> Iterator[SheetRow]:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpreadsheetError(f"cannot read the file ({exc.strerror or exc})") from None
+        raise _unreadable(exc) from None
     if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise SpreadsheetError("this is not a text .csv file (it contains binary data)")
     text = decode(raw)
