@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, parallel, schema
+from . import __version__, parallel, sample, schema
 from .cache import BuildCache, FileEntry
 from .config import SiteConfig
 from .contact import read_contact
@@ -213,6 +213,7 @@ POST_FIELDS = (
     Field("updated", schema.when),
     Field("slug", _slug),
     Field("aliases", schema.list_of(_alias, allow_scalar=True), default=()),
+    sample.FIELD,
 )
 
 PAGE_FIELDS = (
@@ -223,6 +224,7 @@ PAGE_FIELDS = (
     Field("aliases", schema.list_of(_alias, allow_scalar=True), default=()),
     Field("draft", schema.boolean, default=False),
     Field("weight", schema.integer(-1000, 1000), default=0),
+    sample.FIELD,
 )
 
 
@@ -361,7 +363,10 @@ class _Loader:
 
     def parse(self, path: Path, rel: str) -> SourceFile | None:
         text = self.read(path, rel)
-        return split_front_matter(text, rel, self.diags) if text is not None else None
+        file = split_front_matter(text, rel, self.diags) if text is not None else None
+        if file is not None:
+            sample.warn_if_sample(file.front, file.front_source, self.diags)
+        return file
 
     def default_slug(self, path: Path, rel: str, front: Node | None, source: YamlSource) -> str:
         slug = slugify(path.stem)
@@ -547,6 +552,7 @@ class _Loader:
         if node is None:
             self.diags.error(rel, 1, 1, "the file is empty", "see the README for an example")
             return None
+        sample.warn_if_sample(node, source, self.diags)
         return node, source
 
     def load_procedure(self, path: Path, rel: str) -> Procedure | None:

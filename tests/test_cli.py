@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXED_EPOCH, run_cli, tree
+from conftest import FIXED_EPOCH, build, run_cli, tree
 
 import cchcgen
+from cchcgen.errors import ContentError
 
 
 def test_build_prints_a_summary_and_exits_0(copy_site) -> None:
@@ -328,3 +329,69 @@ def test_operating_system_errors_are_located_not_tracebacks(case: str, tmp_path:
     assert "  hint: " in result.stderr
     if built:
         assert tree(web) == before
+
+
+# --- starter content is marked, and every build says which files still are --------------------
+
+SAMPLES = {
+    "content/posts/chao-mung.md": 2,
+    "content/pages/gioi-thieu.md": 2,
+    "content/plans/ke-hoach-cai-cach-hanh-chinh.md": 2,
+    "content/procedures/1.001193.yaml": 3,
+    "content/hotline.yaml": 3,
+    "content/feedback/pakn-mau-0001.yaml": 3,
+}
+SAMPLE_WARNING = (
+    "{path}:{line}:1: warning: this is sample content from cchcgen init; replace it or delete "
+    "the file\n  hint: when the content is real, delete the line 'sample: true'\n"
+)
+
+
+def test_a_new_site_warns_about_each_sample_file_until_it_is_real(tmp_path: Path) -> None:
+    site = tmp_path / "xa-thu"
+    assert run_cli("init", str(site), *INIT_ANSWERS).returncode == 0
+    page = (site / "content/plans/ke-hoach-cai-cach-hanh-chinh.md").read_text(encoding="utf-8")
+    assert "Họ và tên người ký" in page  # what must not be published unnoticed
+
+    for _ in range(2):  # the second build is answered by the quick check: warned again
+        built = run_cli("build", "-s", str(site))
+        assert built.returncode == 0, built.stderr
+        for path, line in SAMPLES.items():
+            assert SAMPLE_WARNING.format(path=path, line=line) in built.stderr, built.stderr
+        assert built.stderr.count("warning:") == len(SAMPLES)
+        assert built.stdout.rstrip().endswith(f"({len(SAMPLES)} warning(s))")
+
+    strict = run_cli("build", "--strict", "-s", str(site))
+    assert strict.returncode == 1
+    assert strict.stderr.endswith(
+        f"Build failed: {len(SAMPLES)} warning(s), which --strict treats as errors.\n"
+    )
+
+    for rel in SAMPLES:  # the editor made each file real and deleted the marker
+        path = site / rel
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if not x.startswith("sample:")), "utf-8")
+    real = run_cli("build", "--strict", "-s", str(site))
+    assert real.returncode == 0, real.stderr
+    assert "warning" not in real.stderr
+
+
+def test_the_marker_is_read_on_lists_and_must_be_true_or_false(make_site) -> None:
+    site = make_site({
+        "content/indices.yaml": '- index: PAPI\n  year: 2023\n  score: "43,1"\n'
+                                "  max_score: 80\n  sample: yes\n",
+        "content/posts/a.md": "---\ntitle: Tin\ndate: 01/06/2025\nsample: false\n---\nTin.\n",
+    })  # fmt: skip
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        "content/indices.yaml:5:3: warning: this is sample content from cchcgen init; replace "
+        "it or delete the file\n  hint: when the content is real, delete the line 'sample: true'"
+    ]
+    (site / "content/posts/a.md").write_text(
+        "---\ntitle: Tin\ndate: 01/06/2025\nsample: perhaps\n---\nTin.\n", encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as failed:
+        build(site)
+    assert str(failed.value).startswith(
+        "content/posts/a.md:4:9: error: 'sample' must be true or false, got 'perhaps'"
+    )
