@@ -125,11 +125,14 @@ def _checked(rows: Iterator[SheetRow]) -> Iterator[SheetRow]:
 
 
 # What a damaged .xlsx raises while openpyxl reads it: a broken archive or compressed stream,
-# a missing part, malformed XML (ElementTree's and lxml's errors are SyntaxErrors).
+# an encrypted part or an unknown compression (RuntimeError, NotImplementedError), a missing
+# part, malformed XML (ElementTree's and lxml's errors are SyntaxErrors).
 _BROKEN_XLSX = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
+    RuntimeError,
+    NotImplementedError,
     KeyError,
     OSError,
     ValueError,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import subprocess
 import sys
 import unicodedata
@@ -919,4 +920,51 @@ def test_a_header_without_rows_exits_1(site: Path, tmp_path: Path) -> None:
     assert result.stderr == (
         f"{path}:2:1: error: there is no procedure below the header row\n"
         "  hint: check that this is the list of procedures, with one procedure per row\n"
+    )
+
+
+def _replace_part(path: Path, name: str, data: bytes) -> Path:
+    Workbook().save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, content in {**parts, name: data}.items():
+            archive.writestr(part, content)
+    return path
+
+
+def _patch_headers(path: Path, name: str, offset: int, value: int) -> Path:
+    """Change a field of ``name``'s local and central headers (method: +8 and +10, flags:
+    +6 and +8), as a file from a tool cchcgen does not know may have it."""
+    Workbook().save(path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        local = archive.getinfo(name).header_offset
+    central = data.find(b"PK\x01\x02")  # the first central header
+    while data[central + 46 : central + 46 + len(name)] != name.encode():
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<H", data, local + offset, value)
+    struct.pack_into("<H", data, central + offset + 2, value)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: _replace_part(p, "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"),
+        lambda p: _replace_part(p, "xl/styles.xml", b"<styleSheet"),  # read by lxml
+        lambda p: _patch_headers(p, "xl/workbook.xml", 8, 9),  # Deflate64: unsupported
+        lambda p: _patch_headers(p, "xl/workbook.xml", 6, 1),  # an encrypted part
+    ],
+    ids=["sheet XML cut off", "styles XML malformed", "unknown compression", "encrypted"],
+)
+def test_a_damaged_workbook_is_one_located_error(site: Path, tmp_path: Path, damage) -> None:
+    path = damage(tmp_path / "hong.xlsx")
+    result = import_cli(site, path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{path}:1:1: error: not a readable .xlsx file (")
+    assert result.stderr.endswith(
+        ")\n  hint: open it in Excel and save it again as .xlsx (or as CSV UTF-8)\n"
     )
