@@ -15,15 +15,19 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, cache, lock, parallel, quick
 from .cache import BuildCache
 from .config import load_config
-from .errors import CchcError, Diagnostic
+from .errors import CchcError, Diagnostic, os_failure
 from .options import BuildOptions, BuildResult, StrictError
 from .output import check_output_dir
 from .scaffold import KINDS, new_content
 from .urls import BaseUrl, UnsafePath
+
+if TYPE_CHECKING:
+    from .importer import ImportFailed
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -156,6 +160,13 @@ def build_now() -> dt.datetime | None:
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _as_failure(exc: CchcError | OSError, args: argparse.Namespace) -> CchcError:
+    """An operating-system error no stage turned into a diagnostic becomes one."""
+    if isinstance(exc, CchcError):
+        return exc
+    return CchcError([os_failure(_shown_path(exc.filename, args), exc)])
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for item in diagnostics:
         print(item, file=sys.stderr)
@@ -174,11 +185,28 @@ def _print_failure(exc: CchcError) -> None:
         print(f"Build failed: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
 
 
+def _output(args: argparse.Namespace) -> Path:
+    return args.output if args.output is not None else args.source / "public"
+
+
+def _shown_path(name: object, args: argparse.Namespace) -> str:
+    """A path from the operating system as the editor knows it: inside the site, relative
+    to the site folder; else as given. Without one, the site folder."""
+    source = getattr(args, "source", None) or Path(".")
+    if not isinstance(name, (str, bytes)) or not name:
+        return str(source)
+    path = Path(os.fsdecode(name))
+    try:
+        return path.absolute().relative_to(source.absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _options(
     args: argparse.Namespace, write: bool, cache: BuildCache | None = None, jobs: int = 1
 ) -> BuildOptions:
     source = args.source
-    output = args.output if args.output is not None else source / "public"
+    output = _output(args)
     return BuildOptions(
         source=source,
         output=output,
@@ -224,7 +252,7 @@ def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
     _print_diagnostics(result.warnings)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    where = f" → {args.output if args.output is not None else args.source / 'public'}"
+    where = f" → {_output(args)}"
     if verb == "Checked":
         where = ""
     print(
@@ -261,14 +289,15 @@ def _serve(args: argparse.Namespace) -> int:
                     options = replace(options, cache=memory)
                 _report(build_site(options), args, verb)
             return []
-        except CchcError as exc:
-            _print_failure(exc)
+        except (CchcError, OSError) as exc:
+            failure = _as_failure(exc, args)
+            _print_failure(failure)
             print("The server keeps showing the last good build.", file=sys.stderr)
-            return [str(d) for d in exc.diagnostics]
+            return [str(d) for d in failure.diagnostics]
 
     first_errors = rebuild()
     config = load_config(args.source, args.base_url)
-    output = args.output if args.output is not None else args.source / "public"
+    output = _output(args)
     try:
         serve(
             args.source,
@@ -341,7 +370,7 @@ def _import(args: argparse.Namespace) -> int:
     try:
         report = import_procedures(options, progress)
     except ImportFailed as exc:
-        print(f"{exc.path}: error: {exc.message}", file=sys.stderr)
+        _print_import_failure(exc)
         return EXIT_ERROR
     finally:
         if progress is not None:
@@ -349,7 +378,15 @@ def _import(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     print(report.summary())
+    failure = report.failure()
+    if failure is not None:
+        _print_import_failure(failure)
+        return EXIT_ERROR
     return EXIT_OK
+
+
+def _print_import_failure(exc: ImportFailed) -> None:
+    print(Diagnostic(exc.path, exc.row, None, exc.message, exc.hint), file=sys.stderr)
 
 
 def _progress_line(done: int, total: int) -> None:
@@ -394,9 +431,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             cache.save(args.source, memory)
         _report(result, args, "Built")
         return EXIT_OK
-    except CchcError as exc:
-        _print_failure(exc)
-        return exc.exit_code
+    except (CchcError, OSError) as exc:
+        failure = _as_failure(exc, args)
+        _print_failure(failure)
+        return failure.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception:

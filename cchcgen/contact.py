@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import schema
+from . import sample, schema
 from .content import Channel, ContactInfo, ContactPoint, Hotline, OneStop, WorkingHours
 from .errors import Collector
 from .schema import Field, Invalid
@@ -115,6 +115,7 @@ FIELDS = (
     Field("pakn_channels", schema.list_of(schema.mapping(CHANNEL)), default=()),
     Field("external_links", schema.mapping(tuple(Field(k, _url, default="") for k in LINK_KINDS))),
     Field("verified_at", schema.day, required=True),
+    sample.FIELD,
 )
 
 

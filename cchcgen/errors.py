@@ -8,6 +8,7 @@ every mistake of a build in one run. Only ``cli.py`` prints them.
 from __future__ import annotations
 
 import enum
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -61,6 +62,49 @@ class CchcError(Exception):
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.is_error)
+
+
+_OS_HINTS = {
+    errno.EACCES: "let the user who runs cchcgen read the site's files and write the output "
+    "folder (on Linux: chmod, chown)",
+    errno.EISDIR: "it is a folder; cchcgen needs a file here",
+    errno.ENOENT: "check the path; a link may lead to a file that no longer exists",
+    errno.ENOTDIR: "a file stands where a folder is needed; rename it or choose another path",
+    errno.EEXIST: "a file stands where a folder is needed; rename it or choose another path",
+    errno.ENOSPC: "the disk is full; free some space, then run the command again",
+    errno.EROFS: "this disk is read-only; choose a folder you can write to",
+    errno.ELOOP: "a link here leads back to itself; remove the link",
+    errno.ENAMETOOLONG: "shorten the names of the folders and the file",
+}
+_OS_HINTS[errno.EPERM] = _OS_HINTS[errno.EACCES]
+_OS_HINTS[errno.EDQUOT] = _OS_HINTS[errno.ENOSPC]
+
+
+def _reason(exc: OSError) -> str:
+    """``Permission denied`` → ``permission denied``."""
+    text = exc.strerror or type(exc).__name__
+    return text[:1].lower() + text[1:]
+
+
+_READ_HINT = "let the user who runs cchcgen read this file (on Linux: chmod a+r)"
+
+
+def unreadable(path: str, exc: OSError) -> Diagnostic:
+    """A file the operating system would not let cchcgen read."""
+    denied = exc.errno in (errno.EACCES, errno.EPERM)
+    hint = _READ_HINT if denied else _OS_HINTS.get(exc.errno or 0)
+    return Diagnostic(path, None, None, f"cannot read this file: {_reason(exc)}", hint)
+
+
+def os_failure(path: str, exc: OSError) -> Diagnostic:
+    """Any other refusal of the operating system (writing, making a folder, a full disk)."""
+    return Diagnostic(
+        path,
+        None,
+        None,
+        f"cannot read or write this file or folder: {_reason(exc)}",
+        _OS_HINTS.get(exc.errno or 0),
+    )
 
 
 class ConfigError(CchcError):

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import schema
+from . import sample, schema
 from .content import Answer, Feedback
 from .errors import Collector
 from .procedures import CODE_RE
@@ -81,6 +81,7 @@ FIELDS = (
     Field("public", schema.boolean, default=False),
     Field("published_at", schema.when),
     Field("source_url", schema.one_line, default=""),
+    sample.FIELD,
 )
 
 

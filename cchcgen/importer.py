@@ -59,12 +59,17 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class ImportFailed(Exception):
-    """The import could not run at all (unreadable file, no header row); one line for the CLI."""
+    """The import could not run at all (unreadable file, no header row) or imported nothing;
+    ``row`` is the row the problem concerns, if one."""
 
-    def __init__(self, path: str, message: str) -> None:
+    def __init__(
+        self, path: str, message: str, row: int | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+        self.row = row
+        self.hint = hint
 
 
 # --- columns -------------------------------------------------------------------------------
@@ -607,6 +612,24 @@ class ImportReport:
         counts = ", ".join(f"{self.count(o)} {o.value}" for o in Outcome)
         suffix = " (dry run: no file was written)" if self.dry_run else ""
         return f"{self.file}: {counts}{suffix}"
+
+    def failure(self) -> ImportFailed | None:
+        """An import that read no procedure at all failed, whatever it skipped."""
+        if len(self.rows) > self.count(Outcome.SKIPPED):
+            return None
+        if not self.rows:
+            return ImportFailed(
+                self.file,
+                "there is no procedure below the header row",
+                self.header_row,
+                "check that this is the list of procedures, with one procedure per row",
+            )
+        return ImportFailed(
+            self.file,
+            "no procedure was imported: every row was skipped",
+            self.header_row,
+            "fix the rows listed above, then import again",
+        )
 
 
 # --- rows → records ------------------------------------------------------------------------
@@ -1338,16 +1361,21 @@ def merge_text(text: str, record: dict[str, Any], overwrite: bool) -> Merge:
 # --- files ---------------------------------------------------------------------------------
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, rel: str) -> None:
     """Write atomically, so an interrupted import never leaves half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a read-only folder
+        raise Skip(f"cannot write {rel} ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk
+            raise Skip(f"cannot write {rel} ({exc.strerror or exc})") from None
         raise
 
 
@@ -1368,7 +1396,7 @@ def _store(candidate: Candidate, options: ImportOptions) -> tuple[Outcome, str, 
         if not _reads_as(text, candidate.record):
             raise Skip("the record could not be written faithfully as YAML")
         if not options.dry_run:
-            _write(path, text)
+            _write(path, text, rel)
         return Outcome.CREATED, rel, ()
     try:
         text, newline, bom = _read_existing(path)
@@ -1380,7 +1408,7 @@ def _store(candidate: Candidate, options: ImportOptions) -> tuple[Outcome, str, 
     if not merge.changes:
         return Outcome.UNCHANGED, "", merge.notes
     if not options.dry_run:
-        _write(path, ("\ufeff" if bom else "") + merge.text.replace("\n", newline))
+        _write(path, ("\ufeff" if bom else "") + merge.text.replace("\n", newline), rel)
     filled = [c.dotted for c in merge.changes if c.is_fill]
     detail = rel + (": filled " + ", ".join(f"'{p}'" for p in filled) if filled else "")
     return Outcome.UPDATED, detail, merge.notes
@@ -1408,7 +1436,7 @@ def import_procedures(
     try:
         rows = list(read_rows(options.file))
     except SpreadsheetError as exc:
-        raise ImportFailed(shown, str(exc)) from None
+        raise ImportFailed(shown, str(exc), exc.row, exc.hint) from None
     header = find_header(rows)
     if header is None:
         raise ImportFailed(

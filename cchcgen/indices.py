@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import schema
+from . import sample, schema
 from .content import IndexResult
 from .errors import Collector
 from .schema import Field, Invalid
@@ -37,6 +37,7 @@ FIELDS = (
     Field("classification", schema.one_line, default=""),
     Field("decision", schema.mapping(DECISION)),
     Field("source_url", schema.one_line, default=""),
+    sample.FIELD,
 )
 
 

@@ -6,7 +6,6 @@ This and :mod:`cchcgen.output` are the only modules that touch the file system.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import hashlib
 import os
 import stat
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, parallel, schema
+from . import __version__, parallel, sample, schema
 from .cache import BuildCache, FileEntry
 from .config import SiteConfig
 from .contact import read_contact
@@ -35,7 +34,7 @@ from .content import (
     Tag,
     TagGroup,
 )
-from .errors import Collector, Diagnostic
+from .errors import Collector, Diagnostic, unreadable
 from .feedback import read_feedback
 from .files import RACY_SECONDS, walk
 from .fingerprint import Digests
@@ -101,17 +100,27 @@ class SourceFile:
 # ---------------------------------------------------------------- reading files
 
 
-def cannot_read(rel: str, reason: str | None, diags: Collector) -> None:
-    diags.error(rel, None, None, f"cannot read the file: {reason or 'unknown error'}")
-
-
 def readable(path: Path, rel: str, diags: Collector) -> bool:
-    """Whether a file copied without being read here (a static file, a theme asset) can
-    be read; reports it when it cannot."""
-    if os.access(path, os.R_OK):
-        return True
-    cannot_read(rel, os.strerror(errno.EACCES), diags)
-    return False
+    """Can the build copy this file (a static file, a theme asset, a layout)? Checked
+    while loading, so that ``check`` says so too; reports it when it cannot."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe must not block
+    except OSError as exc:  # unreadable, or a link that leads nowhere
+        diags.add(unreadable(rel, exc))
+        return False
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
+    if not regular:
+        diags.error(
+            rel,
+            None,
+            None,
+            "this is not an ordinary file (a pipe or a device) and cannot be published",
+            "put only files in content/static/",
+        )
+    return regular
 
 
 def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | None:
@@ -196,6 +205,7 @@ POST_FIELDS = (
     Field("updated", schema.when),
     Field("slug", _slug),
     Field("aliases", schema.list_of(_alias, allow_scalar=True), default=()),
+    sample.FIELD,
 )
 
 PAGE_FIELDS = (
@@ -206,6 +216,7 @@ PAGE_FIELDS = (
     Field("aliases", schema.list_of(_alias, allow_scalar=True), default=()),
     Field("draft", schema.boolean, default=False),
     Field("weight", schema.integer(-1000, 1000), default=0),
+    sample.FIELD,
 )
 
 
@@ -355,7 +366,10 @@ class _Loader:
 
     def parse(self, path: Path, rel: str) -> SourceFile | None:
         text = self.read(path, rel)
-        return split_front_matter(text, rel, self.diags) if text is not None else None
+        file = split_front_matter(text, rel, self.diags) if text is not None else None
+        if file is not None:
+            sample.warn_if_sample(file.front, file.front_source, self.diags)
+        return file
 
     def default_slug(self, path: Path, rel: str, front: Node | None, source: YamlSource) -> str:
         slug = slugify(path.stem)
@@ -537,6 +551,7 @@ class _Loader:
         if node is None:
             self.diags.error(rel, 1, 1, "the file is empty", "see the README for an example")
             return None
+        sample.warn_if_sample(node, source, self.diags)
         return node, source
 
     def load_procedure(self, path: Path, rel: str) -> Procedure | None:

@@ -91,8 +91,8 @@ def check_output_dir(output: Path, source: Path) -> None:
     for parent in out.parents:
         if parent.exists() and not parent.is_dir():
             raise _fail(
-                f"{output} cannot be made: {parent} is a file, not a folder",
-                "give --output a folder such as public/",
+                f"cannot make the output folder {output}: {parent} is a file, not a folder",
+                "choose a folder such as public/",
             )
     if out.exists() and not out.is_dir():
         raise _fail(f"{output} exists and is not a folder", "give --output a folder, e.g. public/")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import sample, schema
 from .content import Attachment, Plan, Signer, Tag
 from .errors import Collector
 from .markup import APPENDIX_ID_PREFIX, Markdown, Source, shorten
@@ -169,6 +169,7 @@ def plan_fields(alias: Callable[[Node, schema.Context], str]) -> tuple[Field, ..
         Field("slug", schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a slug", "13-kh-ubnd")),
         Field("aliases", schema.list_of(alias, allow_scalar=True), default=()),
         Field("qr", schema.boolean, default=True),
+        sample.FIELD,
     )
 
 

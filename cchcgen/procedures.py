@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import schema
+from . import sample, schema
 from .config import SiteConfig
 from .content import (
     Agencies,
@@ -185,6 +185,7 @@ FIELDS = (
     Field("featured", schema.boolean, default=False),
     Field("source", schema.mapping(SOURCE), required=True),
     Field("reviewed", schema.mapping(REVIEWED)),
+    sample.FIELD,
 )
 
 REQUIRED_WHEN_FULL = (

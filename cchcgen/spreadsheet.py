@@ -24,19 +24,48 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import unreadable
+
 SUFFIXES = (".xlsx", ".csv")
 _DELIMITERS = (",", ";", "\t")
 _SAMPLE_ROWS = 50
 
+# Limits, so that no file makes an import run for minutes or fill the memory. The largest
+# real annex, ~2,000 procedures x 15 columns with long legal bases, is a sheet of ~4.6 MB of
+# XML compressed 8:1 (24:1 when every row repeats the same text), ~3 MB as .csv.
+MAX_XLSX_BYTES = 100_000_000
+"""Uncompressed size of all the parts of an .xlsx, as its archive declares them (Python's
+zipfile never inflates a part beyond its declared size)."""
+MAX_RATIO = 100
+"""Uncompressed : compressed, for parts above RATIO_FROM bytes (a zip bomb is ~1,000:1)."""
+RATIO_FROM = 1_000_000
+MAX_ELEMENTS = 1_000_000
+"""XML elements in all the parts. openpyxl builds a Python object for each (and reads a whole
+sheet when it does not state its size), ~5 s per million; 20,000 rows of 15 cells are
+~900,000, the 2,000-procedure annex ~90,000."""
+MAX_CSV_BYTES = 20_000_000
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+"""Columns holding a value; empty formatted cells further right do not count."""
+MAX_CELL_CHARS = 32_767
+"""Excel's own limit for one cell."""
+
 
 class SpreadsheetError(Exception):
-    """The file cannot be read as a spreadsheet; ``str()`` is one line for the editor."""
+    """The file cannot be read as a spreadsheet; ``str()`` is one line for the editor,
+    ``row`` the row it concerns (if one) and ``hint`` how to fix it (if known)."""
+
+    def __init__(self, message: str, row: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +90,56 @@ def read_rows(path: Path) -> Iterator[SheetRow]:
         raise SpreadsheetError(f"unknown file type '{path.suffix}': give a .xlsx or .csv file")
     if not path.is_file():
         raise SpreadsheetError("no such file" if not path.exists() else "not a file")
-    if suffix == ".csv":
-        return _csv_rows(path)
-    return _xlsx_rows(path)
+    rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+    return _checked(rows)
+
+
+def _checked(rows: Iterator[SheetRow]) -> Iterator[SheetRow]:
+    """The rows, stopping at the first that goes beyond a limit."""
+    for row in rows:
+        if row.number > MAX_ROWS:
+            raise SpreadsheetError(
+                f"the sheet has more than {MAX_ROWS:,} rows",
+                row.number,
+                "split the list into several files, or delete the empty rows at its end",
+            )
+        used = [index for index, cell in enumerate(row.cells) if cell]
+        if used and used[-1] >= MAX_COLUMNS:
+            raise SpreadsheetError(
+                f"this row has a value in column {used[-1] + 1}; the limit is {MAX_COLUMNS}",
+                row.number,
+                "delete the columns that are not part of the list",
+            )
+        for index in used:
+            if len(row.cells[index]) > MAX_CELL_CHARS:
+                raise SpreadsheetError(
+                    f"the cell in column {index + 1} holds {len(row.cells[index]):,} "
+                    f"characters; a spreadsheet cell holds at most {MAX_CELL_CHARS:,}",
+                    row.number,
+                    "check that the file is the list of procedures and was saved correctly",
+                )
+        yield row
 
 
 # --- xlsx ----------------------------------------------------------------------------------
+
+
+# What a damaged .xlsx raises while openpyxl reads it: a broken archive or compressed stream,
+# an encrypted part or an unknown compression (RuntimeError, NotImplementedError), a missing
+# part, malformed XML (ElementTree's and lxml's errors are SyntaxErrors).
+_BROKEN_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+)
 
 
 def _xlsx_rows(path: Path) -> Iterator[SheetRow]:
@@ -74,12 +147,78 @@ def _xlsx_rows(path: Path) -> Iterator[SheetRow]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        check_archive(path)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing to editors
             book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise SpreadsheetError(f"not a readable .xlsx file ({_one_line(exc)})") from None
+    except (InvalidFileException, *_BROKEN_XLSX) as exc:
+        raise _unreadable_xlsx(exc) from None
     return _xlsx_iter(book)
+
+
+def _unreadable_xlsx(exc: BaseException) -> SpreadsheetError:
+    if isinstance(exc, OSError) and exc.strerror:
+        return _unreadable(exc)
+    return SpreadsheetError(
+        f"not a readable .xlsx file ({_one_line(exc)})",
+        hint="open it in Excel and save it again as .xlsx (or as CSV UTF-8)",
+    )
+
+
+def check_archive(path: Path) -> None:
+    """Refuse an .xlsx beyond the limits before openpyxl reads it: first by the sizes its
+    archive declares, then by counting the elements of its XML parts."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+        _check_sizes(parts)
+        elements = 0
+        for part in parts:
+            if part.filename.lower().endswith((".xml", ".rels", ".vml")):
+                elements += _count_elements(archive, part, MAX_ELEMENTS - elements)
+                if elements > MAX_ELEMENTS:
+                    raise SpreadsheetError(
+                        f"the workbook holds more than {MAX_ELEMENTS:,} cells, rows and other "
+                        "XML elements; a list of procedures holds far fewer",
+                        hint="keep only the list of procedures in the workbook, "
+                        "or split it into files",
+                    )
+
+
+_START_TAG = re.compile(rb"<[A-Za-z_]")
+
+
+def _count_elements(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limit: int) -> int:
+    """Start tags in ``part``, counted up to just past ``limit``, without parsing it."""
+    count = 0
+    tail = b""
+    with archive.open(part) as stream:
+        while count <= limit and (chunk := stream.read(1 << 20)):
+            data = tail + chunk
+            cut = data.rfind(b"<")  # a tag never spans a '<': count up to the last one
+            if cut < 0:
+                data, tail = b"", b""
+            else:
+                data, tail = data[:cut], data[cut:]
+            count += len(_START_TAG.findall(data))
+    return count + len(_START_TAG.findall(tail))
+
+
+def _check_sizes(parts: list[zipfile.ZipInfo]) -> None:
+    total = sum(part.file_size for part in parts)
+    if total > MAX_XLSX_BYTES:
+        raise SpreadsheetError(
+            f"the workbook expands to {total / 1e6:,.0f} MB; the limit is "
+            f"{MAX_XLSX_BYTES // 1_000_000} MB",
+            hint="keep only the list of procedures in the workbook, or split it into files",
+        )
+    for part in parts:
+        ratio = part.file_size / max(1, part.compress_size)
+        if part.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            raise SpreadsheetError(
+                f"the part {part.filename} expands {ratio:,.0f} times; a real workbook "
+                f"expands at most {MAX_RATIO} times",
+                hint="this file is not a normal workbook; ask for the list again",
+            )
 
 
 def _xlsx_iter(book: Any) -> Iterator[SheetRow]:
@@ -96,8 +235,8 @@ def _xlsx_iter(book: Any) -> Iterator[SheetRow]:
                 yield _xlsx_row(number, row)
     except SpreadsheetError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError) as exc:
-        raise SpreadsheetError(f"not a readable .xlsx file ({_one_line(exc)})") from None
+    except _BROKEN_XLSX as exc:
+        raise _unreadable_xlsx(exc) from None
     finally:
         book.close()
 
@@ -164,6 +303,11 @@ def format_decimals(number_format: str) -> int | None:
     return section.split(".", 1)[1].count("0") + section.split(".", 1)[1].count("#")
 
 
+def _unreadable(exc: OSError) -> SpreadsheetError:
+    problem = unreadable("", exc)
+    return SpreadsheetError(problem.message, hint=problem.hint)
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:200]
@@ -221,9 +365,15 @@ def sniff_delimiter(text: str) -> str:
 
 def _csv_rows(path: Path) -> Iterator[SheetRow]:
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise SpreadsheetError(
+                f"the file is {size / 1e6:,.0f} MB; the limit is {MAX_CSV_BYTES // 1_000_000} MB",
+                hint="keep only the list of procedures in the file, or split it into files",
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpreadsheetError(f"cannot read the file ({exc.strerror or exc})") from None
+        raise _unreadable(exc) from None
     if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise SpreadsheetError("this is not a text .csv file (it contains binary data)")
     text = decode(raw)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from .errors import Collector
+from .errors import Collector, unreadable
 
 MAX_FILE_BYTES = 2_000_000
 """Larger content files and site.yaml are refused: a file pasted from a scanned document
@@ -38,7 +38,7 @@ def read_text(
             return None
         raw = path.read_bytes()
     except OSError as exc:
-        diags.error(rel, None, None, f"cannot read the file: {exc.strerror}")
+        diags.add(unreadable(rel, exc))
         return None
     try:
         text = raw.decode("utf-8-sig")

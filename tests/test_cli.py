@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import FIXED_EPOCH, run_cli, tree
+from conftest import FIXED_EPOCH, build, run_cli, tree
+
+import cchcgen
+from cchcgen.errors import ContentError
 
 
 def test_build_prints_a_summary_and_exits_0(copy_site) -> None:
@@ -179,3 +187,225 @@ def test_a_long_build_shows_progress_on_a_terminal_only(copy_site, tmp_path: Pat
     text = shown.decode("utf-8", "replace")
     assert "Rendering: " in text and " files" in text
     assert "\x1b[K" in text  # the progress line is cleared when it is done
+
+
+# --- the operating system says no: located errors, never a traceback ------------------------
+
+BASE_SITE = Path(__file__).parent / "sites" / "invalid" / "_base"
+CSV_LIST = Path(__file__).parent / "fixtures" / "import" / "danh-muc-cap-xa.csv"
+
+
+@functools.cache
+def _unprivileged() -> tuple[str, ...] | None:
+    """A command prefix under which file permissions apply. Tests run as root, whom chmod 000
+    does not stop: setpriv drops the two capabilities that bypass permissions (running as
+    'nobody' is not possible: the venv's Python lives under /root). None if that fails."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = (setpriv, "--bounding-set=-dac_override,-dac_read_search", "--")
+    with tempfile.TemporaryDirectory() as folder:
+        secret = Path(folder, "secret")
+        secret.write_text("x")
+        secret.chmod(0)
+        probe = subprocess.run([*prefix, "cat", str(secret)], capture_output=True)
+    return prefix if probe.returncode != 0 else None
+
+
+def _run(prefix: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH}
+    command = [*prefix, sys.executable, "-m", "cchcgen", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def _locked(path: Path) -> Path:
+    path.chmod(0o555 if path.is_dir() else 0)
+    return path
+
+
+def _broken_sheet(path: Path) -> Path:
+    """An .xlsx whose sheet XML is malformed: cut off in the middle."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Mã TTHC", "Tên TTHC"])
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _folder_for_site_yaml(site: Path) -> None:
+    (site / "site.yaml").unlink()
+    (site / "site.yaml").mkdir()
+
+
+DENIED = "cannot read this file: permission denied"
+WRITE = "cannot read or write this file or folder"
+INIT_ANSWERS = ["--agency", "UBND xã Thử", "--locality", "xã Thử",
+                "--base-url", "https://thu.example.vn/", "--phone", "0208 3000 001"]  # fmt: skip
+OS_CASES = {
+    # id: (needs permissions, setup returning the arguments, first line of stderr)
+    "build, site.yaml unreadable": (
+        True,
+        lambda s, t: (_locked(s / "site.yaml"), ["build", "-s", str(s)])[1],
+        f"site.yaml:1:1: error: {DENIED}",
+    ),
+    "check, site.yaml a folder": (
+        False,
+        lambda s, t: (_folder_for_site_yaml(s), ["check", "-s", str(s)])[1],
+        "site.yaml:1:1: error: cannot read this file: is a directory",
+    ),
+    "build, static file unreadable": (
+        True,
+        lambda s, t: (_locked(s / "content/static/mau.pdf"), ["build", "-s", str(s)])[1],
+        f"content/static/mau.pdf:1:1: error: {DENIED}",
+    ),
+    "check, static file unreadable": (
+        True,
+        lambda s, t: (_locked(s / "content/static/mau.pdf"), ["check", "-s", str(s)])[1],
+        f"content/static/mau.pdf:1:1: error: {DENIED}",
+    ),
+    "build, post unreadable": (
+        True,
+        lambda s, t: (_locked(s / "content/posts/tot.md"), ["build", "-s", str(s)])[1],
+        f"content/posts/tot.md:1:1: error: {DENIED}",
+    ),
+    "build, layout unreadable": (
+        True,
+        lambda s, t: (_locked(s / "layouts/base.html"), ["build", "-s", str(s)])[1],
+        f"layouts/base.html:1:1: error: {WRITE}: permission denied",
+    ),
+    "build, -o under a file": (
+        False,
+        lambda s, t: ["build", "-s", str(s), "-o", str(s / "site.yaml/out")],
+        "--output:1:1: error: cannot make the output folder {site}/site.yaml/out: "
+        "{site}/site.yaml is a file, not a folder",
+    ),
+    "import, sheet XML cut off": (
+        False,
+        lambda s, t: ["import", "procedures", str(_broken_sheet(t / "ds.xlsx")), "-s", str(s)],
+        "{tmp}/ds.xlsx:1:1: error: not a readable .xlsx file (",
+    ),
+    "import, csv unreadable": (
+        True,
+        lambda s, t: ["import", "procedures", str(_locked(t / "ds.csv")), "-s", str(s)],
+        f"{{tmp}}/ds.csv:1:1: error: {DENIED}",
+    ),
+    "new, posts folder read-only": (
+        True,
+        lambda s, t: (_locked(s / "content/posts"), ["new", "post", "Tin mới", "-s", str(s)])[1],
+        f"content/posts/2026:1:1: error: {WRITE}: permission denied",
+    ),
+    "init, under a file": (
+        False,
+        lambda s, t: ["init", str(s / "site.yaml/moi"), *INIT_ANSWERS],
+        f"{{site}}/site.yaml/moi:1:1: error: {WRITE}: not a directory",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OS_CASES)
+def test_operating_system_errors_are_located_not_tracebacks(case: str, tmp_path: Path) -> None:
+    needs_permissions, setup, first_line = OS_CASES[case]
+    prefix = _unprivileged() if needs_permissions else ()
+    if prefix is None:
+        pytest.skip("cannot make a file unreadable for this user (root without setpriv)")
+    site = tmp_path / "site"
+    shutil.copytree(BASE_SITE, site)
+    (site / "content/static").mkdir()
+    (site / "content/static/mau.pdf").write_bytes(b"%PDF-1.4\n")
+    (site / "layouts").mkdir()  # the site's own copy of the theme's base layout
+    shutil.copy(Path(cchcgen.__file__).parent / "layouts/base.html", site / "layouts")
+    shutil.copy(CSV_LIST, tmp_path / "ds.csv")
+    web = tmp_path / "web"
+    built = case.startswith("build")
+    if built:  # a previous output, which must stay as it is
+        assert _run((), "build", "-s", str(site), "-o", str(web)).returncode == 0
+        before = tree(web)
+    args = setup(site, tmp_path)
+    if built:  # --full: a mode change alone leaves the quick check's stamps as they were
+        args += ["--full"] + (["-o", str(web)] if "-o" not in args else [])
+
+    result = _run(prefix, *args)
+
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    expected = first_line.format(site=site, tmp=tmp_path)
+    assert result.stderr.splitlines()[0].startswith(expected), result.stderr
+    assert "  hint: " in result.stderr
+    if built:
+        assert tree(web) == before
+
+
+# --- starter content is marked, and every build says which files still are --------------------
+
+SAMPLES = {
+    "content/posts/chao-mung.md": 2,
+    "content/pages/gioi-thieu.md": 2,
+    "content/plans/ke-hoach-cai-cach-hanh-chinh.md": 2,
+    "content/procedures/1.001193.yaml": 3,
+    "content/hotline.yaml": 3,
+    "content/feedback/pakn-mau-0001.yaml": 3,
+}
+SAMPLE_WARNING = (
+    "{path}:{line}:1: warning: this is sample content from cchcgen init; replace it or delete "
+    "the file\n  hint: when the content is real, delete the line 'sample: true'\n"
+)
+
+
+def test_a_new_site_warns_about_each_sample_file_until_it_is_real(tmp_path: Path) -> None:
+    site = tmp_path / "xa-thu"
+    assert run_cli("init", str(site), *INIT_ANSWERS).returncode == 0
+    page = (site / "content/plans/ke-hoach-cai-cach-hanh-chinh.md").read_text(encoding="utf-8")
+    assert "Họ và tên người ký" in page  # what must not be published unnoticed
+
+    for _ in range(2):  # the second build is answered by the quick check: warned again
+        built = run_cli("build", "-s", str(site))
+        assert built.returncode == 0, built.stderr
+        for path, line in SAMPLES.items():
+            assert SAMPLE_WARNING.format(path=path, line=line) in built.stderr, built.stderr
+        assert built.stderr.count("warning:") == len(SAMPLES)
+        assert built.stdout.rstrip().endswith(f"({len(SAMPLES)} warning(s))")
+
+    strict = run_cli("build", "--strict", "-s", str(site))
+    assert strict.returncode == 1
+    assert strict.stderr.endswith(
+        f"Build failed: {len(SAMPLES)} warning(s), which --strict treats as errors.\n"
+    )
+
+    for rel in SAMPLES:  # the editor made each file real and deleted the marker
+        path = site / rel
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if not x.startswith("sample:")), "utf-8")
+    real = run_cli("build", "--strict", "-s", str(site))
+    assert real.returncode == 0, real.stderr
+    assert "warning" not in real.stderr
+
+
+def test_the_marker_is_read_on_lists_and_must_be_true_or_false(make_site) -> None:
+    site = make_site({
+        "content/indices.yaml": '- index: PAPI\n  year: 2023\n  score: "43,1"\n'
+                                "  max_score: 80\n  sample: yes\n",
+        "content/posts/a.md": "---\ntitle: Tin\ndate: 01/06/2025\nsample: false\n---\nTin.\n",
+    })  # fmt: skip
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        "content/indices.yaml:5:3: warning: this is sample content from cchcgen init; replace "
+        "it or delete the file\n  hint: when the content is real, delete the line 'sample: true'"
+    ]
+    (site / "content/posts/a.md").write_text(
+        "---\ntitle: Tin\ndate: 01/06/2025\nsample: perhaps\n---\nTin.\n", encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as failed:
+        build(site)
+    assert str(failed.value).startswith(
+        "content/posts/a.md:4:9: error: 'sample' must be true or false, got 'perhaps'"
+    )

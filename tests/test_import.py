@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
+import subprocess
 import sys
 import unicodedata
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -594,7 +598,8 @@ def test_cli_dry_run_and_overwrite_flags(site: Path) -> None:
         (
             "bad.xlsx",
             b"this is not a zip file",
-            "not a readable .xlsx file (File is not a zip file)",
+            "not a readable .xlsx file (File is not a zip file)\n"
+            "  hint: open it in Excel and save it again as .xlsx (or as CSV UTF-8)",
         ),
         (
             "old.xls",
@@ -614,7 +619,7 @@ def test_cli_dry_run_and_overwrite_flags(site: Path) -> None:
         ),
     ],
 )
-def test_cli_unreadable_file_is_one_line_and_exit_1(
+def test_cli_unreadable_file_is_located_and_exit_1(
     site: Path, tmp_path: Path, name: str, content: bytes | None, message: str
 ) -> None:
     path = tmp_path / name
@@ -622,7 +627,7 @@ def test_cli_unreadable_file_is_one_line_and_exit_1(
         path.write_bytes(content)
     result = run_cli("import", "procedures", str(path), "--source", str(site))
     assert result.returncode == 1
-    assert result.stderr == f"{path}: error: {message}\n"
+    assert result.stderr == f"{path}:1:1: error: {message}\n"
     assert result.stdout == ""
     assert procedures(site) == {}
 
@@ -748,4 +753,218 @@ def test_import_failed_carries_the_path(site: Path, tmp_path: Path) -> None:
     assert (caught.value.path, caught.value.message) == (
         str(tmp_path / "missing.csv"),
         "no such file",
+    )
+
+
+# --- limits: no file makes an import run for minutes or fill the memory -----------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã TTHC</t></is></c>'.encode() + (
+    '<c r="B1" t="inlineStr"><is><t>Tên TTHC</t></is></c></row>'.encode()
+)
+
+
+def xlsx_with_sheet(path: Path, chunks: Iterable[bytes]) -> Path:
+    """A workbook made by openpyxl whose sheet XML is written here, chunk by chunk, as a
+    hostile file would be (no <dimension>, so openpyxl would read the whole sheet at once)."""
+    Workbook().save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist() if name != SHEET}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        with archive.open(SHEET, "w", force_zip64=True) as sheet:
+            sheet.write(SHEET_HEAD)
+            for chunk in chunks:
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def import_cli(site: Path, file: Path) -> subprocess.CompletedProcess[str]:
+    return run_cli("import", "procedures", str(file), "--source", str(site), *DECISION)
+
+
+def test_a_zip_bomb_is_refused_by_its_declared_size(site: Path, tmp_path: Path) -> None:
+    """120 MB of XML in ~120 KB: refused before a byte of it is inflated."""
+    block = b'<row><c t="inlineStr"><is><t>' + b"x" * 1_000_000 + b"</t></is></c></row>"
+    bomb = xlsx_with_sheet(tmp_path / "bom.xlsx", (block for _ in range(120)))
+    assert bomb.stat().st_size < 200_000
+    result = import_cli(site, bomb)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{bomb}:1:1: error: the workbook expands to 120 MB; the limit is 100 MB\n"
+        "  hint: keep only the list of procedures in the workbook, or split it into files\n"
+    )
+    assert procedures(site) == {}
+
+
+def test_a_part_that_expands_a_thousand_times_is_refused(site: Path, tmp_path: Path) -> None:
+    block = b'<row><c t="inlineStr"><is><t>' + b"x" * 1_000_000 + b"</t></is></c></row>"
+    bomb = xlsx_with_sheet(tmp_path / "nen.xlsx", (block for _ in range(20)))
+    result = import_cli(site, bomb)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"{bomb}:1:1: error: the part {SHEET} expands 9"  # ~986 times
+    )
+    assert result.stderr.endswith(
+        " times; a real workbook expands at most 100 times\n"
+        "  hint: this file is not a normal workbook; ask for the list again\n"
+    )
+
+
+def test_a_sheet_of_400000_rows_is_refused_before_openpyxl_reads_it(
+    site: Path, tmp_path: Path
+) -> None:
+    rows = b"".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>'.encode()
+                    for n in range(2, 400_002))  # fmt: skip
+    big = xlsx_with_sheet(tmp_path / "lon.xlsx", [HEADER_ROW, rows])
+    result = import_cli(site, big)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{big}:1:1: error: the workbook holds more than 1,000,000 cells, rows and other "
+        "XML elements; a list of procedures holds far fewer\n"
+        "  hint: keep only the list of procedures in the workbook, or split it into files\n"
+    )
+
+
+def test_a_value_far_down_the_sheet_stops_the_import_at_the_row_limit(
+    site: Path, tmp_path: Path
+) -> None:
+    """Two rows in the file, but the second is row 400,000: the empty rows between count."""
+    far = '<row r="400000"><c r="A400000" t="inlineStr"><is><t>1.001193</t></is></c></row>'
+    sheet = xlsx_with_sheet(tmp_path / "xa.xlsx", [HEADER_ROW, far.encode()])
+    result = import_cli(site, sheet)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{sheet}:20001:1: error: the sheet has more than 20,000 rows\n"
+        "  hint: split the list into several files, or delete the empty rows at its end\n"
+    )
+
+
+def test_a_csv_of_400000_rows_stops_at_the_row_limit(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "lon.csv"
+    rows = "".join(f"1.{n:06d};Thủ tục {n}\n" for n in range(400_000))
+    path.write_text(f"Mã TTHC;Tên TTHC\n{rows}", encoding="utf-8")
+    result = import_cli(site, path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{path}:20001:1: error: the sheet has more than 20,000 rows\n"
+        "  hint: split the list into several files, or delete the empty rows at its end\n"
+    )
+    assert procedures(site) == {}
+
+
+def test_a_csv_over_20_mb_is_refused_unread(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "nang.csv"
+    with path.open("wb") as stream:
+        stream.truncate(21_000_000)  # a sparse file: its size is all that is looked at
+    result = import_cli(site, path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{path}:1:1: error: the file is 21 MB; the limit is 20 MB\n"
+        "  hint: keep only the list of procedures in the file, or split it into files\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "1.001193;Thủ tục" + ";" * 199 + "x",
+            "this row has a value in column 201; the limit is 200",
+        ),
+        (
+            "1.001193;" + "Thủ tục " * 5000,
+            "the cell in column 2 holds 40,000 characters; a spreadsheet cell holds at most 32,767",
+        ),
+    ],
+)
+def test_rows_beyond_the_column_and_cell_limits_stop_the_import(
+    site: Path, tmp_path: Path, row: str, message: str
+) -> None:
+    path = tmp_path / "rong.csv"
+    path.write_text(f"Mã TTHC;Tên TTHC\n1.000893;Thủ tục một\n{row}\n", encoding="utf-8")
+    result = import_cli(site, path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"{path}:3:1: error: {message}\n  hint: ")
+    assert procedures(site) == {}
+
+
+def test_an_import_that_skips_every_row_exits_1(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sai.csv"
+    path.write_text("Mã TTHC;Tên TTHC\nABC;Thủ tục một\n1.000893;\n", encoding="utf-8")
+    result = import_cli(site, path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "header on row 1",
+        "row 2 (ABC): skipped: invalid code format (expected a code such as 1.001193)",
+        "row 3 (1.000893): skipped: empty name",
+        f"{path}: 0 created, 0 updated, 0 unchanged, 2 skipped",
+    ]
+    assert result.stderr == (
+        f"{path}:1:1: error: no procedure was imported: every row was skipped\n"
+        "  hint: fix the rows listed above, then import again\n"
+    )
+
+
+def test_a_header_without_rows_exits_1(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "trong.csv"
+    path.write_text("Danh mục\nMã TTHC;Tên TTHC\n", encoding="utf-8")
+    result = import_cli(site, path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{path}:2:1: error: there is no procedure below the header row\n"
+        "  hint: check that this is the list of procedures, with one procedure per row\n"
+    )
+
+
+def _replace_part(path: Path, name: str, data: bytes) -> Path:
+    Workbook().save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, content in {**parts, name: data}.items():
+            archive.writestr(part, content)
+    return path
+
+
+def _patch_headers(path: Path, name: str, offset: int, value: int) -> Path:
+    """Change a field of ``name``'s local and central headers (method: +8 and +10, flags:
+    +6 and +8), as a file from a tool cchcgen does not know may have it."""
+    Workbook().save(path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        local = archive.getinfo(name).header_offset
+    central = data.find(b"PK\x01\x02")  # the first central header
+    while data[central + 46 : central + 46 + len(name)] != name.encode():
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<H", data, local + offset, value)
+    struct.pack_into("<H", data, central + offset + 2, value)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: _replace_part(p, "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"),
+        lambda p: _replace_part(p, "xl/styles.xml", b"<styleSheet"),  # read by lxml
+        lambda p: _patch_headers(p, "xl/workbook.xml", 8, 9),  # Deflate64: unsupported
+        lambda p: _patch_headers(p, "xl/workbook.xml", 6, 1),  # an encrypted part
+    ],
+    ids=["sheet XML cut off", "styles XML malformed", "unknown compression", "encrypted"],
+)
+def test_a_damaged_workbook_is_one_located_error(site: Path, tmp_path: Path, damage) -> None:
+    path = damage(tmp_path / "hong.xlsx")
+    result = import_cli(site, path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{path}:1:1: error: not a readable .xlsx file (")
+    assert result.stderr.endswith(
+        ")\n  hint: open it in Excel and save it again as .xlsx (or as CSV UTF-8)\n"
     )

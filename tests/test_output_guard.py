@@ -95,4 +95,4 @@ def test_an_output_below_a_file_is_an_error_not_a_traceback(copy_site) -> None:
     result = run_cli("build", "--source", str(site), "--output", str(site / "site.yaml/out"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert f"cannot be made: {site / 'site.yaml'} is a file, not a folder" in result.stderr
+    assert f": {site / 'site.yaml'} is a file, not a folder" in result.stderr
