@@ -281,7 +281,7 @@ OS_CASES = {
     "build, layout unreadable": (
         True,
         lambda s, t: (_locked(s / "layouts/base.html"), ["build", "-s", str(s)])[1],
-        f"layouts/base.html:1:1: error: {WRITE}: permission denied",
+        f"layouts/base.html:1:1: error: {DENIED}",
     ),
     "build, -o under a file": (
         False,

@@ -155,29 +155,6 @@ def test_the_quick_check_does_not_answer_for_a_folder_that_became_unreadable(
     )
 
 
-def test_a_static_file_that_cannot_be_read_is_an_error_naming_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    site = tmp_path / "site"
-    shutil.copytree(INVALID / "_base", site)
-    assert _cli("build", "--source", str(site)) == 0
-    before = snapshot(site / "public")
-    secret = site / "content/static/bi-mat.pdf"
-    secret.parent.mkdir()
-    secret.write_bytes(b"%PDF-1.4")
-    access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, **kw: p != secret and access(p, mode, **kw))
-    capsys.readouterr()
-
-    assert _cli("build", "--source", str(site)) == 1
-    assert capsys.readouterr().err == (
-        "content/static/bi-mat.pdf:1:1: error: cannot read the file: Permission denied\n"
-        "Build failed: 1 error(s), 0 warning(s).\n"
-    )
-    assert snapshot(site / "public") == before
-
-
 def _nest(folder: Path, depth: int) -> Path:
     """Folders inside each other whose path is longer than the system allows, made one
     at a time relative to the last (which the system permits); returns the deepest."""
