@@ -154,6 +154,12 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
         print(item, file=sys.stderr)
 
 
+def _print_cache_warnings(memory: BuildCache) -> None:
+    """A damaged build cache, found while building: said once."""
+    _print_diagnostics(memory.warnings)
+    memory.warnings.clear()
+
+
 def _print_failure(exc: CchcError) -> None:
     _print_diagnostics(exc.diagnostics)
     errors = len(exc.errors)
@@ -236,7 +242,9 @@ def _serve(args: argparse.Namespace) -> int:
         try:
             from .build import build_site
 
-            _report(build_site(options), args, verb)
+            result = build_site(options)
+            _print_cache_warnings(memory)
+            _report(result, args, verb)
             return []
         except CchcError as exc:
             _print_failure(exc)
@@ -362,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             result = build_site(options)
         cache.save(args.source, memory)
+        _print_cache_warnings(memory)
         _report(result, args, "Built")
         return EXIT_OK
     except CchcError as exc:
