@@ -41,8 +41,10 @@ _T = TypeVar("_T")
 
 @dataclass(slots=True)
 class FileEntry:
-    stamp: tuple[int, int]
-    """(size, mtime in ns) when it was read: equal stamps skip reading the file."""
+    stamp: tuple[int, int, int, int]
+    """(size, mtime, ctime in ns, inode) when it was read: equal stamps skip reading the
+    file. The ctime and inode catch an edit whose old mtime was put back (sync tools,
+    ``git checkout``): restoring an mtime changes the ctime."""
     content: bytes
     """Digest of the file's bytes: equal digests skip parsing it."""
     env: bytes

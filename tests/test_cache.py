@@ -1,5 +1,5 @@
-"""The build cache is data only: reading it runs no code, and a crafted or damaged one is
-ignored with a warning."""
+"""The build cache is data only: reading it runs no code, a crafted or damaged one is
+ignored with a warning, and an edit that keeps a file's size and time is still seen."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from conftest import FIXED_NOW, REPO, SITES, compare_trees, run_cli
 from cchcgen import cache, cachecodec
 from cchcgen.build import BuildOptions, build_site
 from cchcgen.errors import Diagnostic, Severity
+from cchcgen.files import RACY_SECONDS
 from cchcgen.markup import Rendered
 
 WARNING = (
@@ -184,3 +186,59 @@ def test_a_crafted_cache_runs_nothing_and_is_ignored_with_a_warning(
     assert not compare_trees(out, full)
     third = run_cli("build", "--source", str(site), "--output", str(out))
     assert third.returncode == 0 and ".cchcgen-cache" not in third.stderr  # healed
+
+
+def _same_size_edit(site: Path) -> tuple[Path, Path]:
+    """Change a post's body and a static file to other bytes of the same length, and put
+    their old times back, as ``git checkout`` or a sync tool may."""
+    post = site / "content" / "posts" / "2023" / "mot-cua.md"
+    svg = site / "content" / "static" / "files" / "so-do.svg"
+    for path, old, new in ((post, "Một cửa", "Một cứa"), (svg, "<svg", "<SVG")):
+        info = path.stat()
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    return post, svg
+
+
+def _settle() -> None:
+    """Let the files be old enough for the build to trust their stamps."""
+    time.sleep(RACY_SECONDS + 0.2)
+
+
+def test_an_edit_keeping_size_and_time_is_seen_by_the_command_line(tmp_path: Path) -> None:
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out, full = tmp_path / "out", tmp_path / "full"
+    _settle()
+    assert run_cli("build", "--source", str(site), "--output", str(out)).returncode == 0
+    again = run_cli("build", "--source", str(site), "--output", str(out))
+    assert " 0 files " in again.stdout  # the quick check answers an unchanged site
+    _same_size_edit(site)
+    _settle()
+    edited = run_cli("build", "--source", str(site), "--output", str(out))
+    assert edited.returncode == 0, edited.stderr
+    assert " 0 files " not in edited.stdout
+    assert run_cli("build", "--full", "--source", str(site), "--output", str(full)).returncode == 0
+    assert not compare_trees(out, full)
+    pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
+    assert any("Một cứa" in page for page in pages)
+    assert "<SVG" in (out / "files" / "so-do.svg").read_text(encoding="utf-8")
+
+
+def test_an_edit_keeping_size_and_time_is_seen_by_a_preview_rebuild(tmp_path: Path) -> None:
+    """As ``serve`` builds: one cache kept in memory, no quick check."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    memory = cache.BuildCache()
+    options = BuildOptions(site, out, now=FIXED_NOW, cache=memory, quick_check=False)
+    _settle()
+    build_site(options)
+    _same_size_edit(site)
+    _settle()
+    build_site(options)
+    build_site(BuildOptions(site, clean, now=FIXED_NOW))
+    assert not compare_trees(out, clean)
+    pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
+    assert any("Một cứa" in page for page in pages)
