@@ -20,6 +20,7 @@ import datetime as dt
 import enum
 import importlib
 import json
+import operator
 import re
 import types
 import typing
@@ -47,49 +48,84 @@ class Unusable(Exception):
 
 def encode(value: Any) -> bytes:
     """``value`` as JSON text; TypeError for a value the cache cannot hold."""
-    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":")).encode()
+    tree = _Encoder().encode(value)
+    return json.dumps(
+        tree, ensure_ascii=False, check_circular=False, separators=(",", ":")
+    ).encode()
 
 
 def decode(data: bytes) -> Any:
     """The value :func:`encode` was given; :class:`Unusable` for anything else."""
     try:
-        return json.loads(data, object_hook=_decode_tagged)
+        return json.loads(data, object_hook=_Decoder().decode)
     except Unusable:
         raise
     except Exception as exc:  # noqa: BLE001 - bad JSON, too deep, wrong types: all unusable
         raise Unusable(f"{type(exc).__name__}: {exc}") from None
 
 
+_LONG = 100
+"""Strings this long are written once (``{"S": text}``) and then referred to by number
+(``{"r": n}``): a page's HTML is held both by its post and by the Markdown memo."""
+
+
 # encoding ------------------------------------------------------------------------------
 
 
-def _encode(value: Any) -> Any:
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or kind is float or value is None:
-        return value
-    encoder = _ENCODERS.get(kind)
-    if encoder is not None:
-        return encoder(value)
-    layout = _layouts.get(kind)
-    if layout is not None:
-        return {"c": [layout[0], [_encode(getattr(value, name)) for name in layout[1]]]}
-    if dataclasses.is_dataclass(value) and isinstance(kind, type):
-        _layouts[kind] = (_allowed_name(kind), tuple(f.name for f in dataclasses.fields(kind)))
-        return _encode(value)
-    if isinstance(value, enum.Enum):
-        return {"e": [_allowed_name(kind), _encode(value.value)]}
-    if kind.__module__ == "markupsafe" and kind.__name__ == "Markup":
-        return {"m": str(value)}
-    raise TypeError(f"the build cache cannot hold a {kind.__module__}.{kind.__qualname__}")
+class _Encoder:
+    def __init__(self) -> None:
+        self.strings: dict[str, int] = {}
+
+    def encode(self, value: Any) -> Any:  # noqa: PLR0911 - one return per kind
+        kind = type(value)
+        if kind is str:
+            if len(value) < _LONG:
+                return value
+            number = self.strings.get(value)
+            if number is not None:
+                return {"r": number}
+            self.strings[value] = len(self.strings)
+            return {"S": value}
+        if kind is int or kind is bool or kind is float or value is None:
+            return value
+        if kind is tuple:
+            return {"t": [self.encode(item) for item in value]} if value else _EMPTY
+        layout = _layouts.get(kind)
+        if layout is None:
+            encoder = _ENCODERS.get(kind)
+            if encoder is not None:
+                return encoder(self, value)
+            layout = _layout(kind)
+        if layout is not None:
+            return {"c": [layout[0], [self.encode(item) for item in layout[1](value)]]}
+        if isinstance(value, enum.Enum):
+            return {"e": [_allowed_name(kind), self.encode(value.value)]}
+        if kind.__module__ == "markupsafe" and kind.__name__ == "Markup":
+            return {"m": str(value)}
+        raise TypeError(f"the build cache cannot hold a {kind.__module__}.{kind.__qualname__}")
+
+
+_EMPTY = {"t": []}
+
+_Layout = tuple[str, Callable[[Any], tuple[Any, ...]]]
+_layouts: dict[type, _Layout] = {}
+
+
+def _layout(kind: type) -> _Layout | None:
+    """A dataclass's name and a function giving its fields' values; None for others."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    names = [f.name for f in dataclasses.fields(kind)]
+    getter = operator.attrgetter(*names) if names else (lambda _value: ())
+    values = getter if len(names) != 1 else (lambda value: (getter(value),))
+    layout = _layouts[kind] = (_allowed_name(kind), values)  # type: ignore[assignment]
+    return layout
 
 
 def _allowed_name(kind: type) -> str:
     if kind.__module__ not in MODULES or "." in kind.__qualname__:
         raise TypeError(f"the build cache cannot hold a {kind.__module__}.{kind.__qualname__}")
     return f"{kind.__module__}.{kind.__qualname__}"
-
-
-_layouts: dict[type, tuple[str, tuple[str, ...]]] = {}
 
 
 def _encode_zone(zone: dt.tzinfo | None) -> Any:
@@ -103,15 +139,14 @@ def _encode_zone(zone: dt.tzinfo | None) -> Any:
     raise TypeError(f"the build cache cannot hold the time zone {zone!r}")
 
 
-_ENCODERS: dict[type, Callable[[Any], Any]] = {
-    list: lambda v: [_encode(item) for item in v],
-    tuple: lambda v: {"t": [_encode(item) for item in v]},
-    bytes: lambda v: {"b": v.hex()},
-    dict: lambda v: {"d": [[_encode(k), _encode(item)] for k, item in v.items()]},
-    set: lambda v: {"s": [_encode(item) for item in v]},
-    frozenset: lambda v: {"f": [_encode(item) for item in v]},
-    dt.date: lambda v: {"D": v.isoformat()},
-    dt.datetime: lambda v: {
+_ENCODERS: dict[type, Callable[[_Encoder, Any], Any]] = {
+    list: lambda e, v: [e.encode(item) for item in v],
+    bytes: lambda _e, v: {"b": v.hex()},
+    dict: lambda e, v: {"d": [[e.encode(k), e.encode(item)] for k, item in v.items()]},
+    set: lambda e, v: {"s": [e.encode(item) for item in v]},
+    frozenset: lambda e, v: {"f": [e.encode(item) for item in v]},
+    dt.date: lambda _e, v: {"D": v.isoformat()},
+    dt.datetime: lambda _e, v: {
         "T": [v.replace(tzinfo=None).isoformat(), _encode_zone(v.tzinfo), v.fold]
     },
 }
@@ -120,14 +155,28 @@ _ENCODERS: dict[type, Callable[[Any], Any]] = {
 # decoding ------------------------------------------------------------------------------
 
 
-def _decode_tagged(obj: dict[str, Any]) -> Any:
-    if len(obj) != 1:
-        raise Unusable("an object with other than one key")
-    ((tag, payload),) = obj.items()
-    decoder = _DECODERS.get(tag)
-    if decoder is None:
-        raise Unusable(f"unknown tag {tag!r}")
-    return decoder(payload)
+class _Decoder:
+    """``json.loads``'s object hook: objects come in the order they were written, so a
+    long string is known before it is referred to."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+
+    def decode(self, obj: dict[str, Any]) -> Any:
+        if len(obj) != 1:
+            raise Unusable("an object with other than one key")
+        ((tag, payload),) = obj.items()
+        if tag == "S":
+            self.strings.append(_text(payload))
+            return payload
+        if tag == "r":
+            if type(payload) is not int or not 0 <= payload < len(self.strings):
+                raise Unusable("a reference to no string")
+            return self.strings[payload]
+        decoder = _DECODERS.get(tag)
+        if decoder is None:
+            raise Unusable(f"unknown tag {tag!r}")
+        return decoder(payload)
 
 
 def _list(payload: Any, length: int | None = None) -> list[Any]:
@@ -182,17 +231,21 @@ def _decode_markup(payload: Any) -> Any:
 
 def _decode_dataclass(payload: Any) -> Any:
     name, values = _list(payload, 2)
-    found = _lookup(name)
-    if found is None or not isinstance(found[0], type) or issubclass(found[0], enum.Enum):
-        raise Unusable(f"{name!r} is not a class the cache may hold")
-    cls, hints = found
-    if type(values) is not list or len(values) != len(hints):
+    found = _found.get(name) if type(name) is str else None
+    if found is None:
+        found = _lookup(name)
+        if found is None or issubclass(found[0], enum.Enum):
+            raise Unusable(f"{name!r} is not a class the cache may hold")
+        _found[name] = found
+    cls, fields = found
+    if type(values) is not list or len(values) != len(fields):
         raise Unusable(f"{name}: wrong number of fields")
     instance = object.__new__(cls)
-    for (field, hint), value in zip(hints, values, strict=True):
-        if not _conforms(value, hint):
+    setattr_ = object.__setattr__
+    for (field, check), value in zip(fields, values):  # noqa: B905 - lengths checked
+        if check is not None and not check(value):
             raise Unusable(f"{name}.{field}: a value of the wrong type")
-        object.__setattr__(instance, field, value)
+        setattr_(instance, field, value)
     return instance
 
 
@@ -223,13 +276,17 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
 
 # the allow-list ------------------------------------------------------------------------
 
-_Hints = tuple[tuple[str, Any], ...]
-_allow: dict[str, dict[str, tuple[type, _Hints]]] = {}
+_Check = Callable[[Any], bool] | None
+"""Does a decoded value fit an annotation? None: anything does."""
+_Fields = tuple[tuple[str, _Check], ...]
+_allow: dict[str, dict[str, tuple[type, _Fields]]] = {}
+_found: dict[str, tuple[type, _Fields]] = {}
+"""The dataclasses met so far, by full name."""
 
 
-def _lookup(name: Any) -> tuple[type, _Hints] | None:
-    """The dataclass or enum called ``name`` (with its fields and their annotations),
-    when it is defined in one of :data:`MODULES`; else None."""
+def _lookup(name: Any) -> tuple[type, _Fields] | None:
+    """The dataclass or enum called ``name`` (with its fields and their checks), when
+    it is defined in one of :data:`MODULES`; else None."""
     module_name, _dot, class_name = _text(name).rpartition(".")
     if module_name not in MODULES:
         return None
@@ -239,10 +296,10 @@ def _lookup(name: Any) -> tuple[type, _Hints] | None:
     return known.get(class_name)
 
 
-def _classes(module_name: str) -> dict[str, tuple[type, _Hints]]:
+def _classes(module_name: str) -> dict[str, tuple[type, _Fields]]:
     """The dataclasses and enums a module of the fixed list defines."""
     module = importlib.import_module(module_name)
-    found: dict[str, tuple[type, _Hints]] = {}
+    found: dict[str, tuple[type, _Fields]] = {}
     for name, cls in vars(module).items():
         if not isinstance(cls, type) or cls.__module__ != module_name:
             continue
@@ -250,41 +307,58 @@ def _classes(module_name: str) -> dict[str, tuple[type, _Hints]]:
             found[name] = (cls, ())
         elif dataclasses.is_dataclass(cls):
             hints = typing.get_type_hints(cls, vars(module))
-            found[name] = (cls, tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls)))
+            fields = tuple((f.name, _check(hints[f.name])) for f in dataclasses.fields(cls))
+            found[name] = (cls, fields)
     return found
 
 
-def _conforms(value: Any, hint: Any) -> bool:  # noqa: C901, PLR0911 - one branch per form
-    """Does a decoded value fit a field's annotation? Dataclass values were checked when
-    they were made, so only their class is looked at."""
+def _check(hint: Any) -> _Check:  # noqa: C901, PLR0911 - one branch per form
+    """The check of a field's annotation. A dataclass value was checked when it was
+    made, so only its class is looked at."""
     if hint is Any:
-        return True
+        return None
     if hint is None or hint is type(None):
-        return value is None
-    origin = typing.get_origin(hint)
+        return lambda value: value is None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is None:
         if hint is float:
-            return type(value) in (float, int)
+            return lambda value: type(value) is float or type(value) is int
         if hint is int:
-            return type(value) is int
-        return isinstance(hint, type) and isinstance(value, hint)
-    args = typing.get_args(hint)
+            return lambda value: type(value) is int
+        if not isinstance(hint, type):
+            return lambda _value: False
+        return lambda value: isinstance(value, hint)
     if origin is types.UnionType or origin is typing.Union:
-        return any(_conforms(value, arg) for arg in args)
+        options = [_check(arg) for arg in args]
+        if None in options:
+            return None
+        return lambda value: any(check(value) for check in options)  # type: ignore[misc]
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _items(tuple, _check(args[0]))
     if origin is tuple:
-        if type(value) is not tuple:
-            return False
-        if len(args) == 2 and args[1] is Ellipsis:
-            return all(_conforms(item, args[0]) for item in value)
-        return len(value) == len(args) and all(map(_conforms, value, args))
-    if origin is list:
-        return type(value) is list and all(_conforms(item, args[0]) for item in value)
-    if origin in (set, frozenset):
-        return type(value) is origin and all(_conforms(item, args[0]) for item in value)
+        checks = [_check(arg) or _anything for arg in args]
+        return lambda value: (
+            type(value) is tuple
+            and len(value) == len(checks)
+            and all(check(item) for check, item in zip(checks, value, strict=True))
+        )
+    if origin in (list, set, frozenset):
+        return _items(origin, _check(args[0]))
     if origin is dict or origin is Mapping:
-        return type(value) is dict and all(
-            _conforms(k, args[0]) and _conforms(v, args[1]) for k, v in value.items()
+        key, item = _check(args[0]) or _anything, _check(args[1]) or _anything
+        return lambda value: (
+            type(value) is dict and all(key(k) and item(v) for k, v in value.items())
         )
     if origin is typing.Literal:
-        return value in args
-    return False
+        return lambda value: value in args
+    return lambda _value: False
+
+
+def _anything(_value: Any) -> bool:
+    return True
+
+
+def _items(kind: type, check: _Check) -> Callable[[Any], bool]:
+    if check is None:
+        return lambda value: type(value) is kind
+    return lambda value: type(value) is kind and all(map(check, value))

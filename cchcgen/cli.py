@@ -369,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .build import build_site
 
             result = build_site(options)
-        cache.save(args.source, memory)
+            cache.save(args.source, memory)  # (after a quick answer, nothing to save)
         _print_cache_warnings(memory)
         _report(result, args, "Built")
         return EXIT_OK
