@@ -9,6 +9,10 @@ only makes the build slower. ``cchcgen build --full`` ignores it. It holds
   was made from and the size and time it was written with, so an unchanged target
   whose file is still there is neither rendered nor written again;
 * the search index's input digest and the quick check (see :mod:`cchcgen.build`).
+
+Each file is a JSON header line (program, format, version, code stamp), then the body
+in :mod:`cchcgen.cachecodec`'s JSON, which cannot run code when it is read. A file of
+another cchcgen is ignored; a damaged or foreign one too, with a warning.
 """
 
 from __future__ import annotations
@@ -16,26 +20,31 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from . import __version__
-from .errors import Diagnostic
+from . import __version__, cachecodec
+from .errors import Diagnostic, Severity
 
 DIRNAME = ".cchcgen-cache"
-_MANIFEST = "manifest.pickle"
-_CONTENT = "content.pickle"
-_FORMAT = 4
+_MANIFEST = "manifest.json"
+_CONTENT = "content.json"
+_FORMAT = 5
+_PROGRAM = "cchcgen build cache"
+_HEADER_LIMIT = 4096
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
 class FileEntry:
-    stamp: tuple[int, int]
-    """(size, mtime in ns) when it was read: equal stamps skip reading the file."""
+    stamp: tuple[int, int, int, int]
+    """(size, mtime, ctime in ns, inode) when it was read: equal stamps skip reading the
+    file. The ctime and inode catch an edit whose old mtime was put back (sync tools,
+    ``git checkout``): restoring an mtime changes the ctime."""
     content: bytes
     """Digest of the file's bytes: equal digests skip parsing it."""
     env: bytes
@@ -96,17 +105,24 @@ class Manifest:
 class BuildCache:
     """Both parts; the content part is read from disk on first use."""
 
-    def __init__(self, root: Path | None = None, manifest: Manifest | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        manifest: Manifest | None = None,
+        warnings: list[Diagnostic] | None = None,
+    ) -> None:
         self._root = root
         self._content: Content | None = None if root is not None else Content()
         self.manifest = manifest or Manifest()
+        self.warnings: list[Diagnostic] = warnings or []
+        """Cache files found damaged and ignored, for the command line to show."""
 
     @property
     def content(self) -> Content:
         if self._content is None:
             assert self._root is not None
-            loaded = _read(cache_dir(self._root) / _CONTENT)
-            self._content = loaded if isinstance(loaded, Content) else Content()
+            loaded = _read(self._root, _CONTENT, Content, self.warnings)
+            self._content = loaded if loaded is not None else Content()
         return self._content
 
 
@@ -130,24 +146,49 @@ def code_stamp() -> str:
     return h.hexdigest()
 
 
-def _identity() -> tuple[int, str, str]:
-    return (_FORMAT, __version__, code_stamp())
+def _header() -> dict[str, object]:
+    """What a cache file starts with: a file with another header is not used."""
+    return {"program": _PROGRAM, "format": _FORMAT, "version": __version__, "code": code_stamp()}
 
 
-def _read(path: Path) -> Any:
+def _damaged(name: str) -> Diagnostic:
+    return Diagnostic(
+        f"{DIRNAME}/{name}", None, None,
+        "the build cache is damaged or was made by another program; it was ignored and the "
+        "site was built from scratch",
+        f"nothing to do; delete {DIRNAME}/ to silence this",
+        Severity.WARNING,
+    )  # fmt: skip
+
+
+def _read(root: Path, name: str, kind: type[_T], warnings: list[Diagnostic]) -> _T | None:
+    """The ``kind`` object a cache file holds; None when there is none, when another
+    cchcgen wrote it, or when it is damaged or foreign (then with a warning)."""
     try:
-        with path.open("rb") as stream:
-            version, data = pickle.load(stream)
-    except Exception:  # noqa: BLE001 - a damaged or foreign cache is just a cold build
+        with (cache_dir(root) / name).open("rb") as stream:
+            header = json.loads(stream.readline(_HEADER_LIMIT))
+            if not isinstance(header, dict) or header.get("program") != _PROGRAM:
+                raise cachecodec.Unusable("not a cchcgen cache file")
+            if header != _header():
+                return None  # another version's: a cold build, nothing to report
+            data = cachecodec.decode(stream.read())
+        if not isinstance(data, kind):
+            raise cachecodec.Unusable(f"not a {kind.__name__}")
+    except FileNotFoundError:
         return None
-    return data if version == _identity() else None
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache is just a cold build
+        warnings.append(_damaged(name))
+        return None
+    return data
 
 
 def load(root: Path) -> BuildCache:
-    """The cache of the last build, or an empty one when there is none or it is unusable."""
-    manifest = _read(cache_dir(root) / _MANIFEST)
-    if not isinstance(manifest, Manifest):
-        return BuildCache()
+    """The cache of the last build, or an empty one when there is none or it is unusable
+    (then with a warning in :attr:`BuildCache.warnings`)."""
+    warnings: list[Diagnostic] = []
+    manifest = _read(root, _MANIFEST, Manifest, warnings)
+    if manifest is None:
+        return BuildCache(warnings=warnings)
     return BuildCache(root, manifest)
 
 
@@ -161,10 +202,18 @@ def stamp(root: Path) -> tuple[int, int, int] | None:
 
 
 def _write(folder: Path, name: str, data: Any) -> None:
+    """Write one cache file atomically; one holding a value the cache cannot encode
+    (a bug) is removed rather than left stale."""
+    try:
+        body = cachecodec.encode(data)
+    except (TypeError, ValueError):
+        (folder / name).unlink(missing_ok=True)
+        return
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as stream:
-            pickle.dump((_identity(), data), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(json.dumps(_header()).encode() + b"\n")
+            stream.write(body)
         os.replace(tmp, folder / name)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -181,6 +230,8 @@ def save(root: Path, cache: BuildCache) -> None:
     with contextlib.suppress(OSError):
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        for old in folder.glob("*.pickle"):  # earlier versions' pickles: never read
+            old.unlink(missing_ok=True)
         if cache._content is not None:
             _write(folder, _CONTENT, cache._content)
         _write(folder, _MANIFEST, cache.manifest)

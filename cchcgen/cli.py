@@ -172,6 +172,12 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
         print(item, file=sys.stderr)
 
 
+def _print_cache_warnings(memory: BuildCache) -> None:
+    """A damaged build cache, found while building: said once."""
+    _print_diagnostics(memory.warnings)
+    memory.warnings.clear()
+
+
 def _print_failure(exc: CchcError) -> None:
     _print_diagnostics(exc.diagnostics)
     errors = len(exc.errors)
@@ -287,7 +293,9 @@ def _serve(args: argparse.Namespace) -> int:
                     memory = cache.load(args.source)
                     saved = cache.stamp(args.source)
                     options = replace(options, cache=memory)
-                _report(build_site(options), args, verb)
+                result = build_site(options)
+            _print_cache_warnings(memory)
+            _report(result, args, verb)
             return []
         except (CchcError, OSError) as exc:
             failure = _as_failure(exc, args)
@@ -428,7 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from .build import build_site
 
                 result = build_site(options)
-            cache.save(args.source, memory)
+                cache.save(args.source, memory)  # (after a quick answer, nothing to save)
+        _print_cache_warnings(memory)
         _report(result, args, "Built")
         return EXIT_OK
     except (CchcError, OSError) as exc:

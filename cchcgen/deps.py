@@ -151,9 +151,11 @@ class Fingerprints:
         )
 
 
-def _stat(path: str) -> tuple[str, int, int]:
+def _stat(path: str) -> tuple[str, int, int, int, int]:
+    """A copied file's stamp; the ctime and inode catch an edit whose old mtime was put
+    back (then the file is read again, and written only if its bytes changed)."""
     try:
         info = os.stat(path)
     except OSError:
-        return (path, -1, -1)
-    return (path, info.st_size, info.st_mtime_ns)
+        return (path, -1, -1, -1, -1)
+    return (path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)

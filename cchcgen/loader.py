@@ -264,7 +264,8 @@ class _Loader:
         return files if suffix is None else [f for f in files if f[1].lower().endswith(suffix)]
 
     def listing(self, folder: str, skip_suffix: str | None) -> tuple[tuple[str, int, int], ...]:
-        """(path, size, time) of the files a content file may refer to (images, attachments)."""
+        """(path, size, time) of the files a content file may refer to (images, attachments):
+        their bytes are not read, only whether they exist and their size."""
         found = []
         for path, rel in self.files(folder):
             if skip_suffix and rel.lower().endswith(skip_suffix):
@@ -288,14 +289,14 @@ class _Loader:
         env = self.envs[kind]
         racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
 
-        def trusted(stamp: tuple[int, int]) -> tuple[int, int]:
+        def trusted(stamp: Stamp) -> Stamp:
             """The stamp to remember. A file saved in the last seconds may be saved again
-            within the clock's resolution without its time changing, so its stamp is not
+            within the clock's resolution without its times changing, so its stamp is not
             remembered and the next build compares its bytes (as git does)."""
-            return stamp if stamp[1] <= racy_after else (-1, -1)
+            return stamp if max(stamp[1], stamp[2]) <= racy_after else _UNTRUSTED
 
         results: list[Any] = [None] * len(files)
-        missing: list[tuple[int, tuple[int, int] | None, bytes]] = []
+        missing: list[tuple[int, Stamp | None, bytes]] = []
         for index, (path, rel) in enumerate(files):
             stamp, content = _stamp(path)
             entry = cache.content.files.get(rel)
@@ -333,7 +334,7 @@ class _Loader:
             markdown.memo.update((key, html) for key, html in texts if html is not None)
             keys = tuple(dict.fromkeys(key for key, _ in texts))
             digest = self.digests.object(value) if value is not None else b""
-            remembered = trusted(stamp) if stamp is not None else (-1, -1)
+            remembered = trusted(stamp) if stamp is not None else _UNTRUSTED
             entry = FileEntry(remembered, content, env, value, diagnostics, keys, digest)
             if stamp is not None:
                 cache.content.files[files[index][1]] = entry
@@ -816,9 +817,14 @@ def _with_tags(post: Post, tags: tuple[Tag, ...]) -> Post:
     return post if tags == post.tags else replace(post, tags=tags)
 
 
-def _stamp(path: Path) -> tuple[tuple[int, int] | None, Callable[[], bytes]]:
-    """(size, mtime) of a regular file, None for links and unreadable files (read every
-    time); and a function giving the digest of its bytes."""
+Stamp = tuple[int, int, int, int]
+"""(size, mtime, ctime, inode): see :attr:`cchcgen.cache.FileEntry.stamp`."""
+_UNTRUSTED: Stamp = (-1, -1, -1, -1)
+
+
+def _stamp(path: Path) -> tuple[Stamp | None, Callable[[], bytes]]:
+    """(size, mtime, ctime, inode) of a regular file, None for links and unreadable files
+    (read every time); and a function giving the digest of its bytes."""
 
     def content() -> bytes:
         try:
@@ -832,7 +838,7 @@ def _stamp(path: Path) -> tuple[tuple[int, int] | None, Callable[[], bytes]]:
         return None, content
     if not stat.S_ISREG(info.st_mode):
         return None, content
-    return (info.st_size, info.st_mtime_ns), content
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino), content
 
 
 def load_site(root: Path, config: SiteConfig, options: LoadOptions) -> LoadResult:

@@ -1,7 +1,7 @@
 """The quick check: answer a build in which nothing can have changed without loading it.
 
 A build records a signature of all its inputs (options, cchcgen's own files, and each
-input file's size and time) with its result. The next build with the same signature,
+input file's size, times and inode) with its result. The next build with the same signature,
 on the same day, before any post falls due, with every output file still as written,
 returns that result and writes nothing. Imports only light modules, so that the command
 line answers in a fraction of a second.
@@ -26,8 +26,8 @@ from .output import MARKER, recover
 
 
 def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
-    """Digest of every input of a build (options, cchcgen, and each file's size and
-    time), and the newest file time."""
+    """Digest of every input of a build (options, cchcgen, and each file's size, times
+    and inode), and the newest file time."""
     root = options.source
     files = [("site.yaml", root / "site.yaml")]
     unreadable = Collector()
@@ -35,8 +35,8 @@ def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
         files.extend((rel, path) for path, rel in walk(root / folder, root, None, unreadable))
     # a folder that cannot be read is part of the signature: it is not the empty folder
     # of a good build
-    stamps: list[tuple[str, int, int, int, str]] = [
-        (d.path, -1, -1, -1, d.message) for d in unreadable.items
+    stamps: list[tuple[str, int, int, int, int, int, str]] = [
+        (d.path, -1, -1, -1, -1, -1, d.message) for d in unreadable.items
     ]
     for rel, path in files:
         try:
@@ -48,8 +48,10 @@ def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
             link = os.readlink(path)
             with contextlib.suppress(OSError):  # a dangling link counts as it is
                 info = os.stat(path)
-        stamps.append((rel, info.st_size, info.st_mtime_ns, info.st_mode, link))
-    newest = max((stamp[2] for stamp in stamps), default=0)
+        # the ctime and inode catch an edit whose old mtime was put back (git, sync tools)
+        times = (info.st_mtime_ns, info.st_ctime_ns)
+        stamps.append((rel, info.st_size, *times, info.st_ino, info.st_mode, link))
+    newest = max((max(stamp[2], stamp[3]) for stamp in stamps), default=0)
     return Digests().of(
         (
             __version__,

@@ -280,8 +280,8 @@ def test_site_yaml_change_rewrites_every_page(site: Path, tmp_path: Path) -> Non
 def test_full_ignores_a_damaged_cache(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("build", "--source", str(site), "--output", str(out)).returncode == 0
-    for path in (site / cache.DIRNAME).glob("*.pickle"):
-        path.write_bytes(b"not a pickle")
+    for path in (site / cache.DIRNAME).glob("*.json"):
+        path.write_bytes(b"not a cache")
     second = run_cli("build", "--source", str(site), "--output", str(out))
     assert second.returncode == 0, second.stderr  # a damaged cache only costs time
     full = run_cli("build", "--full", "--source", str(site), "--output", str(out))

@@ -1,0 +1,364 @@
+"""The build cache's values as tagged JSON, so that reading a cache file cannot run code.
+
+A cache folder may come from anywhere (a CI cache restored on another machine), so it is
+read as data only. Every value becomes plain JSON: ``None``, booleans, numbers, strings
+and lists stand for themselves, anything else is a one-key object whose key tells what it
+is (``{"t": [...]}`` a tuple, ``{"c": ["cchcgen.content.Post", [...]]}`` a dataclass ...).
+
+Decoding creates only instances of an allow-list: dataclasses and enums defined in the
+modules of :data:`MODULES`, looked up by name in that fixed list, never imported by a name
+read from the file. A dataclass is made with ``object.__new__`` and its declared fields
+(no ``__init__``, ``__post_init__`` or ``__setstate__`` runs), each field checked against
+its annotation; an enum member is found by its value. Anything else fails with
+:class:`Unusable`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import importlib
+import json
+import operator
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+MODULES = (
+    "cchcgen.cache",
+    "cchcgen.config",
+    "cchcgen.content",
+    "cchcgen.dates",
+    "cchcgen.errors",
+    "cchcgen.markup",
+    "cchcgen.options",
+)
+"""The modules whose dataclasses and enums a cache file may hold."""
+
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
+
+
+class Unusable(Exception):
+    """The data is not a cache written by this module."""
+
+
+def encode(value: Any) -> bytes:
+    """``value`` as JSON text; TypeError for a value the cache cannot hold."""
+    tree = _Encoder().encode(value)
+    return json.dumps(
+        tree, ensure_ascii=False, check_circular=False, separators=(",", ":")
+    ).encode()
+
+
+def decode(data: bytes) -> Any:
+    """The value :func:`encode` was given; :class:`Unusable` for anything else."""
+    try:
+        return json.loads(data, object_hook=_Decoder().decode)
+    except Unusable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - bad JSON, too deep, wrong types: all unusable
+        raise Unusable(f"{type(exc).__name__}: {exc}") from None
+
+
+_LONG = 100
+"""Strings this long are written once (``{"S": text}``) and then referred to by number
+(``{"r": n}``): a page's HTML is held both by its post and by the Markdown memo."""
+
+
+# encoding ------------------------------------------------------------------------------
+
+
+class _Encoder:
+    def __init__(self) -> None:
+        self.strings: dict[str, int] = {}
+
+    def encode(self, value: Any) -> Any:  # noqa: PLR0911 - one return per kind
+        kind = type(value)
+        if kind is str:
+            if len(value) < _LONG:
+                return value
+            number = self.strings.get(value)
+            if number is not None:
+                return {"r": number}
+            self.strings[value] = len(self.strings)
+            return {"S": value}
+        if kind is int or kind is bool or kind is float or value is None:
+            return value
+        if kind is tuple:
+            return {"t": [self.encode(item) for item in value]} if value else _EMPTY
+        layout = _layouts.get(kind)
+        if layout is None:
+            encoder = _ENCODERS.get(kind)
+            if encoder is not None:
+                return encoder(self, value)
+            layout = _layout(kind)
+        if layout is not None:
+            return {"c": [layout[0], [self.encode(item) for item in layout[1](value)]]}
+        if isinstance(value, enum.Enum):
+            return {"e": [_allowed_name(kind), self.encode(value.value)]}
+        if kind.__module__ == "markupsafe" and kind.__name__ == "Markup":
+            return {"m": str(value)}
+        raise TypeError(f"the build cache cannot hold a {kind.__module__}.{kind.__qualname__}")
+
+
+_EMPTY = {"t": []}
+
+_Layout = tuple[str, Callable[[Any], tuple[Any, ...]]]
+_layouts: dict[type, _Layout] = {}
+
+
+def _layout(kind: type) -> _Layout | None:
+    """A dataclass's name and a function giving its fields' values; None for others."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    names = [f.name for f in dataclasses.fields(kind)]
+    getter = operator.attrgetter(*names) if names else (lambda _value: ())
+    values = getter if len(names) != 1 else (lambda value: (getter(value),))
+    layout = _layouts[kind] = (_allowed_name(kind), values)  # type: ignore[assignment]
+    return layout
+
+
+def _allowed_name(kind: type) -> str:
+    if kind.__module__ not in MODULES or "." in kind.__qualname__:
+        raise TypeError(f"the build cache cannot hold a {kind.__module__}.{kind.__qualname__}")
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _encode_zone(zone: dt.tzinfo | None) -> Any:
+    if zone is None:
+        return None
+    if type(zone) is ZoneInfo and zone.key is not None:
+        return zone.key
+    if type(zone) is dt.timezone:
+        offset = zone.utcoffset(None)
+        return [offset // dt.timedelta(microseconds=1), zone.tzname(None)]
+    raise TypeError(f"the build cache cannot hold the time zone {zone!r}")
+
+
+_ENCODERS: dict[type, Callable[[_Encoder, Any], Any]] = {
+    list: lambda e, v: [e.encode(item) for item in v],
+    bytes: lambda _e, v: {"b": v.hex()},
+    dict: lambda e, v: {"d": [[e.encode(k), e.encode(item)] for k, item in v.items()]},
+    set: lambda e, v: {"s": [e.encode(item) for item in v]},
+    frozenset: lambda e, v: {"f": [e.encode(item) for item in v]},
+    dt.date: lambda _e, v: {"D": v.isoformat()},
+    dt.datetime: lambda _e, v: {
+        "T": [v.replace(tzinfo=None).isoformat(), _encode_zone(v.tzinfo), v.fold]
+    },
+}
+
+
+# decoding ------------------------------------------------------------------------------
+
+
+class _Decoder:
+    """``json.loads``'s object hook: objects come in the order they were written, so a
+    long string is known before it is referred to."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+
+    def decode(self, obj: dict[str, Any]) -> Any:
+        if len(obj) != 1:
+            raise Unusable("an object with other than one key")
+        ((tag, payload),) = obj.items()
+        if tag == "S":
+            self.strings.append(_text(payload))
+            return payload
+        if tag == "r":
+            if type(payload) is not int or not 0 <= payload < len(self.strings):
+                raise Unusable("a reference to no string")
+            return self.strings[payload]
+        decoder = _DECODERS.get(tag)
+        if decoder is None:
+            raise Unusable(f"unknown tag {tag!r}")
+        return decoder(payload)
+
+
+def _list(payload: Any, length: int | None = None) -> list[Any]:
+    if type(payload) is not list or (length is not None and len(payload) != length):
+        raise Unusable("a list was expected")
+    return payload
+
+
+def _text(payload: Any) -> str:
+    if type(payload) is not str:
+        raise Unusable("a string was expected")
+    return payload
+
+
+def _decode_dict(payload: Any) -> dict[Any, Any]:
+    return dict((key, value) for key, value in (_list(pair, 2) for pair in _list(payload)))
+
+
+def _decode_date(payload: Any) -> dt.date:
+    return dt.date.fromisoformat(_text(payload))
+
+
+def _decode_datetime(payload: Any) -> dt.datetime:
+    text, zone, fold = _list(payload, 3)
+    value = dt.datetime.fromisoformat(_text(text))
+    if value.tzinfo is not None or fold not in (0, 1) or type(fold) is not int:
+        raise Unusable("a malformed date and time")
+    return value.replace(tzinfo=_decode_zone(zone), fold=fold)
+
+
+def _decode_zone(payload: Any) -> dt.tzinfo | None:
+    if payload is None:
+        return None
+    if type(payload) is str:
+        if not _ZONE_KEY.fullmatch(payload) or ".." in payload:
+            raise Unusable("a malformed time zone")
+        return ZoneInfo(payload)
+    micros, name = _list(payload, 2)
+    if type(micros) is not int or type(name) is not str:
+        raise Unusable("a malformed time zone")
+    zone = dt.timezone(dt.timedelta(microseconds=micros), name)
+    return dt.UTC if zone == dt.UTC and name == "UTC" else zone
+
+
+def _decode_markup(payload: Any) -> Any:
+    try:
+        from markupsafe import Markup
+    except ImportError:
+        raise Unusable("markupsafe is not installed") from None
+    return Markup(_text(payload))
+
+
+def _decode_dataclass(payload: Any) -> Any:
+    name, values = _list(payload, 2)
+    found = _found.get(name) if type(name) is str else None
+    if found is None:
+        found = _lookup(name)
+        if found is None or issubclass(found[0], enum.Enum):
+            raise Unusable(f"{name!r} is not a class the cache may hold")
+        _found[name] = found
+    cls, fields = found
+    if type(values) is not list or len(values) != len(fields):
+        raise Unusable(f"{name}: wrong number of fields")
+    instance = object.__new__(cls)
+    setattr_ = object.__setattr__
+    for (field, check), value in zip(fields, values):  # noqa: B905 - lengths checked
+        if check is not None and not check(value):
+            raise Unusable(f"{name}.{field}: a value of the wrong type")
+        setattr_(instance, field, value)
+    return instance
+
+
+def _decode_enum(payload: Any) -> Any:
+    name, value = _list(payload, 2)
+    found = _lookup(name)
+    if found is None or not issubclass(found[0], enum.Enum):
+        raise Unusable(f"{name!r} is not an enum the cache may hold")
+    try:
+        return found[0]._value2member_map_[value]
+    except (KeyError, TypeError):
+        raise Unusable(f"{name}: no member {value!r}") from None
+
+
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "t": lambda p: tuple(_list(p)),
+    "b": lambda p: bytes.fromhex(_text(p)),
+    "d": _decode_dict,
+    "s": lambda p: set(_list(p)),
+    "f": lambda p: frozenset(_list(p)),
+    "D": _decode_date,
+    "T": _decode_datetime,
+    "m": _decode_markup,
+    "c": _decode_dataclass,
+    "e": _decode_enum,
+}
+
+
+# the allow-list ------------------------------------------------------------------------
+
+_Check = Callable[[Any], bool] | None
+"""Does a decoded value fit an annotation? None: anything does."""
+_Fields = tuple[tuple[str, _Check], ...]
+_allow: dict[str, dict[str, tuple[type, _Fields]]] = {}
+_found: dict[str, tuple[type, _Fields]] = {}
+"""The dataclasses met so far, by full name."""
+
+
+def _lookup(name: Any) -> tuple[type, _Fields] | None:
+    """The dataclass or enum called ``name`` (with its fields and their checks), when
+    it is defined in one of :data:`MODULES`; else None."""
+    module_name, _dot, class_name = _text(name).rpartition(".")
+    if module_name not in MODULES:
+        return None
+    known = _allow.get(module_name)
+    if known is None:
+        known = _allow[module_name] = _classes(module_name)
+    return known.get(class_name)
+
+
+def _classes(module_name: str) -> dict[str, tuple[type, _Fields]]:
+    """The dataclasses and enums a module of the fixed list defines."""
+    module = importlib.import_module(module_name)
+    found: dict[str, tuple[type, _Fields]] = {}
+    for name, cls in vars(module).items():
+        if not isinstance(cls, type) or cls.__module__ != module_name:
+            continue
+        if issubclass(cls, enum.Enum):
+            found[name] = (cls, ())
+        elif dataclasses.is_dataclass(cls):
+            hints = typing.get_type_hints(cls, vars(module))
+            fields = tuple((f.name, _check(hints[f.name])) for f in dataclasses.fields(cls))
+            found[name] = (cls, fields)
+    return found
+
+
+def _check(hint: Any) -> _Check:  # noqa: C901, PLR0911 - one branch per form
+    """The check of a field's annotation. A dataclass value was checked when it was
+    made, so only its class is looked at."""
+    if hint is Any:
+        return None
+    if hint is None or hint is type(None):
+        return lambda value: value is None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is None:
+        if hint is float:
+            return lambda value: type(value) is float or type(value) is int
+        if hint is int:
+            return lambda value: type(value) is int
+        if not isinstance(hint, type):
+            return lambda _value: False
+        return lambda value: isinstance(value, hint)
+    if origin is types.UnionType or origin is typing.Union:
+        options = [_check(arg) for arg in args]
+        if None in options:
+            return None
+        return lambda value: any(check(value) for check in options)  # type: ignore[misc]
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _items(tuple, _check(args[0]))
+    if origin is tuple:
+        checks = [_check(arg) or _anything for arg in args]
+        return lambda value: (
+            type(value) is tuple
+            and len(value) == len(checks)
+            and all(check(item) for check, item in zip(checks, value, strict=True))
+        )
+    if origin in (list, set, frozenset):
+        return _items(origin, _check(args[0]))
+    if origin is dict or origin is Mapping:
+        key, item = _check(args[0]) or _anything, _check(args[1]) or _anything
+        return lambda value: (
+            type(value) is dict and all(key(k) and item(v) for k, v in value.items())
+        )
+    if origin is typing.Literal:
+        return lambda value: value in args
+    return lambda _value: False
+
+
+def _anything(_value: Any) -> bool:
+    return True
+
+
+def _items(kind: type, check: _Check) -> Callable[[Any], bool]:
+    if check is None:
+        return lambda value: type(value) is kind
+    return lambda value: type(value) is kind and all(map(check, value))

@@ -1,0 +1,244 @@
+"""The build cache is data only: reading it runs no code, a crafted or damaged one is
+ignored with a warning, and an edit that keeps a file's size and time is still seen."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import pickle
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import FIXED_NOW, REPO, SITES, compare_trees, run_cli
+
+from cchcgen import cache, cachecodec
+from cchcgen.build import BuildOptions, build_site
+from cchcgen.errors import Diagnostic, Severity
+from cchcgen.files import RACY_SECONDS
+from cchcgen.markup import Rendered
+
+WARNING = (
+    ".cchcgen-cache/{name}:1:1: warning: the build cache is damaged or was made by another "
+    "program; it was ignored and the site was built from scratch\n"
+    "  hint: nothing to do; delete .cchcgen-cache/ to silence this\n"
+)
+
+
+def _copy(source: Path, target: Path) -> Path:
+    target.mkdir()
+    shutil.copy(source / "site.yaml", target / "site.yaml")
+    for folder in ("content", "layouts"):
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder)
+    return target
+
+
+def _same(a: Any, b: Any, where: str = "") -> None:
+    """Equal values of exactly the same types, time zones included."""
+    assert type(a) is type(b), f"{where}: {type(a)} != {type(b)}"
+    if dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            _same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, tuple | list):
+        assert len(a) == len(b), where
+        for n, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{n}]")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), where
+        for key in a:
+            _same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, dt.datetime):
+        assert (a, a.fold, str(a.tzinfo)) == (b, b.fold, str(b.tzinfo)), where
+        _same(a.tzinfo, b.tzinfo, f"{where}.tzinfo")
+    else:
+        assert a == b, where
+
+
+@pytest.mark.parametrize(
+    "source", [REPO, SITES / "minimal", SITES / "invalid" / "_base"], ids=lambda p: p.name
+)
+def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path: Path) -> None:
+    site = _copy(source, tmp_path / "site")
+    memory = cache.load(site)
+    assert not memory.warnings
+    result = build_site(BuildOptions(site, tmp_path / "out", now=FIXED_NOW, cache=memory))
+    memory.manifest.quick = cache.QuickCheck(b"signature", 1.5e9, result)
+    cache.save(site, memory)
+    assert sorted(p.name for p in (site / cache.DIRNAME).iterdir()) == [
+        ".gitignore",
+        "content.json",
+        "manifest.json",
+    ]
+    loaded = cache.load(site)
+    _same(loaded.manifest, memory.manifest, "manifest")
+    _same(loaded.content, memory.content, "content")
+    assert not loaded.warnings
+    assert loaded.content.files and loaded.manifest.outputs
+
+
+def test_values_of_every_kind_the_cache_may_hold_read_back() -> None:
+    value = {
+        b"\x00key": (1, -2.5, float("inf"), True, None, "chữ", [b"", ()]),
+        "zones": (
+            dt.datetime(2024, 3, 1, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+            dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC),
+            dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=7), "ICT")),
+            dt.datetime(2024, 3, 1, 8, 30, 0, 5),
+            dt.date(2024, 2, 29),
+        ),
+        "objects": (
+            Diagnostic("a.md", 1, None, "m", severity=Severity.WARNING),
+            Rendered("<p>x</p>", "x"),
+        ),
+        frozenset({1, "a"}): {2, 3},
+    }
+    _same(cachecodec.decode(cachecodec.encode(value)), value)
+
+
+def _header(path: Path) -> bytes:
+    return path.read_bytes().split(b"\n", 1)[0] + b"\n"
+
+
+CRAFTED = [
+    '{"c":["os.system",["touch marker"]]}',
+    '{"c":["posix.system",["touch marker"]]}',
+    '{"c":["cchcgen.cache.BuildCache",[]]}',
+    '{"c":["cchcgen.importer.Header",[]]}',
+    '{"c":["cchcgen.cache.Manifest",["x"]]}',
+    '{"c":["cchcgen.cache.Manifest",[5,{"d":[]},null]]}',
+    '{"c":["cchcgen.cache.Manifest.__init__",[]]}',
+    '{"e":["cchcgen.errors.Severity","fatal"]}',
+    '{"e":["cchcgen.cache.Manifest","x"]}',
+    '{"T":["2024-01-01T00:00:00","../../../../etc/passwd",0]}',
+    '{"t":[1],"b":"00"}',
+    '{"x":1}',
+    '{"b":"zz"}',
+    '{"d":[[[1],2]]}',
+    "[" * 100_000 + "]" * 100_000,
+    "not json",
+]
+
+
+@pytest.mark.parametrize("body", CRAFTED)
+def test_a_crafted_body_is_unusable(body: str) -> None:
+    with pytest.raises(cachecodec.Unusable):
+        cachecodec.decode(body.encode())
+
+
+class _Touch:
+    """A pickle that runs a command when it is loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "warned"),
+    [
+        ("manifest.json", '{"c":["os.system",["touch marker"]]}', True),
+        ("manifest.json", '{"c":["cchcgen.cache.Manifest",[1,2,3]]}', True),
+        ("content.json", '{"c":["subprocess.Popen",[["touch","marker"]]]}', True),
+        ("content.json", "", True),
+        ("manifest.json", None, True),  # not even a header
+        ("manifest.json", "other version", False),
+    ],
+)
+def test_a_crafted_cache_runs_nothing_and_is_ignored_with_a_warning(
+    name: str, body: str | None, warned: bool, tmp_path: Path
+) -> None:
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out, full = tmp_path / "out", tmp_path / "full"
+    first = run_cli("build", "--source", str(site), "--output", str(out))
+    assert first.returncode == 0, first.stderr
+    assert ".cchcgen-cache" not in first.stderr  # a first build: no cache, no warning
+    folder = site / cache.DIRNAME
+    marker = tmp_path / "marker"
+    for old in ("manifest.pickle", "content.pickle"):  # the names of earlier versions
+        (folder / old).write_bytes(pickle.dumps(_Touch(marker)))
+    target = folder / name
+    if body is None:
+        target.write_bytes(b"\x80\x04 not a cache")
+    elif body == "other version":
+        header = json.loads(_header(target))
+        target.write_text(json.dumps({**header, "version": "0.0.1"}) + "\n{}", encoding="utf-8")
+    else:
+        target.write_bytes(_header(target) + body.encode())
+    post = site / "content" / "posts" / "2023" / "mot-cua.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
+
+    second = run_cli("build", "--source", str(site), "--output", str(out))
+
+    assert second.returncode == 0, second.stderr
+    assert not marker.exists()
+    assert (WARNING.format(name=name) in second.stderr) is warned, second.stderr
+    assert second.stderr.count(".cchcgen-cache") == (2 if warned else 0)
+    assert not list(folder.glob("*.pickle"))  # removed, never read
+    assert run_cli("build", "--full", "--source", str(site), "--output", str(full)).returncode == 0
+    assert not compare_trees(out, full)
+    third = run_cli("build", "--source", str(site), "--output", str(out))
+    assert third.returncode == 0 and ".cchcgen-cache" not in third.stderr  # healed
+
+
+def _same_size_edit(site: Path) -> tuple[Path, Path]:
+    """Change a post's body and a static file to other bytes of the same length, and put
+    their old times back, as ``git checkout`` or a sync tool may."""
+    post = site / "content" / "posts" / "2023" / "mot-cua.md"
+    svg = site / "content" / "static" / "files" / "so-do.svg"
+    for path, old, new in ((post, "Một cửa", "Một cứa"), (svg, "<svg", "<SVG")):
+        info = path.stat()
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    return post, svg
+
+
+def _settle() -> None:
+    """Let the files be old enough for the build to trust their stamps."""
+    time.sleep(RACY_SECONDS + 0.2)
+
+
+def test_an_edit_keeping_size_and_time_is_seen_by_the_command_line(tmp_path: Path) -> None:
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out, full = tmp_path / "out", tmp_path / "full"
+    _settle()
+    assert run_cli("build", "--source", str(site), "--output", str(out)).returncode == 0
+    again = run_cli("build", "--source", str(site), "--output", str(out))
+    assert " 0 files " in again.stdout  # the quick check answers an unchanged site
+    _same_size_edit(site)
+    _settle()
+    edited = run_cli("build", "--source", str(site), "--output", str(out))
+    assert edited.returncode == 0, edited.stderr
+    assert " 0 files " not in edited.stdout
+    assert run_cli("build", "--full", "--source", str(site), "--output", str(full)).returncode == 0
+    assert not compare_trees(out, full)
+    pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
+    assert any("Một cứa" in page for page in pages)
+    assert "<SVG" in (out / "files" / "so-do.svg").read_text(encoding="utf-8")
+
+
+def test_an_edit_keeping_size_and_time_is_seen_by_a_preview_rebuild(tmp_path: Path) -> None:
+    """As ``serve`` builds: one cache kept in memory, no quick check."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    memory = cache.BuildCache()
+    options = BuildOptions(site, out, now=FIXED_NOW, cache=memory, quick_check=False)
+    _settle()
+    build_site(options)
+    _same_size_edit(site)
+    _settle()
+    build_site(options)
+    build_site(BuildOptions(site, clean, now=FIXED_NOW))
+    assert not compare_trees(out, clean)
+    pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
+    assert any("Một cứa" in page for page in pages)
