@@ -102,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 lets "
+        "phones and computers of the office network open the preview)",
+    )
+    serve.add_argument(
         "--poll", action="store_true", help="poll for changes (network drives, containers)"
     )
     init = commands.add_parser(
@@ -110,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("folder", type=Path, help="a new or empty folder")
     for flag, text in INIT_QUESTIONS.items():
         init.add_argument(f"--{flag}", default=None, help=text)
+    init.add_argument(
+        "--install-from",
+        default="",
+        metavar="PATH_OR_URL",
+        help="where the site's pipelines install cchcgen: a wheel (copied into vendor/), "
+        f"a git+https:// address or a requirement (default: cchcgen=={__version__})",
+    )
     new = commands.add_parser("new", parents=[common], help="create a post or page")
     new.add_argument("kind", choices=KINDS)
     new.add_argument("title", help="the title, in quotes")
@@ -268,8 +282,21 @@ def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
     )
 
 
+def _serving(url: str | None, port: int, base_path: str) -> None:
+    """The line that tells the editor which address to open."""
+    if url is None:
+        url = f"http://<this computer's address>:{port}{base_path}"
+        print(f"Serving on every address of this computer, port {port}; its address on the "
+              f"network could not be found: open {url} (Ctrl-C to stop).")  # fmt: skip
+        return
+    print(
+        f"Serving on {url} (Ctrl-C to stop). Pages rebuild as you save; the search "
+        "index is made again by the next start or `cchcgen build`."
+    )
+
+
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve import CannotListen, serve
 
     memory = cache.load(args.source)
     saved = cache.stamp(args.source)
@@ -314,13 +341,16 @@ def _serve(args: argparse.Namespace) -> int:
             args.port,
             rebuild,
             poll=args.poll,
-            on_ready=lambda url: print(
-                f"Serving on {url} (Ctrl-C to stop). Pages rebuild as you save; the search "
-                "index is made again by the next start or `cchcgen build`."
-            ),
+            on_ready=lambda url: _serving(url, args.port, config.base.path),
             first_errors=first_errors,
             report=lambda line: print(f"serve: {line}", file=sys.stderr, flush=True),
+            host=args.host,
         )
+    except CannotListen as exc:
+        print(f"cchcgen serve: error: {exc}", file=sys.stderr)
+        print("  hint: give --host an address of this computer (127.0.0.1, or 0.0.0.0 for "
+              "every address) and a --port no other program uses", file=sys.stderr)  # fmt: skip
+        return EXIT_ERROR
     finally:
         with lock.hold(output):  # unless another build saved a newer cache meanwhile
             if cache.stamp(args.source) == saved:
@@ -329,7 +359,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from .starter import Answers, create_site
+    from .starter import Answers, create_site, site_email
 
     values = {flag: getattr(args, flag.replace("-", "_")) for flag in INIT_QUESTIONS}
     missing = [flag for flag in INIT_REQUIRED if not values[flag]]
@@ -350,12 +380,20 @@ def _init(args: argparse.Namespace) -> int:
         address=values["address"] or "",
         phone=values["phone"] or "",
         email=values["email"] or "",
+        install_from=args.install_from,
     )
     today = now.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
     written = create_site(args.folder, answers, today)
     print(f"Created {len(written)} files in {args.folder}:")
     for rel in written:
         print(f"  {rel}")
+    from .repo import BRANCH, start_repository
+
+    trouble = start_repository(args.folder, answers.agency, site_email(answers))
+    if trouble:
+        print(f"note: {trouble}", file=sys.stderr)
+    else:
+        print(f"Started a git repository on branch {BRANCH} with these files as its first commit.")
     print(f"Next: cd {args.folder} && cchcgen serve   (then read README.md)")
     return EXIT_OK
 

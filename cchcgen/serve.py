@@ -1,4 +1,5 @@
-"""Preview server: serves the output folder under the base URL's path on 127.0.0.1,
+"""Preview server: serves the output folder under the base URL's path on 127.0.0.1 (or
+the address given, e.g. 0.0.0.0 for the phones of the office network),
 and rebuilds when site.yaml, content/ or layouts/ change (watchdog, debounced), including
 a content/ or layouts/ folder created after it started.
 
@@ -22,6 +23,7 @@ import io
 import json
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -90,6 +92,8 @@ class _Server(http.server.ThreadingHTTPServer):
     """The HTTP server, reporting what goes wrong in one line instead of a traceback."""
 
     def __init__(self, address: tuple[str, int], handler: Any, report: Report) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, handler)
         self.report = report
 
@@ -301,6 +305,41 @@ class _Changes(FileSystemEventHandler):
         return False
 
 
+class CannotListen(Exception):
+    """The server could not listen on the address and port it was given."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host} port {port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
+
+
+ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (the one other devices reach), if it has one.
+
+    Connecting a UDP socket sends nothing; it only picks the interface a packet would use."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never answered, never sent
+            found = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if found.startswith("127.") or found == "0.0.0.0" else found
+
+
+def address_to_open(host: str, port: int, base_path: str) -> str | None:
+    """The address to open in a browser, or None when the machine's address is unknown."""
+    if host in ANY_ADDRESS:
+        found = lan_address()
+        if found is None:
+            return None
+        host = found
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}{base_path}"
+
+
 def serve(
     root: Path,
     output: Path,
@@ -308,15 +347,19 @@ def serve(
     port: int,
     rebuild: Callable[[], list[str]],
     poll: bool = False,
-    on_ready: Callable[[str], None] | None = None,
+    on_ready: Callable[[str | None], None] | None = None,
     first_errors: list[str] | None = None,
     report: Report = lambda _line: None,
+    host: str = "127.0.0.1",
 ) -> None:
-    """Serve until interrupted; call ``rebuild`` after each burst of changes.
+    """Serve on ``host`` until interrupted; call ``rebuild`` after each burst of changes.
 
     ``rebuild`` returns the build's errors as text lines (none when it succeeded);
     ``first_errors`` are those of the build made before serving. ``report`` receives a
     line for each bad request, failed rebuild or change that could not be followed.
+    ``on_ready`` receives the address to open, or None when the server listens on every
+    address of a machine whose network address could not be found.
+    Raises CannotListen when ``host`` and ``port`` cannot be used.
     """
     root = root.absolute()  # the watcher compares the paths it is given with these
     handler = functools.partial(_Handler, directory=str(output))
@@ -325,7 +368,10 @@ def serve(
     _Handler.base_path = base_path
     _Handler.public = output
     _Handler.status = status
-    server = _Server(("127.0.0.1", port), handler, report)
+    try:
+        server = _Server((host, port), handler, report)
+    except (OSError, OverflowError) as exc:
+        raise CannotListen(host, port, getattr(exc, "strerror", None) or str(exc)) from None
     changed = threading.Event()
     observer = PollingObserver() if poll else Observer()
     _Changes(root, output, observer, changed.set, report).start()
@@ -333,8 +379,7 @@ def serve(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     if on_ready:
-        host, real_port = server.server_address[:2]
-        on_ready(f"http://{host}:{real_port}{base_path}")
+        on_ready(address_to_open(host, server.server_address[1], base_path))
     try:
         while True:
             if changed.wait(timeout=0.5):

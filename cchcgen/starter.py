@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -41,6 +42,21 @@ class Answers:
     address: str = ""
     phone: str = ""
     email: str = ""
+    install_from: str = ""
+    """``--install-from``: where the site's pipelines get cchcgen (default: the package index)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Install:
+    """What the pipelines install (``CCHCGEN_SPEC``) and the wheel to copy into vendor/."""
+
+    spec: str
+    wheel: Path | None = None
+
+
+VENDOR = "vendor"
+_URL = re.compile(r"^(git\+)?[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_REQUIREMENT = re.compile(r"^cchcgen\s*([=<>!~@\[]|$)", re.IGNORECASE)
 
 
 def e164(phone: str) -> str:
@@ -70,7 +86,40 @@ def _check(answers: Answers) -> None:
     if answers.phone and len(re.sub(r"\D", "", answers.phone)) < 9:
         diags.error("--phone", None, None, f"{answers.phone!r} is not a phone number",
                     "write the agency's number with its area code, e.g. 0208 3000 001")  # fmt: skip
+    try:
+        install_spec(answers.install_from)
+    except ValueError as exc:
+        diags.error("--install-from", None, None, str(exc),
+                    "give a cchcgen-*.whl file, a git+https:// or https:// address, "
+                    f"or a requirement such as cchcgen=={__version__}")  # fmt: skip
     diags.raise_if_errors(ContentError)
+
+
+def site_email(answers: Answers) -> str:
+    """The agency's email, or ``vanphong@<host of the base URL>``."""
+    host = urlsplit(answers.base_url).hostname or "example.gov.vn"
+    return answers.email.strip() or f"vanphong@{host}"
+
+
+def install_spec(source: str) -> Install:
+    """``--install-from`` → what ``pip install`` gets in the site's pipelines.
+
+    Nothing: this version from the package index. A wheel file: copied into the site's
+    vendor/ folder (committed with the site). An address: ``cchcgen @ <address>``.
+    A requirement naming cchcgen: as given. Raises ValueError for anything else."""
+    source = source.strip()
+    if not source:
+        return Install(f"cchcgen=={__version__}")
+    if _URL.match(source):
+        return Install(f"cchcgen @ {source}")
+    if _REQUIREMENT.match(source):
+        return Install(source)
+    path = Path(source).expanduser()
+    if path.suffix == ".whl" and path.name.lower().startswith("cchcgen-"):
+        if not path.is_file():
+            raise ValueError(f"{source!r} is not a file")
+        return Install(f"./{VENDOR}/{path.name}", path)
+    raise ValueError(f"{source!r} is neither a cchcgen wheel, an address nor a requirement")
 
 
 def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
@@ -82,7 +131,7 @@ def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
                     "choose a new folder name; init never overwrites files")  # fmt: skip
         raise ContentError(diags.items)
     base_url = answers.base_url if answers.base_url.endswith("/") else answers.base_url + "/"
-    host = urlsplit(base_url).hostname or "example.gov.vn"
+    install = install_spec(answers.install_from)
     values = {
         "AGENCY": answers.agency.strip(),
         "AGENCY_UPPER": answers.agency.strip().upper(),
@@ -93,11 +142,12 @@ def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
         "ADDRESS": answers.address.strip() or answers.locality.strip(),
         "PHONE": answers.phone.strip(),
         "E164": e164(answers.phone),
-        "EMAIL": answers.email.strip() or f"vanphong@{host}",
+        "EMAIL": site_email(answers),
         "BASE_URL": base_url,
         "DATE": f"{today:%d/%m/%Y}",
         "YEAR": str(today.year),
         "VERSION": __version__,
+        "SPEC": install.spec,
     }
     written = []
     starter = resources.files("cchcgen").joinpath("starter")
@@ -108,6 +158,11 @@ def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
         dest.write_text(text, encoding="utf-8", newline="\n")
         if dest.suffix == ".sh":
             dest.chmod(0o755)
+        written.append(dest.relative_to(target).as_posix())
+    if install.wheel is not None:
+        dest = target / VENDOR / install.wheel.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(install.wheel, dest)
         written.append(dest.relative_to(target).as_posix())
     return sorted(written)
 

@@ -3,10 +3,12 @@
 #   chromium     end-to-end tests (Playwright drives /usr/bin/chromium; no browser download)
 #   libcairo2    cairosvg, which renders our SVG QR codes so zxing-cpp can decode them
 #   nginx        the web server test serves a built site with the generated _nginx.conf
+#   rsync        tests/test_publish.py runs the generated deploy/xuat-ban.sh
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
 if command -v dpkg >/dev/null 2>&1; then
   dpkg -s libcairo2 >/dev/null 2>&1 || need+=(libcairo2)
 fi

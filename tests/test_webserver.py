@@ -27,7 +27,7 @@ from browser import launch_chromium, visit
 from conftest import SITES, run_cli
 from playwright.sync_api import sync_playwright
 
-from cchcgen import webserver
+from cchcgen import __version__, webserver
 
 NGINX = Path("/usr/sbin/nginx")
 BASE = "/cai-cach-hanh-chinh/"
@@ -94,20 +94,22 @@ def test_workflows_parse_and_run_the_right_commands(site: Path) -> None:
     triggers = github[True]  # YAML 1.1 reads the key "on" as true
     assert {"push", "pull_request", "schedule"} <= set(triggers)
     assert triggers["schedule"][0]["cron"]
-    version = github["env"]["CCHCGEN_VERSION"]
-    assert version and version[0].isdigit()
+    spec = github["env"]["CCHCGEN_SPEC"]
+    assert spec == f"cchcgen=={__version__}"
     steps = {name: [s.get("run", s.get("uses", "")) for s in job["steps"]]
              for name, job in github["jobs"].items()}  # fmt: skip
-    assert 'pip install "cchcgen==${CCHCGEN_VERSION}"' in steps["check"]
-    assert "cchcgen check" in steps["check"] and "cchcgen build" in steps["build"]
+    assert 'pip install "${CCHCGEN_SPEC}"' in steps["check"]
+    assert "cchcgen check --strict" in steps["check"]
+    assert any("cchcgen build --base-url" in s for s in steps["build"])
     assert any(s.startswith("actions/deploy-pages") for s in steps["deploy"])
     gitlab = yaml.safe_load((site / ".gitlab-ci.yml").read_text(encoding="utf-8"))
-    assert gitlab["variables"]["CCHCGEN_VERSION"] == version
-    assert gitlab["pages"]["script"] == ["cchcgen build"]
+    assert gitlab["variables"]["CCHCGEN_SPEC"] == spec
+    assert "cchcgen build" in gitlab["pages"]["script"][0]
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
-    assert gitlab["check"]["script"] == ["cchcgen check"]
+    assert gitlab["check"]["script"] == ["cchcgen check --strict"]
     script = (site / "deploy/xuat-ban.sh").read_text(encoding="utf-8")
     assert "set -eu" in script and "cchcgen build" in script and "rsync" in script
+    assert f'CCHCGEN_SPEC="${{CCHCGEN_SPEC:-{spec}}}"' in script
     assert os.access(site / "deploy/xuat-ban.sh", os.X_OK)
 
 
