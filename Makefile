@@ -39,8 +39,8 @@ test-deps:
 	bash scripts/install-test-deps.sh
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check cchcgen tests
-	$(BIN)/ruff format --check cchcgen tests
+	$(BIN)/ruff check cchcgen tests docs
+	$(BIN)/ruff format --check cchcgen tests docs
 
 test: $(TEST_STAMP) test-deps lint
 	$(BIN)/python -m pytest -q

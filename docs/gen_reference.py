@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cchcgen import config, contact, feedback, indices, loader, plans, procedures, schema
+from cchcgen import config, contact, feedback, indices, loader, plans, procedures
 from cchcgen.schema import Field
 
 
