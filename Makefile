@@ -33,7 +33,7 @@ serve: $(SITE_STAMP)
 	$(BIN)/cchcgen serve
 
 docs: $(DOCS_STAMP)
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict  # no end-of-life banner of the theme
 
 test-deps:
 	bash scripts/install-test-deps.sh
