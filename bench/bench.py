@@ -2,7 +2,7 @@
 """Benchmark of the cchcgen command line on a synthetic site (`make bench`).
 
     .venv/bin/python bench/bench.py [--posts 5000 --plans 200 --procedures 2000]
-        [--memory-posts 10000] [--edits 20] [--work DIR] [--compare]
+        [--memory-posts 10000] [--edits 20] [--work DIR] [--compare RUN_SH]
 
 Every figure is a whole ``cchcgen`` process started from here: wall time, and the
 peak resident memory (``ru_maxrss`` from ``os.wait4``, the largest single process
@@ -18,8 +18,8 @@ g. ``cchcgen serve``: latency from saving a file to the output showing the chang
    for body edits (the post's page) and title edits of the newest post (its page,
    the news list and the site feed); then Ctrl-C must stop it within 5 s;
 h. cold build of a second site with --memory-posts posts: peak memory;
-i. with --compare: ../shared/bench/run.sh on the same number of posts, for Hugo,
-   Pelican and cchcgen on its generic corpus.
+i. with --compare RUN_SH: an external comparison script (not part of this repository) on
+   the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus.
 
 A failed build stops the benchmark and shows the build's errors. The report (Markdown)
 is printed and written to bench/results/latest.md. Standard library only; run it with
@@ -55,7 +55,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results" / "latest.md"
-SHARED_RUN = REPO.parent / "shared" / "bench" / "run.sh"
 SYNTH = HERE / "synth.py"
 BASE_PATH = "/cchc/"
 """The path of synth.py's base_url."""
@@ -105,7 +104,7 @@ class BenchError(Exception):
 
 
 def timed(cmd: Sequence[str]) -> Run:
-    """Run ``cmd`` to its end; time it from outside as ../shared/bench/timecmd.py does."""
+    """Run ``cmd`` to its end; time it from outside, as a whole process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -314,7 +313,7 @@ class Report:
         if self.notes:
             out += ["", "Notes:", ""] + [f"- {note}" for note in self.notes]
         if self.args.compare:
-            out += ["", "## Comparison (../shared/bench/run.sh, its generic corpus)", ""]
+            out += ["", f"## Comparison ({self.args.compare.name}, its generic corpus)", ""]
             if self.compare:
                 out += [
                     "| tool | posts | runs | wall s (median) | cpu s | peak MiB | posts/s |",
@@ -811,10 +810,11 @@ def compare_command() -> str:
 
 
 def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
-    if not SHARED_RUN.exists():
-        report.compare_notes.append(f"{SHARED_RUN} not found: comparison skipped")
+    run_sh = args.compare
+    if not run_sh.exists():
+        report.compare_notes.append(f"{run_sh} not found: comparison skipped")
         return
-    print(f"i. comparison: {SHARED_RUN} {args.posts}")
+    print(f"i. comparison: {run_sh} {args.posts}")
     compare_work = work / "compare"
     compare_work.mkdir(parents=True, exist_ok=True)
     tsv = compare_work / f"results-n{args.posts}.tsv"
@@ -832,7 +832,7 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
         with log.open("wb") as handle:
             try:
                 proc = subprocess.run(
-                    ["bash", str(SHARED_RUN), str(args.posts)],
+                    ["bash", str(run_sh), str(args.posts)],
                     env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=handle,
@@ -904,7 +904,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--edits", type=int, default=20, help="edits of each kind inside serve")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--work", type=Path, default=None, help="default: " + str(default_work()))
-    parser.add_argument("--compare", action="store_true", help="also run ../shared/bench/run.sh")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        metavar="RUN_SH",
+        help="also run this comparison script (Hugo, Pelican and cchcgen on its corpus)",
+    )
     parser.add_argument(
         "--serve-timeout",
         type=float,

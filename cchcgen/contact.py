@@ -1,6 +1,6 @@
 """``content/hotline.yaml`` → :class:`ContactInfo`: where citizens call, write or go.
 
-The rules (vn-domain.md §5(c)): the agency's name, address, phone and email are
+The rules: the agency's name, address, phone and email are
 required; at least one hotline takes feedback (``purpose: pakn``), because every page
 shows it; ``e164`` numbers are in the ``+84…`` form so that ``tel:`` links work from
 any phone, or a short code such as 1022 kept as it is.

@@ -1,7 +1,7 @@
 """Published feedback (phản ánh, kiến nghị) and its answers: ``content/feedback/*.yaml``.
 
 Only ``public: true`` items are published, and a published item needs its answer's date
-and body (vn-domain.md §5(d)). The personal-data guard refuses a published question or
+and body. The personal-data guard refuses a published question or
 answer that contains a phone number, an email address or a 9- or 12-digit ID number
 (CMND / CCCD): once on the web, it cannot be taken back. The check points at the line.
 """

@@ -1,6 +1,6 @@
 """Reform index results (PAR INDEX, SIPAS, PAPI, ...): ``content/indices.yaml``.
 
-A list of one result per index and year (vn-domain.md §5(e)). Scores are written the way
+A list of one result per index and year. Scores are written the way
 the decisions print them, with a decimal comma (``86,45``) or point.
 """
 

@@ -1,6 +1,6 @@
 """Procedure records (thủ tục hành chính): ``content/procedures/<code>.yaml`` → :class:`Procedure`.
 
-The rules are those of vn-domain.md §5(a), from NĐ 63/2010 as amended by NĐ 92/2017:
+The rules are those of NĐ 63/2010 as amended by NĐ 92/2017:
 a record published in full carries every legally required component; an online service
 offered only in part says why; a replaced procedure names its replacement; the record
 says when it was last checked against its source, and grows stale after 90 days (365 for

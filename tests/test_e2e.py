@@ -6,7 +6,7 @@ missing address (the 404 page) must each: answer with the right status, declare
 scrolling, log no console error, fail no request, and pass axe-core's WCAG 2.0/2.1 A and AA
 rules. The skip link must appear when tabbed to and move focus to ``main``.
 
-Plans (issue 3) are checked the way a citizen and a clerk use them: the document page at phone
+Plans are checked the way a citizen and a clerk use them: the document page at phone
 width (only the appendix table may scroll, inside its own box), the QR code on the screen, on
 the printed A4 page and on the desk poster decodes to the plan's production address, and the
 print view drops the navigation.

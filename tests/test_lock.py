@@ -1,4 +1,4 @@
-"""Two builds of one site at once, and a build while ``serve`` runs (issue 13, item 3).
+"""Two builds of one site at once, and a build while ``serve`` runs.
 
 Before the build lock, the second build's clean-up deleted the first build's staging
 folder: the first then swapped in a tree missing hundreds of pages and exited 0. Here a

@@ -1,4 +1,4 @@
-"""Only a folder cchcgen wrote for this site is ever replaced (issue 13, item 4).
+"""Only a folder cchcgen wrote for this site is ever replaced.
 
 Every build leaves ``.cchcgen-output`` in the output folder, naming the site by a digest
 of its folder. A folder without it, or with another site's, is refused before anything

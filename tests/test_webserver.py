@@ -515,7 +515,7 @@ def test_redirects_and_headers_files_have_one_field_per_value(hostile: Path) -> 
 
 
 def test_the_issues_payload_alone_does_not_serve_etc_passwd(tmp_path: Path) -> None:
-    """Issue 13 as reported: this one old address made nginx serve /etc/passwd at /cchc/x."""
+    """As reported: this one old address made nginx serve /etc/passwd at /cchc/x."""
     _require_nginx()
     _build_site(tmp_path / "site", "https://example.gov.vn/cchc/", {"bai": [ISSUE_PAYLOAD]})
     with _serving(tmp_path / "site/public", tmp_path / "nginx") as origin:
