@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXED_EPOCH, SITES, run_cli
-from test_serve import fetch, wait_for
+from test_serve import fetch, start_serving, stop_serving, wait_for
 
 ENV = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
 
@@ -148,17 +147,10 @@ def test_a_build_while_serve_runs_keeps_serves_search_index(tmp_path: Path) -> N
     """serve's next rebuild used to delete public/pagefind/ after a `cchcgen build`."""
     site = tmp_path / "site"
     shutil.copytree(SITES / "minimal", site, ignore=shutil.ignore_patterns("expected", "public"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV,
-    )  # fmt: skip
+    process, url, _lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
+    )
     try:
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            match = re.search(r"Serving on (http://\S+/cchc/)", process.stdout.readline())
-            url = match.group(1) if match else None
-        assert url, "the server did not start"
         assert (site / "public/pagefind/pagefind.js").is_file()
 
         post = site / "content/posts/2022/papi.md"
@@ -180,9 +172,4 @@ def test_a_build_while_serve_runs_keeps_serves_search_index(tmp_path: Path) -> N
         pages = {f for f in _files(clean) if not f.startswith("pagefind/")}
         assert {f for f in now if not f.startswith("pagefind/")} == pages
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        stop_serving(process)

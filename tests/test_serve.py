@@ -162,7 +162,7 @@ def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
             process.communicate()
 
 
-def _start(*command: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+def start_serving(*command: str) -> tuple[subprocess.Popen[str], str, list[str]]:
     """Start a server; return it, its address and the lines it printed so far (read on
     by a thread, so that a test can look at what it reports)."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
@@ -181,14 +181,14 @@ def _start(*command: str) -> tuple[subprocess.Popen[str], str, list[str]]:
 
     threading.Thread(target=read, daemon=True).start()
     if not started.wait(timeout=30):
-        _stop(process)
+        stop_serving(process)
         raise AssertionError("the server did not start:\n" + "".join(lines))
     url = re.search(r"Serving on (http://127\.0\.0\.1:\d+/\S*)", "".join(lines))
     assert url
     return process, url.group(1), lines
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
+def stop_serving(process: subprocess.Popen[str]) -> None:
     process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=15)
@@ -201,7 +201,9 @@ def test_serve_follows_a_layouts_folder_created_after_it_started(copy_site) -> N
     """An agency's first customisation: no layouts/ at start, then layouts/post.html."""
     site = copy_site("minimal")
     assert not (site / "layouts").exists()
-    process, url, lines = _start("-m", "cchcgen", "serve", "--source", str(site), "--port", "0")
+    process, url, lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
+    )
     try:
         assert "Xã Thanh Định tuyên truyền" in fetch(url + "tin-tuc/papi/")[1]
         origin = url.removesuffix("cchc/")
@@ -217,13 +219,15 @@ def test_serve_follows_a_layouts_folder_created_after_it_started(copy_site) -> N
         )
         assert wait_for(lambda: "Mẫu riêng của xã" in fetch(url + "tin-tuc/papi/")[1])
     finally:
-        _stop(process)
+        stop_serving(process)
     assert "Traceback" not in "".join(lines)
 
 
 def test_serve_answers_bad_addresses_with_400_and_goes_on(copy_site) -> None:
     site = copy_site("minimal")
-    process, url, lines = _start("-m", "cchcgen", "serve", "--source", str(site), "--port", "0")
+    process, url, lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
+    )
     port = int(url.split(":")[2].split("/")[0])
     bad = ("/cchc/a%00b/", "/cchc/%zz/", "/cchc/%ff%fe/", "/__cchcgen/wait?since=abc")
     try:
@@ -236,7 +240,7 @@ def test_serve_answers_bad_addresses_with_400_and_goes_on(copy_site) -> None:
             connection.close()
         assert fetch(url)[0] == 200  # still serving
     finally:
-        _stop(process)
+        stop_serving(process)
     output = "".join(lines)
     assert "Traceback" not in output
     assert "serve: GET /cchc/a%00b/: the address has a null character (%00); answered 400\n" in (
@@ -270,7 +274,7 @@ def test_serve_survives_a_rebuild_that_fails_unexpectedly(tmp_path) -> None:
         "      on_ready=lambda url: print('Serving on', url),\n"
         "      report=lambda line: print('serve:', line))\n"
     )
-    process, url, lines = _start("-c", script, str(site))
+    process, url, lines = start_serving("-c", script, str(site))
     try:
         (site / "site.yaml").write_text("title: y\n", encoding="utf-8")
         failed = json.loads(fetch(url + "__cchcgen/wait?since=1")[1])
@@ -282,14 +286,16 @@ def test_serve_survives_a_rebuild_that_fails_unexpectedly(tmp_path) -> None:
         fixed = json.loads(fetch(url + f"__cchcgen/wait?since={failed['generation']}")[1])
         assert fixed["errors"] == []
     finally:
-        _stop(process)
+        stop_serving(process)
     assert "serve: the rebuild failed unexpectedly (RuntimeError: a bug);" in "".join(lines)
 
 
 def test_serve_reports_a_loop_of_links_and_keeps_watching(copy_site) -> None:
     """A link to itself was a traceback that stopped the watcher: stale pages ever after."""
     site = copy_site("minimal")
-    process, url, lines = _start("-m", "cchcgen", "serve", "--source", str(site), "--port", "0")
+    process, url, lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
+    )
     origin = url.removesuffix("cchc/")
     try:
         start = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])["generation"]
@@ -308,30 +314,17 @@ def test_serve_reports_a_loop_of_links_and_keeps_watching(copy_site) -> None:
         )
         assert wait_for(lambda: "Xã lặp lại" in fetch(url + "tin-tuc/papi/")[1])
     finally:
-        _stop(process)
+        stop_serving(process)
     assert "Traceback" not in "".join(lines)
 
 
 def test_serve_survives_markdown_that_python_markdown_cannot_take(copy_site) -> None:
     """A 300-level list (a RecursionError before) is reported; the server keeps answering."""
     site = copy_site("minimal")
-    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
+    process, url, lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
     )
     try:
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            match = re.search(
-                r"Serving on (http://127\.0\.0\.1:\d+/cchc/)", process.stdout.readline()
-            )
-            url = match.group(1) if match else None
-        assert url, "the server did not start"
         origin = url.removesuffix("cchc/")
         first = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])
         post = site / "content/posts/2022/papi.md"
@@ -356,10 +349,5 @@ def test_serve_survives_markdown_that_python_markdown_cannot_take(copy_site) -> 
         fixed = json.loads(fetch(origin + f"__cchcgen/wait?since={broken['generation']}")[1])
         assert fixed["errors"] == []
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-    assert "Traceback" not in output
+        stop_serving(process)
+    assert "Traceback" not in "".join(lines)
