@@ -97,6 +97,18 @@ agency:
 """
 
 
+def make_real(site: Path) -> None:
+    """Delete the ``sample: true`` lines of a ``cchcgen init`` site, as an editor does once
+    the sample files hold the agency's own content."""
+    for path in sorted((site / "content").rglob("*")):
+        if path.suffix not in (".md", ".yaml") or not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith("sample:")]
+        if kept != lines:
+            path.write_text("".join(kept), encoding="utf-8")
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by '/'-separated relative path."""
     return {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXED_EPOCH, build, run_cli, tree
+from conftest import FIXED_EPOCH, build, make_real, run_cli, tree
 
 import cchcgen
 from cchcgen.errors import ContentError
@@ -381,10 +381,7 @@ def test_a_new_site_warns_about_each_sample_file_until_it_is_real(tmp_path: Path
         f"Build failed: {len(SAMPLES)} warning(s), which --strict treats as errors.\n"
     )
 
-    for rel in SAMPLES:  # the editor made each file real and deleted the marker
-        path = site / rel
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        path.write_text("".join(x for x in lines if not x.startswith("sample:")), "utf-8")
+    make_real(site)  # the editor made each file real and deleted the marker
     real = run_cli("build", "--strict", "-s", str(site))
     assert real.returncode == 0, real.stderr
     assert "warning" not in real.stderr
