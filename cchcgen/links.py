@@ -1,51 +1,86 @@
 """Links an editor wrote inside posts, pages and plans must lead somewhere on the site.
 
 Runs after planning, when every address the build will write is known. A link from the
-site root (``/ke-hoach/2023/13-kh-ubnd/``) that no page, feed or file answers gets a
-warning at the line where the editor wrote it (``--strict`` turns it into a failure),
-with the closest existing address as a hint. A link copied from the live site with the
-base path already in it (``/cai-cach-hanh-chinh/ke-hoach/...``) is the usual cause.
+site root (``/ke-hoach/2023/13-kh-ubnd/``) or relative to the page (``../bai-kia/``) that
+no page, feed or file answers gets a warning at the line and column where the editor wrote
+its address (``--strict`` turns it into a failure), with the closest existing address as a
+hint. A link copied from the live site with the base path already in it
+(``/cai-cach-hanh-chinh/ke-hoach/...``) is the usual cause; for an image or a document, a
+file not saved in ``content/static/``.
 """
 
 from __future__ import annotations
 
 import difflib
 import html
+import posixpath
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .content import Site
-from .errors import Diagnostic, Severity
+from .errors import Collector, Diagnostic, Severity
 from .targets import Kind, Target
+from .textfile import read_text
 from .urls import BaseUrl
 
-_LINK = re.compile(r"""\s(?:href|src)="([^"]*)\"""")
+_LINK = re.compile(r"""\s(href|src)="([^"]*)\"""")
+_LEAD = r"(?:\]\(\s*<?|\]:\s*<?|<|\b(?:href|src)\s*=\s*[\"']?)"
+"""What comes just before an address in Markdown: ``](``, ``]:`` (a reference), ``<``
+(an autolink), ``href=`` or ``src=`` (HTML)."""
+_END = r"(?=[\s)\"'#?>]|$)"
+_PAGE_SUFFIXES = ("", ".html", ".htm")
+
+
+@dataclass(frozen=True, slots=True)
+class _Addresses:
+    known: set[str]
+    """Every address an output file answers."""
+    pages: list[str]
+    files: list[str]
+    """Addresses of the files copied from content/static/."""
 
 
 def check_links(
     site: Site, targets: Sequence[Target], root: Path, base: BaseUrl
 ) -> list[Diagnostic]:
     """A warning for each internal link in the content that no output file answers."""
-    known = _addresses(targets)
-    pages = sorted(t.url for t in targets if t.kind is Kind.PAGE)
-    problems: list[Diagnostic] = []
+    addresses = _Addresses(
+        _addresses(targets),
+        sorted(t.url for t in targets if t.kind is Kind.PAGE),
+        sorted(t.url for t in targets if t.kind is Kind.STATIC),
+    )
     documents: Iterable[tuple[str, str, str]] = [
         *((post.src, post.url, post.body_html) for post in site.posts),
         *((page.src, page.url, page.body_html) for page in site.pages),
         *((plan.src, plan.url, plan.body_html + plan.appendix_html) for plan in site.plans),
     ]
+    problems: list[Diagnostic] = []
     for src, url, body in documents:
-        source: str | None = None
-        for href in dict.fromkeys(html.unescape(m) for m in _LINK.findall(body)):
-            target = _site_url(urljoin(base.public(url), href), base)
-            if target is None or _resolves(target, known):
-                continue
-            if source is None:
-                source = _read(root / src)
-            problems.append(_broken(src, source, target, base, pages))
+        problems.extend(_check_document(src, url, body, root, base, addresses))
     return problems
+
+
+def _check_document(
+    src: str, url: str, body: str, root: Path, base: BaseUrl, addresses: _Addresses
+) -> list[Diagnostic]:
+    """The links of one converted body that lead nowhere, in the order of the file."""
+    links: dict[str, str] = {}  # each address once, with the attribute it first came in
+    for attr, value in _LINK.findall(body):
+        links.setdefault(html.unescape(value), attr)
+    source: tuple[str, int] | None = None
+    found: list[Diagnostic] = []
+    for href, attr in links.items():
+        target = _site_url(urljoin(base.public(url), href), base)
+        if target is None or _resolves(target, addresses.known):
+            continue
+        if source is None:
+            source = _body(root / src, src)
+        line, column = _position(*source, _written(href, base), target)
+        found.append(_broken(src, line, column, target, attr == "src", base, addresses))
+    return sorted(found, key=Diagnostic.sort_key)
 
 
 def _addresses(targets: Sequence[Target]) -> set[str]:
@@ -68,43 +103,96 @@ def _resolves(url: str, known: set[str]) -> bool:
     return url in known or (not url.endswith("/") and url + "/" in known)
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
+def _body(path: Path, src: str) -> tuple[str, int]:
+    """The file's text as the loader read it, and where its body (after the front
+    matter) starts; ("", 0) when it cannot be read again."""
+    text = read_text(path, src, Collector())
+    if text is None:
+        return "", 0
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return text, 0
+    offset = len(lines[0]) + 1
+    for line in lines[1:]:
+        offset += len(line) + 1
+        if line.rstrip() in ("---", "..."):
+            return text, min(offset, len(text))
+    return text, 0
 
 
-def _broken(src: str, source: str, url: str, base: BaseUrl, pages: list[str]) -> Diagnostic:
-    line, column = _position(source, url)
-    prefix = base.path.rstrip("/")
-    if prefix and url.startswith(prefix + "/"):
-        hint = (
-            f"the link already has the base path {base.path}; write it from the site root: "
-            f"{url[len(prefix) :]}"
-        )
-    else:
-        close = difflib.get_close_matches(url, pages, n=1, cutoff=0.6)
-        hint = (
-            f"did you mean {close[0]}?"
-            if close
-            else "write the address from the site root as it appears after the base path"
-        )
+def _written(href: str, base: BaseUrl) -> list[str]:
+    """How the editor may have written ``href``: as it is in the HTML, or without the
+    base path the conversion put before a link from the site root."""
+    forms = [href]
+    if base.path != "/" and href.startswith(base.path):
+        forms.insert(0, "/" + href[len(base.path) :])
+    return forms
+
+
+def _position(
+    text: str, start: int, forms: list[str], target: str
+) -> tuple[int | None, int | None]:
+    """Line and column where the editor wrote the link's address in the body (None when
+    it cannot be found): first as the address of a link, then anywhere."""
+    searches = [_LEAD + f"({re.escape(form)}){_END}" for form in forms]
+    searches += [f"({re.escape(c)}){_END}" for c in (*forms, target, target.rstrip("/"))]
+    for search in searches:
+        found = re.compile(search, re.M).search(text, start)
+        if found:
+            at = found.start(1)
+            line_start = text.rfind("\n", 0, at) + 1
+            return text.count("\n", 0, at) + 1, at - line_start + 1
+    return None, None
+
+
+def _broken(
+    src: str,
+    line: int | None,
+    column: int | None,
+    url: str,
+    image: bool,
+    base: BaseUrl,
+    addresses: _Addresses,
+) -> Diagnostic:
+    message = (
+        f"the image {url} is not among the files of the site"
+        if image
+        else f"the link {url} leads to no page or file of the site"
+    )
     return Diagnostic(
-        src,
-        line,
-        column,
-        f"the link {url} leads to no page or file of the site",
-        hint,
-        Severity.WARNING,
+        src, line, column, message, _hint(url, image, base, addresses), Severity.WARNING
     )
 
 
-def _position(source: str, url: str) -> tuple[int | None, int | None]:
-    """Line and column where the editor wrote the link (None when it cannot be found)."""
-    for candidate in (url, url.rstrip("/")):
-        found = re.search(re.escape(candidate) + r"(?=[\s)\"'#?>]|$)", source, re.M)
-        if found:
-            before = source[: found.start()]
-            return before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
-    return None, None
+def _hint(url: str, image: bool, base: BaseUrl, addresses: _Addresses) -> str:
+    prefix = base.path.rstrip("/")
+    if prefix and url.startswith(prefix + "/"):
+        return (
+            f"the link already has the base path {base.path}; write it from the site root: "
+            f"{url[len(prefix) :]}"
+        )
+    if image or posixpath.splitext(url)[1].lower() not in _PAGE_SUFFIXES:
+        near = _close_file(url, addresses.files)
+        if near:
+            return f"did you mean {near} (the file content/static{near})?"
+        folder, name = posixpath.split(url)
+        kind = "image" if image else "file"
+        return (
+            f"save the {kind} in content/static{folder.rstrip('/')}/ as {name}, or fix the address"
+        )
+    close = difflib.get_close_matches(url, addresses.pages, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]}?"
+    return "write the address from the site root as it appears after the base path"
+
+
+def _close_file(url: str, files: list[str]) -> str | None:
+    """A file of the same name in another folder, else one of a close name in the same
+    folder (``so-do.jpg`` for ``so-do.png``, ``So-Do.PNG``)."""
+    folder, name = posixpath.split(url)
+    for file in files:
+        if posixpath.basename(file) == name:
+            return file
+    names = {posixpath.basename(f).lower(): f for f in files if posixpath.dirname(f) == folder}
+    close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None

@@ -78,8 +78,64 @@ def test_links_in_pages_and_plan_appendices_are_checked(make_site, tmp_path: Pat
         "---\ntitle: Giới thiệu\n---\n![Sơ đồ](/images/so-do.jpg)\n"
     )
     result = build(make_site(files), tmp_path / "out")
-    assert [w.location() for w in result.warnings] == ["content/pages/gioi-thieu.md:4:10"]
-    assert "did you mean" not in (result.warnings[0].hint or "")
+    assert [str(w) for w in result.warnings] == [
+        "content/pages/gioi-thieu.md:4:10: warning: the image /images/so-do.jpg is not among the "
+        "files of the site\n  hint: did you mean /images/so-do.png (the file "
+        "content/static/images/so-do.png)?"
+    ]
+
+
+BROKEN_POST = """\
+---
+title: Bài có liên kết hỏng
+date: 02/03/2023
+---
+Mở đầu bài viết.
+
+Xem [bài kia](../bai-kia/) trước.
+
+Rồi đọc [bài khác](../bai-khac/) và [hướng dẫn][hd].
+
+Ảnh minh họa:
+
+![Sơ đồ tổ chức](/images/so-do.png)
+![Sơ đồ quy trình](/images/quy-trinh.jpg)
+
+[hd]: ../huong-dan/ "Hướng dẫn"
+"""
+
+
+def test_relative_and_reference_links_and_images_are_reported_where_written(
+    make_site, tmp_path: Path
+) -> None:
+    """A relative link at its line and column, a reference link at its definition (where
+    its address is written), a missing image with where to save it."""
+    result = build(make_site(site_files(BROKEN_POST)), tmp_path / "out")
+    assert [str(w) for w in result.warnings] == [
+        "content/posts/2023/bai-nay.md:9:20: warning: the link /tin-tuc/bai-khac/ leads to no "
+        "page or file of the site\n  hint: did you mean /tin-tuc/bai-kia/?",
+        "content/posts/2023/bai-nay.md:14:20: warning: the image /images/quy-trinh.jpg is not "
+        "among the files of the site\n  hint: save the image in content/static/images/ as "
+        "quy-trinh.jpg, or fix the address",
+        "content/posts/2023/bai-nay.md:16:7: warning: the link /tin-tuc/huong-dan/ leads to no "
+        "page or file of the site\n  hint: did you mean /tin-tuc/bai-nay/?",
+    ]
+
+
+def test_a_link_in_html_and_a_missing_document_are_reported_where_written(
+    make_site, tmp_path: Path
+) -> None:
+    post = GOOD_POST + (
+        '\nTệp: [quyết định](/files/qd-12.pdf)\nvà <a href="../khong-co/">đường dẫn HTML</a>.\n'
+    )
+    result = build(make_site(site_files(post)), tmp_path / "out")
+    assert [str(w) for w in result.warnings] == [
+        "content/posts/2023/bai-nay.md:10:19: warning: the link /files/qd-12.pdf leads to no page "
+        "or file of the site\n  hint: save the file in content/static/files/ as qd-12.pdf, "
+        "or fix the address",
+        "content/posts/2023/bai-nay.md:11:13: warning: the link /tin-tuc/khong-co/ leads to no "
+        "page or file of the site\n  hint: did you mean /tin-tuc/?",
+    ]
 
 
 @pytest.mark.parametrize("strict", [False, True])
