@@ -101,11 +101,18 @@ def _portal_template(node: Node, ctx: schema.Context) -> str:
     return value
 
 
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,30}(?:/[A-Za-z0-9_+\-]{1,30}){0,2}")
+"""The shape of a tz database name (Asia/Ho_Chi_Minh, Etc/GMT-7): checked before the name
+is looked up as a file of the tz database."""
+
+
 def _zone(node: Node, ctx: schema.Context) -> ZoneInfo:
     value = schema.one_line(node, ctx)
     try:
+        if not _ZONE_NAME.fullmatch(value):
+            raise ValueError(value)
         return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Invalid(
             f"must be a known time zone, got '{value}'", f"Vietnam is {DEFAULT_TZ}", node
         ) from None
