@@ -165,3 +165,13 @@ def _link_target(path: str) -> str:
         return f"'{os.readlink(path)}'"
     except OSError:
         return "a file"
+
+
+def file_inside(path: Path, root: Path) -> bool:
+    """Is ``path``, a path an editor typed, a file that stays inside ``root`` (after
+    following links)? False, never an exception, for a name too long for the system, a
+    loop of links or anything else the system refuses."""
+    try:
+        return path.is_file() and path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python 3.11)
+        return False

@@ -36,7 +36,7 @@ from .content import (
 )
 from .errors import Collector, Diagnostic, unreadable
 from .feedback import read_feedback
-from .files import RACY_SECONDS, walk
+from .files import RACY_SECONDS, file_inside, walk
 from .fingerprint import Digests
 from .indices import read_indices
 from .markup import Markdown, Source, shorten
@@ -416,7 +416,7 @@ class _Loader:
             )
             return None
         target = self.root / CONTENT / "static" / rel_image
-        if not target.is_file() or not inside(target, self.root / CONTENT / "static"):
+        if not file_inside(target, self.root / CONTENT / "static"):
             self.diags.error(
                 file.rel,
                 line,

@@ -17,6 +17,7 @@ from typing import Any
 from . import sample, schema
 from .content import Attachment, Plan, Signer, Tag
 from .errors import Collector
+from .files import file_inside
 from .markup import APPENDIX_ID_PREFIX, Markdown, Source, shorten
 from .schema import Field, Invalid
 from .urls import UnsafePath, fold, safe_relative, slugify
@@ -392,8 +393,7 @@ class PlanReader:
                 )
                 continue
             path = self.root / src
-            content = (self.root / "content").resolve()
-            if not path.is_file() or not path.resolve().is_relative_to(content):
+            if not file_inside(path, self.root / "content"):
                 self.diags.error(
                     rel,
                     line,
