@@ -7,7 +7,7 @@ SITE_STAMP := $(VENV)/.installed-site
 DOCS_STAMP := $(VENV)/.installed-docs
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test lint serve docs audit clean test-deps bench fuzz
+.PHONY: site test lint serve docs audit clean test-deps bench fuzz messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ lint: $(TEST_STAMP)
 
 test: $(TEST_STAMP) test-deps lint
 	$(BIN)/python -m pytest -q
+
+# Messages: extract every _("...") into the catalogue, keep the translations, compile them
+MESSAGES := cchcgen/locales/messages
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+		--project cchcgen --copyright-holder "cchcgen" -o $(MESSAGES)/cchcgen.pot cchcgen
+	$(BIN)/pybabel update -i $(MESSAGES)/cchcgen.pot -d $(MESSAGES) -D cchcgen \
+		--no-fuzzy-matching --ignore-obsolete --omit-header
+	$(BIN)/pybabel compile -d $(MESSAGES) -D cchcgen
 
 # 10,000 random sites through load and check (tests/test_fuzz.py); FUZZ=n for another count
 fuzz: $(TEST_STAMP)

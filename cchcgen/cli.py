@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, cache, lock, parallel, quick
+from . import __version__, cache, lock, messages, parallel, quick
 from .cache import BuildCache
 from .config import load_config
 from .errors import CchcError, Diagnostic, os_failure
@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Build the administrative-reform (CCHC) column of a Vietnamese portal.",
     )
     parser.add_argument("--version", action="version", version=f"cchcgen {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=messages.AVAILABLE,
+        default=None,
+        help="language of the messages (default: the site's language, else LANG, else vi)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser(
         "build", parents=[builds], help="build the site into the output folder"
@@ -443,6 +449,7 @@ def _progress_line(done: int, total: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    messages.use(messages.choose(args.lang, getattr(args, "source", None)))
     try:
         if args.command == "new":
             now = build_now() or dt.datetime.now(dt.UTC)

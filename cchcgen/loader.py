@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, parallel, sample, schema
+from . import __version__, messages, parallel, sample, schema
 from .cache import BuildCache, FileEntry
 from .config import SiteConfig
 from .contact import read_contact
@@ -235,7 +235,8 @@ class _Loader:
         self.seen: set[str] = set()
         self.walked: dict[str, list[tuple[Path, str]]] = {}
         self.digests = digests = Digests()
-        common = digests.of((__version__, config))
+        # a file's diagnostics are kept with it, in the language they were given in
+        common = digests.of((__version__, config, messages.current()))
         memo = None
         if self.cache is not None:  # Markdown's HTML depends only on the base URL
             markdown_env = digests.of((__version__, "markdown", config.base, config.raw_html))

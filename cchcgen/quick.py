@@ -15,7 +15,7 @@ import os
 import stat
 import time
 
-from . import __version__
+from . import __version__, messages
 from .cache import BuildCache, QuickCheck, code_stamp
 from .config import SiteConfig
 from .errors import Collector
@@ -56,6 +56,7 @@ def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
         (
             __version__,
             code_stamp(),
+            messages.current(),  # the warnings it repeats are in that language
             str(options.output.resolve()),
             options.base_url,
             options.drafts,

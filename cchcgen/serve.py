@@ -38,6 +38,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from .messages import _
+
 WATCHED = ("site.yaml", "content", "layouts")
 DEBOUNCE_SECONDS = 0.02
 """A burst of saves (an editor writing a temporary file, then renaming it) ends when
@@ -75,7 +77,8 @@ class BuildStatus:
         """Block until a build newer than ``since`` (or the timeout), then describe it."""
         with self._changed:
             self._changed.wait_for(lambda: self.generation > since, timeout=timeout)
-            return {"generation": self.generation, "errors": list(self.errors)}
+            heading = _("Build failed (the page shows the last good build):")
+            return {"generation": self.generation, "errors": list(self.errors), "title": heading}
 
 
 def _live_script() -> bytes:

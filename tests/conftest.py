@@ -23,6 +23,15 @@ FIXED_NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 FIXED_EPOCH = str(int(FIXED_NOW.timestamp()))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests read cchcgen's messages in English unless they ask for Vietnamese
+    (``--lang vi``); every process they start inherits this."""
+    os.environ["CCHCGEN_LANG"] = "en"
+    from cchcgen import messages
+
+    messages.use("en")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

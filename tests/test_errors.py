@@ -1,4 +1,5 @@
-"""Broken fixture sites: each must fail with exactly the diagnostics in its expected.txt.
+"""Broken fixture sites: each must fail with exactly the diagnostics in its expected.txt
+(Vietnamese, what an editor reads) and expected.en.txt (the same in English).
 
 Every case starts from ``sites/invalid/_base`` (a good site, built once so that a
 previous output exists), lays its own files over it, and runs ``cchcgen build``
@@ -48,21 +49,22 @@ def test_broken_site_reports_file_line_and_message(
         site,
         dirs_exist_ok=True,
         symlinks=True,  # a case may hold a link that leads out of the site
-        ignore=shutil.ignore_patterns("expected.txt"),
+        ignore=shutil.ignore_patterns("expected*.txt"),
     )
     result = run_cli("build", "--source", str(site))
+    check = run_cli("--lang", "vi", "check", "--source", str(site))
 
-    expected_file = INVALID / case / "expected.txt"
+    english, vietnamese = INVALID / case / "expected.en.txt", INVALID / case / "expected.txt"
     if update_golden:
-        expected_file.write_text(result.stderr, encoding="utf-8")
+        english.write_text(result.stderr, encoding="utf-8")
+        vietnamese.write_text(check.stderr, encoding="utf-8")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr == expected_file.read_text(encoding="utf-8")
+    assert result.stderr == english.read_text(encoding="utf-8")
     assert snapshot(site / "public") == before  # the previous site is still there, unchanged
-
-    check = run_cli("check", "--source", str(site))
+    # `check` says the same as `build`, here in the editors' language
     assert check.returncode == 1
-    assert check.stderr == result.stderr
+    assert check.stderr == vietnamese.read_text(encoding="utf-8")
 
 
 def test_a_file_of_several_megabytes_is_refused_with_its_size(tmp_path: Path) -> None:

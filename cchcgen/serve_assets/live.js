@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var panel = null;
-  function show(errors) {
+  function show(title, errors) {
     if (!panel) {
       panel = document.createElement("div");
       panel.id = "cchcgen-build-errors";
@@ -14,7 +14,7 @@
         "border-top:4px solid #f2b705;white-space:pre-wrap";
       document.body.appendChild(panel);
     }
-    panel.textContent = "Build failed (the page shows the last good build):\n\n" + errors.join("\n\n");
+    panel.textContent = title + "\n\n" + errors.join("\n\n");
   }
   // the build this page was served from; a newer good build reloads the page
   var served = Number(document.currentScript.getAttribute("data-build"));
@@ -26,7 +26,7 @@
           window.location.reload();
           return;
         }
-        if (state.errors.length) show(state.errors);
+        if (state.errors.length) show(state.title, state.errors);
         else if (panel) { panel.remove(); panel = null; }
         wait(state.generation);
       })
