@@ -27,6 +27,7 @@ from .deps import Fingerprints
 from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
 from .links import check_links
 from .loader import LoadOptions, load_site, published_assets
+from .messages import _
 from .options import BuildOptions, BuildResult, Progress, StrictError
 from .output import SiteWriter, check_output_dir
 from .render import Renderer
@@ -237,8 +238,8 @@ def _render(
 def _changed_meanwhile() -> ContentError:
     return ContentError([Diagnostic(
         "content", None, None,
-        "files changed while the site was being built; nothing was written",
-        "build again when the files are saved (cchcgen serve rebuilds by itself)",
+        _("files changed while the site was being built; nothing was written"),
+        _("build again when the files are saved (cchcgen serve rebuilds by itself)"),
     )])  # fmt: skip
 
 
@@ -251,6 +252,7 @@ def _search_bundle(site: Any, locale: i18n.Locale) -> dict[str, bytes]:
 
 def _search_failed(exc: search.SearchIndexError) -> ContentError:
     return ContentError(
-        [Diagnostic("site.yaml", None, None, f"the search index failed: {exc}",
-                    "set 'search: false' in site.yaml to build without search")]
+        [Diagnostic("site.yaml", None, None,
+                    _("the search index failed: {reason}").format(reason=exc),
+                    _("set 'search: false' in site.yaml to build without search"))]
     )  # fmt: skip

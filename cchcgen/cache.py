@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from . import __version__, cachecodec
 from .errors import Diagnostic, Severity
+from .messages import _
 
 DIRNAME = ".cchcgen-cache"
 _MANIFEST = "manifest.json"
@@ -154,9 +155,9 @@ def _header() -> dict[str, object]:
 def _damaged(name: str) -> Diagnostic:
     return Diagnostic(
         f"{DIRNAME}/{name}", None, None,
-        "the build cache is damaged or was made by another program; it was ignored and the "
-        "site was built from scratch",
-        f"nothing to do; delete {DIRNAME}/ to silence this",
+        _("the build cache is damaged or was made by another program; it was ignored and the "
+          "site was built from scratch"),
+        _("nothing to do; delete {folder}/ to silence this").format(folder=DIRNAME),
         Severity.WARNING,
     )  # fmt: skip
 

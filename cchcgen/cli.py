@@ -21,6 +21,7 @@ from . import __version__, cache, lock, messages, parallel, quick
 from .cache import BuildCache
 from .config import load_config
 from .errors import CchcError, Diagnostic, os_failure
+from .messages import N_, _
 from .options import BuildOptions, BuildResult, StrictError
 from .output import check_output_dir
 from .scaffold import KINDS, new_content
@@ -32,13 +33,13 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 INIT_QUESTIONS = {
-    "agency": "the agency: Ủy ban nhân dân xã Thanh Định",
-    "locality": "the locality: xã Thanh Định, huyện Định Hóa, tỉnh Thái Nguyên",
-    "base-url": "where the column is published: https://thanhdinh.gov.vn/cai-cach-hanh-chinh/",
-    "phone": "the hotline for feedback: 0208 3000 001",
-    "parent": "the superior agency (optional): Ủy ban nhân dân huyện Định Hóa",
-    "address": "the one-stop desk's address (optional; default: the locality)",
-    "email": "the agency's email (optional; default: vanphong@<host>)",
+    "agency": N_("the agency: Ủy ban nhân dân xã Thanh Định"),
+    "locality": N_("the locality: xã Thanh Định, huyện Định Hóa, tỉnh Thái Nguyên"),
+    "base-url": N_("where the column is published: https://thanhdinh.gov.vn/cai-cach-hanh-chinh/"),
+    "phone": N_("the hotline for feedback: 0208 3000 001"),
+    "parent": N_("the superior agency (optional): Ủy ban nhân dân huyện Định Hóa"),
+    "address": N_("the one-stop desk's address (optional; default: the locality)"),
+    "email": N_("the agency's email (optional; default: vanphong@<host>)"),
 }
 INIT_REQUIRED = ("agency", "locality", "base-url", "phone")
 
@@ -173,10 +174,8 @@ def build_now() -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(int(value), dt.UTC)
     except (ValueError, OverflowError, OSError):
-        print(
-            f"cchcgen: SOURCE_DATE_EPOCH must be a number of seconds, got {value!r}",
-            file=sys.stderr,
-        )
+        message = _("cchcgen: SOURCE_DATE_EPOCH must be a number of seconds, got {value}")
+        print(message.format(value=repr(value)), file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
 
 
@@ -203,12 +202,11 @@ def _print_failure(exc: CchcError) -> None:
     errors = len(exc.errors)
     warnings = len(exc.diagnostics) - errors
     if isinstance(exc, StrictError):
-        print(
-            f"Build failed: {warnings} warning(s), which --strict treats as errors.",
-            file=sys.stderr,
-        )
+        message = _("Build failed: {warnings} warning(s), which --strict treats as errors.")
+        print(message.format(warnings=warnings), file=sys.stderr)
     else:
-        print(f"Build failed: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
+        message = _("Build failed: {errors} error(s), {warnings} warning(s).")
+        print(message.format(errors=errors, warnings=warnings), file=sys.stderr)
 
 
 def _output(args: argparse.Namespace) -> Path:
@@ -251,16 +249,25 @@ def _options(
 
 
 def _waiting(pid: int | None) -> None:
-    who = f" (pid {pid})" if pid else ""
-    print(f"Another build of this site is running{who}; waiting for it to finish…",
-          file=sys.stderr, flush=True)  # fmt: skip
+    if pid:
+        message = _("Another build of this site is running (pid {pid}); waiting for it to finish…")
+    else:
+        message = _("Another build of this site is running; waiting for it to finish…")
+    print(message.format(pid=pid), file=sys.stderr, flush=True)
 
 
 def _progress_build(stage: str, done: int, total: int) -> None:
     """ "Reading: 1200 of 7400 files" on one terminal line (only on a terminal, not in CI)."""
-    verb = {"read": "Reading", "render": "Rendering"}.get(stage, stage)
+    message = _PROGRESS.get(stage, "{stage}: {done} of {total} files")
     end = "\r\033[K" if done == total else ""
-    print(f"\r{verb}: {done} of {total} files{end}", end="", file=sys.stderr, flush=True)
+    line = _(message).format(stage=stage, done=done, total=total)
+    print(f"\r{line}{end}", end="", file=sys.stderr, flush=True)
+
+
+_PROGRESS = {
+    "read": N_("Reading: {done} of {total} files"),
+    "render": N_("Rendering: {done} of {total} files"),
+}
 
 
 def _unchanged(options: BuildOptions, memory: BuildCache) -> BuildResult | None:
@@ -277,27 +284,37 @@ def _unchanged(options: BuildOptions, memory: BuildCache) -> BuildResult | None:
 def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
     _print_diagnostics(result.warnings)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    where = f" → {_output(args)}"
-    if verb == "Checked":
-        where = ""
-    print(
-        f"{verb} {result.pages} pages, {result.files} files "
-        f"in {result.seconds:.2f} s{where}"
-        + (f" ({len(result.warnings)} warning(s))" if result.warnings else "")
+        print(_("note: {note}").format(note=note), file=sys.stderr)
+    line = _(_SUMMARIES[verb]).format(
+        pages=result.pages, files=result.files, seconds=result.seconds, output=_output(args)
     )
+    if result.warnings:
+        line += _(" ({count} warning(s))").format(count=len(result.warnings))
+    print(line)
+
+
+_SUMMARIES = {
+    "Built": N_("Built {pages} pages, {files} files in {seconds:.2f} s → {output}"),
+    "Rebuilt": N_("Rebuilt {pages} pages, {files} files in {seconds:.2f} s → {output}"),
+    "Checked": N_("Checked {pages} pages, {files} files in {seconds:.2f} s"),
+}
 
 
 def _serving(url: str | None, port: int, base_path: str) -> None:
     """The line that tells the editor which address to open."""
     if url is None:
         url = f"http://<this computer's address>:{port}{base_path}"
-        print(f"Serving on every address of this computer, port {port}; its address on the "
-              f"network could not be found: open {url} (Ctrl-C to stop).")  # fmt: skip
+        message = _(
+            "Serving on every address of this computer, port {port}; its address on the "
+            "network could not be found: open {url} (Ctrl-C to stop)."
+        )
+        print(message.format(port=port, url=url))
         return
     print(
-        f"Serving on {url} (Ctrl-C to stop). Pages rebuild as you save; the search "
-        "index is made again by the next start or `cchcgen build`."
+        _(
+            "Serving on {url} (Ctrl-C to stop). Pages rebuild as you save; the search "
+            "index is made again by the next start or `cchcgen build`."
+        ).format(url=url)
     )
 
 
@@ -333,7 +350,7 @@ def _serve(args: argparse.Namespace) -> int:
         except (CchcError, OSError) as exc:
             failure = _as_failure(exc, args)
             _print_failure(failure)
-            print("The server keeps showing the last good build.", file=sys.stderr)
+            print(_("The server keeps showing the last good build."), file=sys.stderr)
             return [str(d) for d in failure.diagnostics]
 
     first_errors = rebuild()
@@ -353,9 +370,10 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host,
         )
     except CannotListen as exc:
-        print(f"cchcgen serve: error: {exc}", file=sys.stderr)
-        print("  hint: give --host an address of this computer (127.0.0.1, or 0.0.0.0 for "
-              "every address) and a --port no other program uses", file=sys.stderr)  # fmt: skip
+        print(_("cchcgen serve: error: {message}").format(message=exc), file=sys.stderr)
+        hint = _("give --host an address of this computer (127.0.0.1, or 0.0.0.0 for "
+                 "every address) and a --port no other program uses")  # fmt: skip
+        print("  " + _("hint") + f": {hint}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         with lock.hold(output):  # unless another build saved a newer cache meanwhile
@@ -371,12 +389,12 @@ def _init(args: argparse.Namespace) -> int:
     missing = [flag for flag in INIT_REQUIRED if not values[flag]]
     if missing and not sys.stdin.isatty():
         options = " ".join(f"--{flag} ..." for flag in missing)
-        print(f"cchcgen init: give {options} (or run it in a terminal to be asked)",
-              file=sys.stderr)  # fmt: skip
+        message = _("cchcgen init: give {options} (or run it in a terminal to be asked)")
+        print(message.format(options=options), file=sys.stderr)
         return EXIT_USAGE
     for flag in INIT_QUESTIONS:
         while not values[flag] and flag in missing:
-            values[flag] = input(f"{INIT_QUESTIONS[flag]}\n> ").strip()
+            values[flag] = input(f"{_(INIT_QUESTIONS[flag])}\n> ").strip()
     now = build_now() or dt.datetime.now(dt.UTC)
     answers = Answers(
         agency=values["agency"] or "",
@@ -390,17 +408,22 @@ def _init(args: argparse.Namespace) -> int:
     )
     today = now.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
     written = create_site(args.folder, answers, today)
-    print(f"Created {len(written)} files in {args.folder}:")
+    print(_("Created {count} files in {folder}:").format(count=len(written), folder=args.folder))
     for rel in written:
         print(f"  {rel}")
     from .repo import BRANCH, start_repository
 
     trouble = start_repository(args.folder, answers.agency, site_email(answers))
     if trouble:
-        print(f"note: {trouble}", file=sys.stderr)
+        print(_("note: {note}").format(note=trouble), file=sys.stderr)
     else:
-        print(f"Started a git repository on branch {BRANCH} with these files as its first commit.")
-    print(f"Next: cd {args.folder} && cchcgen serve   (then read README.md)")
+        message = _(
+            "Started a git repository on branch {branch} with these files as its first commit."
+        )
+        print(message.format(branch=BRANCH))
+    print(
+        _("Next: cd {folder} && cchcgen serve   (then read README.md)").format(folder=args.folder)
+    )
     return EXIT_OK
 
 
@@ -444,7 +467,8 @@ def _print_import_failure(exc: ImportFailed) -> None:
 def _progress_line(done: int, total: int) -> None:
     """Show "row 120 of 800" on one terminal line, redrawn every 1 % of the rows."""
     if done == total or done % max(1, total // 100) == 0:
-        print(f"\rImporting: row {done} of {total}", end="", file=sys.stderr, flush=True)
+        line = _("Importing: row {done} of {total}").format(done=done, total=total)
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -457,7 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             created = new_content(
                 args.source, args.kind, args.title, now.astimezone(config.timezone), config.agency
             )
-            print(f"Created {created.rel}")
+            print(_("Created {path}").format(path=created.rel))
             return EXIT_OK
         if args.command == "init":
             return _init(args)
@@ -494,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         traceback.print_exc()
         print(
-            "This is a bug in cchcgen, not in your site; please report it with the lines above.",
+            _("This is a bug in cchcgen, not in your site; please report it with the lines above."),
             file=sys.stderr,
         )
         return EXIT_ERROR

@@ -12,6 +12,8 @@ import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .messages import N_, _
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -41,9 +43,10 @@ class Diagnostic:
         return f"{self.path}:{self.line or 1}:{self.column or 1}"
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.severity.value}: {self.message}"
+        label = _("error") if self.is_error else _("warning")
+        text = f"{self.location()}: {label}: {self.message}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += "\n  " + _("hint") + f": {self.hint}"
         return text
 
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -65,16 +68,18 @@ class CchcError(Exception):
 
 
 _OS_HINTS = {
-    errno.EACCES: "let the user who runs cchcgen read the site's files and write the output "
-    "folder (on Linux: chmod, chown)",
-    errno.EISDIR: "it is a folder; cchcgen needs a file here",
-    errno.ENOENT: "check the path; a link may lead to a file that no longer exists",
-    errno.ENOTDIR: "a file stands where a folder is needed; rename it or choose another path",
-    errno.EEXIST: "a file stands where a folder is needed; rename it or choose another path",
-    errno.ENOSPC: "the disk is full; free some space, then run the command again",
-    errno.EROFS: "this disk is read-only; choose a folder you can write to",
-    errno.ELOOP: "a link here leads back to itself; remove the link",
-    errno.ENAMETOOLONG: "shorten the names of the folders and the file",
+    errno.EACCES: N_(
+        "let the user who runs cchcgen read the site's files and write the output "
+        "folder (on Linux: chmod, chown)"
+    ),
+    errno.EISDIR: N_("it is a folder; cchcgen needs a file here"),
+    errno.ENOENT: N_("check the path; a link may lead to a file that no longer exists"),
+    errno.ENOTDIR: N_("a file stands where a folder is needed; rename it or choose another path"),
+    errno.EEXIST: N_("a file stands where a folder is needed; rename it or choose another path"),
+    errno.ENOSPC: N_("the disk is full; free some space, then run the command again"),
+    errno.EROFS: N_("this disk is read-only; choose a folder you can write to"),
+    errno.ELOOP: N_("a link here leads back to itself; remove the link"),
+    errno.ENAMETOOLONG: N_("shorten the names of the folders and the file"),
 }
 _OS_HINTS[errno.EPERM] = _OS_HINTS[errno.EACCES]
 _OS_HINTS[errno.EDQUOT] = _OS_HINTS[errno.ENOSPC]
@@ -86,25 +91,22 @@ def _reason(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-_READ_HINT = "let the user who runs cchcgen read this file (on Linux: chmod a+r)"
+_READ_HINT = N_("let the user who runs cchcgen read this file (on Linux: chmod a+r)")
 
 
 def unreadable(path: str, exc: OSError) -> Diagnostic:
     """A file the operating system would not let cchcgen read."""
     denied = exc.errno in (errno.EACCES, errno.EPERM)
     hint = _READ_HINT if denied else _OS_HINTS.get(exc.errno or 0)
-    return Diagnostic(path, None, None, f"cannot read this file: {_reason(exc)}", hint)
+    message = _("cannot read this file: {reason}").format(reason=_reason(exc))
+    return Diagnostic(path, None, None, message, _(hint) if hint else None)
 
 
 def os_failure(path: str, exc: OSError) -> Diagnostic:
     """Any other refusal of the operating system (writing, making a folder, a full disk)."""
-    return Diagnostic(
-        path,
-        None,
-        None,
-        f"cannot read or write this file or folder: {_reason(exc)}",
-        _OS_HINTS.get(exc.errno or 0),
-    )
+    hint = _OS_HINTS.get(exc.errno or 0)
+    message = _("cannot read or write this file or folder: {reason}").format(reason=_reason(exc))
+    return Diagnostic(path, None, None, message, _(hint) if hint else None)
 
 
 class ConfigError(CchcError):

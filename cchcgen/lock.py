@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import Collector, OutputError
+from .messages import _
 
 try:
     import fcntl
@@ -88,11 +89,11 @@ def _error(message: str, hint: str) -> OutputError:
 
 
 def _busy(pid: int | None) -> OutputError:
-    who = f" (pid {pid})" if pid else ""
-    return _error(
-        f"another build of this site is running{who}",
-        "wait until it has finished, or run without --no-wait to wait for it",
-    )
+    if pid:
+        message = _("another build of this site is running (pid {pid})").format(pid=pid)
+    else:
+        message = _("another build of this site is running")
+    return _error(message, _("wait until it has finished, or run without --no-wait to wait for it"))
 
 
 @contextlib.contextmanager
@@ -132,8 +133,10 @@ def _acquire(path: Path, wait: bool, on_wait: Callable[[int | None], None] | Non
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise _error(
-                f"cannot make the build lock {path}: {exc.strerror}",
-                "check that the folder holding the output can be written",
+                _("cannot make the build lock {path}: {reason}").format(
+                    path=path, reason=exc.strerror
+                ),
+                _("check that the folder holding the output can be written"),
             ) from None
         try:
             if not _try_lock(fd):

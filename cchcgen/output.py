@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .cache import OutputEntry
 from .errors import Collector, OutputError
+from .messages import _
 from .urls import UnsafePath, safe_relative
 
 MARKER = ".cchcgen-output"
@@ -75,41 +76,56 @@ def check_output_dir(output: Path, source: Path) -> None:
     try:
         out = output.resolve()
     except (OSError, RuntimeError) as exc:
-        raise _fail(f"cannot use {output} as the output folder: {exc}") from None
+        raise _fail(
+            _("cannot use {output} as the output folder: {reason}").format(
+                output=output, reason=exc
+            )
+        ) from None
     src = source.resolve()
     if out == src or src.is_relative_to(out):
         raise _fail(
-            f"the output folder {output} contains the site itself",
-            "use a separate folder such as public/",
+            _("the output folder {output} contains the site itself").format(output=output),
+            _("use a separate folder such as public/"),
         )
     for protected in ("content", "layouts"):
         if out.is_relative_to(src / protected):
             raise _fail(
-                f"the output folder {output} is inside {protected}/",
-                "use a separate folder such as public/",
+                _("the output folder {output} is inside {folder}/").format(
+                    output=output, folder=protected
+                ),
+                _("use a separate folder such as public/"),
             )
     for parent in out.parents:
         if parent.exists() and not parent.is_dir():
             raise _fail(
-                f"cannot make the output folder {output}: {parent} is a file, not a folder",
-                "choose a folder such as public/",
+                _(
+                    "cannot make the output folder {output}: {parent} is a file, not a folder"
+                ).format(output=output, parent=parent),
+                _("choose a folder such as public/"),
             )
     if out.exists() and not out.is_dir():
-        raise _fail(f"{output} exists and is not a folder", "give --output a folder, e.g. public/")
+        raise _fail(
+            _("{output} exists and is not a folder").format(output=output),
+            _("give --output a folder, e.g. public/"),
+        )
     if not out.is_dir() or not any(out.iterdir()):
         return
     owner = _owner(out)
     if owner is None:
         raise _fail(
-            f"{output} holds files that cchcgen did not write",
-            "cchcgen replaces the whole output folder: choose an empty or new folder, "
-            "or move those files elsewhere",
+            _("{output} holds files that cchcgen did not write").format(output=output),
+            _(
+                "cchcgen replaces the whole output folder: choose an empty or new folder, "
+                "or move those files elsewhere"
+            ),
         )
     if owner and owner != site_identity(source):
         raise _fail(
-            f"{output} holds the output of another site",
-            "choose another output folder; if this is the same site moved to another "
-            "folder, delete the output folder and build again",
+            _("{output} holds the output of another site").format(output=output),
+            _(
+                "choose another output folder; if this is the same site moved to another "
+                "folder, delete the output folder and build again"
+            ),
         )
 
 
@@ -151,10 +167,14 @@ def _inside(folder: Path, rel: str) -> Path:
     try:
         rel = safe_relative(rel)
     except UnsafePath as exc:
-        raise _fail(f"refusing to write {rel!r}: {exc}") from None
+        raise _fail(
+            _("refusing to write {path}: {reason}").format(path=repr(rel), reason=exc)
+        ) from None
     path = folder.joinpath(*rel.split("/"))
     if not path.resolve().is_relative_to(folder.resolve()):
-        raise _fail(f"refusing to write {rel!r}: it leaves the output folder")
+        raise _fail(
+            _("refusing to write {path}: it leaves the output folder").format(path=repr(rel))
+        )
     return path
 
 
@@ -210,7 +230,7 @@ class SiteWriter:
         try:
             self.staging.mkdir()
         except OSError as exc:
-            raise _fail(f"cannot write the output: {exc}") from None
+            raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
 
     def fresh(self, output: str, fingerprint: bytes, keep: bool = True) -> bool:
         """True when the last build made the file from the same inputs and it is still
@@ -261,7 +281,7 @@ class SiteWriter:
                 shutil.copyfile(copy_from, target)
             info = target.stat()
         except OSError as exc:
-            raise _fail(f"cannot write the output: {exc}") from None
+            raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
         return OutputEntry(fingerprint, info.st_size, info.st_mtime_ns, content), True
 
     def record(self, output: str, entry: OutputEntry, staged: bool) -> None:
@@ -301,7 +321,7 @@ class SiteWriter:
                 self._stage_marker()
                 os.replace(self.staging / MARKER, self.out / MARKER)
         except OSError as exc:
-            raise _fail(f"cannot write the output: {exc}") from None
+            raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
         return WriteResult(len(self.staged), self.bytes)

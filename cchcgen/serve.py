@@ -102,23 +102,21 @@ class _Server(http.server.ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
-        self.report(
-            f"a request from {client_address[0]} failed ({type(exc).__name__}: {exc}); "
-            "the server goes on"
-        )
+        message = _("a request from {client} failed ({kind}: {reason}); the server goes on")
+        self.report(message.format(client=client_address[0], kind=type(exc).__name__, reason=exc))
 
 
 def _bad_address(path: str) -> str | None:
     """Why a request's address cannot be answered, or None when it can."""
     if _BAD_ESCAPE.search(path):
-        return "the address has a '%' not followed by two hexadecimal digits"
+        return _("the address has a '%' not followed by two hexadecimal digits")
     raw = unquote_to_bytes(path.split("?", 1)[0].split("#", 1)[0])
     if b"\0" in raw:
-        return "the address has a null character (%00)"
+        return _("the address has a null character (%00)")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "the address has an encoded character that is not UTF-8"
+        return _("the address has an encoded character that is not UTF-8")
     return None
 
 
@@ -136,7 +134,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.close_connection = True  # the browser went away
         except Exception as exc:  # noqa: BLE001 - the server must go on
             self.close_connection = True
-            self.server.report(f"{self._request()}: {type(exc).__name__}: {exc}; answered 500")
+            message = _("{request}: {kind}: {reason}; answered 500")
+            self.server.report(
+                message.format(request=self._request(), kind=type(exc).__name__, reason=exc)
+            )
             with contextlib.suppress(Exception):
                 self._send(500, "text/plain; charset=utf-8", b"internal error")
 
@@ -144,8 +145,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return f"{getattr(self, 'command', None) or '?'} {_printable(getattr(self, 'path', ''))}"
 
     def bad_request(self, reason: str) -> None:
-        self.server.report(f"{self._request()}: {reason}; answered 400")
-        self._send(400, "text/plain; charset=utf-8", f"bad request: {reason}\n".encode())
+        message = _("{request}: {reason}; answered 400")
+        self.server.report(message.format(request=self._request(), reason=reason))
+        body = _("bad request: {reason}").format(reason=reason) + "\n"
+        self._send(400, "text/plain; charset=utf-8", body.encode())
 
     def do_HEAD(self) -> None:  # noqa: N802 - http.server API
         reason = _bad_address(self.path)
@@ -274,10 +277,10 @@ class _Changes(FileSystemEventHandler):
         try:
             self.follow(event)
         except Exception as exc:  # noqa: BLE001 - the watcher must survive everything
-            self.report(
-                f"could not follow a change ({type(exc).__name__}: {exc}); rebuilding, "
-                "and still watching"
+            message = _(
+                "could not follow a change ({kind}: {reason}); rebuilding, and still watching"
             )
+            self.report(message.format(kind=type(exc).__name__, reason=exc))
             self.on_change()
 
     def follow(self, event: FileSystemEvent) -> None:
@@ -312,7 +315,8 @@ class CannotListen(Exception):
     """The server could not listen on the address and port it was given."""
 
     def __init__(self, host: str, port: int, reason: str) -> None:
-        super().__init__(f"cannot listen on {host} port {port}: {reason}")
+        message = _("cannot listen on {host} port {port}: {reason}")
+        super().__init__(message.format(host=host, port=port, reason=reason))
         self.host, self.port, self.reason = host, port, reason
 
 
@@ -405,9 +409,9 @@ def _rebuild(rebuild: Callable[[], list[str]], report: Report) -> list[str]:
     try:
         return rebuild()
     except Exception as exc:  # noqa: BLE001 - the server must go on
-        line = (
-            f"the rebuild failed unexpectedly ({type(exc).__name__}: {exc}); the server keeps "
+        line = _(
+            "the rebuild failed unexpectedly ({kind}: {reason}); the server keeps "
             "showing the last good build and rebuilds at the next save"
-        )
+        ).format(kind=type(exc).__name__, reason=exc)
         report(line)
         return [line]
