@@ -139,7 +139,7 @@ def _menu_url(node: Node, ctx: schema.Context) -> str:
 
 
 def _menu_item(node: Node, ctx: schema.Context) -> MenuItem:
-    line, _ = ctx.source.position(node)
+    line, _column = ctx.source.position(node)
     values = schema.read_mapping(node, _MENU_FIELDS, ctx, N_("a menu item"))
     return MenuItem(values["title"] or "", values["url"] or "/", line)
 

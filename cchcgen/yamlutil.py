@@ -173,7 +173,7 @@ def _check_duplicate_keys(node: MappingNode, source: YamlSource, diags: Collecto
         if not isinstance(key, ScalarNode):
             continue
         if key.value in seen:
-            first_line, _ = source.position(seen[key.value])
+            first_line, _column = source.position(seen[key.value])
             line, col = source.position(key)
             diags.error(
                 source.path,
