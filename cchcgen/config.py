@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import i18n, schema
 from .errors import Collector, ConfigError
+from .messages import N_, _
 from .schema import Field, Invalid
 from .textfile import read_text
 from .urls import BaseUrl, UnsafePath
@@ -17,7 +18,7 @@ from .yamlutil import Node, YamlSource, compose
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
-_LARGE_HINT = "site.yaml holds the settings only; put long texts in content/pages/"
+_LARGE_HINT = N_("site.yaml holds the settings only; put long texts in content/pages/")
 DEFAULT_PORTAL_URL = (
     "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
 )
@@ -94,8 +95,10 @@ def _portal_template(node: Node, ctx: schema.Context) -> str:
     parts = urlsplit(value.replace("{code}", "1.001193"))
     if parts.scheme not in ("http", "https") or not parts.netloc or "{code}" not in value:
         raise Invalid(
-            f"must be an absolute http(s) URL with {{code}} where the code goes, got '{value}'",
-            f"for example: {DEFAULT_PORTAL_URL}",
+            _(
+                "must be an absolute http(s) URL with {{code}} where the code goes, got '{value}'"
+            ).format(value=value),
+            _("for example: {example}").format(example=DEFAULT_PORTAL_URL),
             node,
         )
     return value
@@ -114,7 +117,9 @@ def _zone(node: Node, ctx: schema.Context) -> ZoneInfo:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Invalid(
-            f"must be a known time zone, got '{value}'", f"Vietnam is {DEFAULT_TZ}", node
+            _("must be a known time zone, got '{value}'").format(value=value),
+            _("Vietnam is {zone}").format(zone=DEFAULT_TZ),
+            node,
         ) from None
 
 
@@ -125,15 +130,17 @@ def _menu_url(node: Node, ctx: schema.Context) -> str:
     if re.match(r"https?://", value):
         return value
     raise Invalid(
-        f"must start with '/' (a page of this site) or http(s)://, got '{value}'",
-        "for example: /tin-tuc/",
+        _("must start with '/' (a page of this site) or http(s)://, got '{value}'").format(
+            value=value
+        ),
+        _("for example: {example}").format(example="/tin-tuc/"),
         node,
     )
 
 
 def _menu_item(node: Node, ctx: schema.Context) -> MenuItem:
-    line, _ = ctx.source.position(node)
-    values = schema.read_mapping(node, _MENU_FIELDS, ctx, "a menu item")
+    line, _column = ctx.source.position(node)
+    values = schema.read_mapping(node, _MENU_FIELDS, ctx, N_("a menu item"))
     return MenuItem(values["title"] or "", values["url"] or "/", line)
 
 
@@ -186,8 +193,8 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
             CONFIG_FILE,
             None,
             None,
-            f"no {CONFIG_FILE} in {root}",
-            "run cchcgen in the site's folder, or give it with --source DIR",
+            _("no site.yaml in {folder}").format(folder=root),
+            _("run cchcgen in the site's folder, or give it with --source DIR"),
         )
         raise ConfigError(diags.items)
     text = read_text(path, CONFIG_FILE, diags, _LARGE_HINT)
@@ -200,8 +207,8 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
             CONFIG_FILE,
             1,
             None,
-            f"{CONFIG_FILE} is empty",
-            "it needs at least title, base_url and agency",
+            _("site.yaml is empty"),
+            _("it needs at least title, base_url and agency"),
         )
     values = schema.read_mapping(node, FIELDS, ctx, CONFIG_FILE) if node is not None else {}
     diags.raise_if_errors(ConfigError)

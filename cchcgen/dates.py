@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-ACCEPTED_FORMS = "30/01/2023, 30/01/2023 13:20, 2023-01-30 or 2023-01-30T13:20:00+07:00"
+from .messages import N_, _
+
+ACCEPTED_FORMS = N_("30/01/2023, 30/01/2023 13:20, 2023-01-30 or 2023-01-30T13:20:00+07:00")
 
 _ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -53,7 +55,10 @@ def _zone(text: str) -> dt.tzinfo:
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
     if hours > 14 or minutes > 59:
-        raise DateParseError(f"'{text}' is not a valid time zone offset", "write +07:00")
+        raise DateParseError(
+            _("'{offset}' is not a valid time zone offset").format(offset=text),
+            _("write +07:00"),
+        )
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
@@ -65,36 +70,41 @@ def parse_date(text: str, tz: ZoneInfo) -> ParsedDate:
     if match is None:
         match = _VN.fullmatch(raw)
     if match is None:
-        hint = f"write it as {ACCEPTED_FORMS}"
+        hint = _("write it as {forms}").format(forms=_(ACCEPTED_FORMS))
         if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", raw):
-            hint = "write the year with four digits, e.g. 30/01/2023"
+            hint = _("write the year with four digits, e.g. 30/01/2023")
         elif re.fullmatch(r"\d{1,2}[.-]\d{1,2}[.-]\d{4}.*", raw):
-            hint = "separate day, month and year with '/', e.g. 30/01/2023"
+            hint = _("separate day, month and year with '/', e.g. 30/01/2023")
         elif re.search(r"(?i)ngày|tháng|năm", raw):
-            hint = "write the date in figures, e.g. 30/01/2023"
-        raise DateParseError(f"'{raw}' is not a date", hint)
+            hint = _("write the date in figures, e.g. 30/01/2023")
+        raise DateParseError(_("'{text}' is not a date").format(text=raw), hint)
     groups = match.groupdict()
     year, month, day = int(groups["y"]), int(groups["m"]), int(groups["d"])
     if not 1 <= month <= 12:
-        hint = "dates are written day/month/year, e.g. 30/01/2023"
+        hint = _("dates are written day/month/year, e.g. 30/01/2023")
         if is_iso:
-            hint = "ISO dates are written year-month-day, e.g. 2023-01-30"
-        raise DateParseError(f"'{raw}' has no month {month}", hint)
+            hint = _("ISO dates are written year-month-day, e.g. 2023-01-30")
+        raise DateParseError(_("'{text}' has no month {month}").format(text=raw, month=month), hint)
     try:
         day_value = dt.date(year, month, day)
     except ValueError:
         raise DateParseError(
-            f"'{raw}' is not a real date: month {month} of {year} has no day {day}",
-            "check the day and the month",
+            _("'{text}' is not a real date: month {month} of {year} has no day {day}").format(
+                text=raw, month=month, year=year, day=day
+            ),
+            _("check the day and the month"),
         ) from None
     if year < 1945:
-        raise DateParseError(f"'{raw}' is before 1945", "check the year")
+        raise DateParseError(_("'{text}' is before 1945").format(text=raw), _("check the year"))
     has_time = groups["H"] is not None
     hour = int(groups["H"] or 0)
     minute = int(groups["M"] or 0)
     second = int(groups["S"] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise DateParseError(f"'{raw}' has an impossible time of day", "write the time as 13:20")
+        raise DateParseError(
+            _("'{text}' has an impossible time of day").format(text=raw),
+            _("write the time as 13:20"),
+        )
     zone: dt.tzinfo = tz
     if groups.get("tz"):
         zone = _zone(groups["tz"])

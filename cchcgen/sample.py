@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import schema
 from .errors import Collector
+from .messages import _
 from .schema import Field
 from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource
 
@@ -36,7 +37,7 @@ def warn_if_sample(node: Node | None, source: YamlSource, diags: Collector) -> N
                 diags.warning(
                     source.path,
                     *source.position(key),
-                    "this is sample content from cchcgen init; replace it or delete the file",
-                    "when the content is real, delete the line 'sample: true'",
+                    _("this is sample content from cchcgen init; replace it or delete the file"),
+                    _("when the content is real, delete the line 'sample: true'"),
                 )
                 return

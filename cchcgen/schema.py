@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from . import dates
 from .errors import Collector
+from .messages import N_, _
 from .urls import fold, slugify
 from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource, is_null
 
@@ -59,16 +60,16 @@ class Field:
 
 def _describe(node: Node) -> str:
     if isinstance(node, MappingNode):
-        return "a block of keys"
+        return _("a block of keys")
     if isinstance(node, SequenceNode):
-        return "a list"
+        return _("a list")
     return f"'{node.value}'"
 
 
 def text(node: Node, ctx: Context) -> str:
     """Any scalar, kept exactly as written (so 0241, NO and 1.10 stay text)."""
     if not isinstance(node, ScalarNode):
-        raise Invalid(f"must be text, got {_describe(node)}", node=node)
+        raise Invalid(_("must be text, got {value}").format(value=_describe(node)), node=node)
     value = node.value.strip() if node.style is None else node.value
     if node.style in ("|", ">"):
         value = value.rstrip("\n")
@@ -88,14 +89,18 @@ written (a "right-to-left override" shows 'gpj.exe' as 'exe.jpg')."""
 def _line(node: Node, ctx: Context) -> str:
     value = text(node, ctx)
     if "\n" in value.strip():
-        raise Invalid("must fit on one line", node=node)
+        raise Invalid(_("must fit on one line"), node=node)
     control = DIRECTION_CONTROLS.search(value)
     if control:
         raise Invalid(
-            f"contains an invisible character that changes the direction of the text "
-            f"({_character(control.group())})",
-            "delete the text and type it again; it may have been pasted from a document "
-            "that hides what it says",
+            _(
+                "contains an invisible character that changes the direction of the text "
+                "({character})"
+            ).format(character=_character(control.group())),
+            _(
+                "delete the text and type it again; it may have been pasted from a document "
+                "that hides what it says"
+            ),
             node,
         )
     return " ".join(value.split())
@@ -117,8 +122,10 @@ def exact_line(node: Node, ctx: Context) -> str:
     found = INVISIBLE.search(value)
     if found:
         raise Invalid(
-            f"contains an invisible character ({_character(found.group())})",
-            "delete the value and type it again",
+            _("contains an invisible character ({character})").format(
+                character=_character(found.group())
+            ),
+            _("delete the value and type it again"),
             node,
         )
     return value
@@ -129,12 +136,14 @@ def tag(node: Node, ctx: Context) -> str:
     value = one_line(node, ctx)
     if not value:
         raise Invalid(
-            "the tag has only spaces or invisible characters", "delete it, or write its words", node
+            _("the tag has only spaces or invisible characters"),
+            _("delete it, or write its words"),
+            node,
         )
     if not slugify(value):
         raise Invalid(
-            f"the tag '{value}' has no letters or digits",
-            "write the tag with words, e.g. tags: [Hộ tịch]",
+            _("the tag '{tag}' has no letters or digits").format(tag=value),
+            _("write the tag with words, e.g. tags: [Hộ tịch]"),
             node,
         )
     return value
@@ -142,26 +151,40 @@ def tag(node: Node, ctx: Context) -> str:
 
 def boolean(node: Node, ctx: Context) -> bool:
     if not isinstance(node, ScalarNode):
-        raise Invalid(f"must be true or false, got {_describe(node)}", node=node)
+        raise Invalid(
+            _("must be true or false, got {value}").format(value=_describe(node)), node=node
+        )
     word = node.value.strip().lower()
     if word in ("true", "yes", "on"):
         return True
     if word in ("false", "no", "off"):
         return False
-    raise Invalid(f"must be true or false, got '{node.value}'", "write true or false", node)
+    raise Invalid(
+        _("must be true or false, got '{value}'").format(value=node.value),
+        _("write true or false"),
+        node,
+    )
 
 
 def integer(minimum: int | None = None, maximum: int | None = None) -> Kind:
     def kind(node: Node, ctx: Context) -> int:
         if not isinstance(node, ScalarNode) or not re.fullmatch(r"[+-]?\d+", node.value.strip()):
             raise Invalid(
-                f"must be a whole number, got {_describe(node)}", "write digits only, e.g. 10", node
+                _("must be a whole number, got {value}").format(value=_describe(node)),
+                _("write digits only, e.g. 10"),
+                node,
             )
         value = int(node.value)
         if minimum is not None and value < minimum:
-            raise Invalid(f"must be at least {minimum}, got {value}", node=node)
+            raise Invalid(
+                _("must be at least {minimum}, got {value}").format(minimum=minimum, value=value),
+                node=node,
+            )
         if maximum is not None and value > maximum:
-            raise Invalid(f"must be at most {maximum}, got {value}", node=node)
+            raise Invalid(
+                _("must be at most {maximum}, got {value}").format(maximum=maximum, value=value),
+                node=node,
+            )
         return value
 
     return kind
@@ -170,18 +193,20 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Kind:
 def when(node: Node, ctx: Context) -> dates.ParsedDate:
     """A date with an optional time, in one of the forms of :mod:`cchcgen.dates`."""
     if not isinstance(node, ScalarNode):
-        raise Invalid(f"must be a date, got {_describe(node)}", node=node)
+        raise Invalid(_("must be a date, got {value}").format(value=_describe(node)), node=node)
     try:
         return dates.parse_date(node.value, ctx.tz)
     except dates.DateParseError as exc:
-        raise Invalid(f"must be a date: {exc}", exc.hint, node) from None
+        raise Invalid(_("must be a date: {problem}").format(problem=exc), exc.hint, node) from None
 
 
 def day(node: Node, ctx: Context) -> dt.date:
     """A calendar date without a time."""
     parsed = when(node, ctx)
     if parsed.has_time:
-        raise Invalid("must be a date without a time", "write only the day, e.g. 30/01/2023", node)
+        raise Invalid(
+            _("must be a date without a time"), _("write only the day, e.g. 30/01/2023"), node
+        )
     return parsed.value.date()
 
 
@@ -193,23 +218,31 @@ def choice(*values: str) -> Kind:
         plain = fold(value).replace("-", "_").replace(" ", "_")  # "xã" → xa, "toàn-trình"
         close = [plain] if plain in values else difflib.get_close_matches(value, values, n=1)
         hint = (
-            f"did you mean '{close[0]}'?"
+            _("did you mean '{suggestion}'?").format(suggestion=close[0])
             if close
-            else "copy one of these values exactly, with the same capital letters"
+            else _("copy one of these values exactly, with the same capital letters")
         )
         allowed = ", ".join(values)
-        raise Invalid(f"must be one of {allowed}; got '{value}'", hint, node)
+        message = _("must be one of {allowed}; got '{value}'").format(allowed=allowed, value=value)
+        raise Invalid(message, hint, node)
 
     return kind
 
 
 def matching(pattern: str, description: str, example: str) -> Kind:
+    """Text matching ``pattern``; ``description`` is a message marked with ``N_``."""
     compiled = re.compile(pattern)
 
     def kind(node: Node, ctx: Context) -> str:
         value = exact_line(node, ctx)
         if not compiled.fullmatch(value):
-            raise Invalid(f"must be {description}, got '{value}'", f"for example: {example}", node)
+            raise Invalid(
+                _("must be {description}, got '{value}'").format(
+                    description=_(description), value=value
+                ),
+                _("for example: {example}").format(example=example),
+                node,
+            )
         return value
 
     return kind
@@ -221,21 +254,24 @@ def list_of(item: Kind, allow_scalar: bool = False) -> Kind:
     def kind(node: Node, ctx: Context) -> tuple[Any, ...]:
         if allow_scalar and isinstance(node, ScalarNode) and not is_null(node):
             if "," in node.value:
+                items = ", ".join(v.strip() for v in node.value.split(","))
                 raise Invalid(
-                    "must be a list",
-                    f"write it as a list: [{', '.join(v.strip() for v in node.value.split(','))}]",
+                    _("must be a list"),
+                    _("write it as a list: [{items}]").format(items=items),
                     node,
                 )
             return (item(node, ctx),)
         if not isinstance(node, SequenceNode):
             raise Invalid(
-                f"must be a list, got {_describe(node)}", "write [a, b] or '- a' lines", node
+                _("must be a list, got {value}").format(value=_describe(node)),
+                _("write [a, b] or '- a' lines"),
+                node,
             )
         values = []
         for child in node.value:
             try:
                 if is_null(child):
-                    raise Invalid("list item is empty", node=child)
+                    raise Invalid(_("list item is empty"), node=child)
                 values.append(item(child, ctx))
             except Invalid as exc:
                 report(ctx, exc, child)
@@ -253,14 +289,18 @@ def mapping(fields: Sequence[Field]) -> Kind:
 
 def report(ctx: Context, exc: Invalid, fallback: Node | None, field: str | None = None) -> None:
     line, column = ctx.source.position(exc.node or fallback)
-    message = f"'{field}' {exc.message}" if field else exc.message
+    message = (
+        _("'{field}' {message}").format(field=field, message=exc.message) if field else exc.message
+    )
     ctx.diags.error(ctx.source.path, line, column, message, exc.hint)
 
 
 def read_mapping(
-    node: Node | None, fields: Sequence[Field], ctx: Context, what: str = "this block"
+    node: Node | None, fields: Sequence[Field], ctx: Context, what: str = N_("this block")
 ) -> dict[str, Any]:
-    """Read a YAML mapping against ``fields``; report every problem; return what was valid."""
+    """Read a YAML mapping against ``fields``; report every problem; return what was valid.
+
+    ``what`` names the mapping in a message: a message marked with ``N_``, or a file name."""
     by_name = {f.name: f for f in fields}
     result: dict[str, Any] = {f.name: f.default for f in fields}
     if node is None or is_null(node):
@@ -271,8 +311,8 @@ def read_mapping(
             ctx.source.path,
             line,
             column,
-            f"{what} must be a block of 'key: value' lines",
-            "write one setting per line as 'key: value', with no '- ' in front",
+            _("{what} must be a block of 'key: value' lines").format(what=_(what)),
+            _("write one setting per line as 'key: value', with no '- ' in front"),
         )
         return result
     else:
@@ -286,11 +326,12 @@ def read_mapping(
             shown = key if key is not None else "?"
             close = difflib.get_close_matches(shown, list(by_name), n=1, cutoff=0.6)
             hint = (
-                f"did you mean '{close[0]}'?"
+                _("did you mean '{suggestion}'?").format(suggestion=close[0])
                 if close
-                else ("known keys: " + ", ".join(sorted(by_name)))
+                else _("known keys: {keys}").format(keys=", ".join(sorted(by_name)))
             )
-            ctx.diags.error(ctx.source.path, line, column, f"unknown key '{shown}'", hint)
+            message = _("unknown key '{key}'").format(key=shown)
+            ctx.diags.error(ctx.source.path, line, column, message, hint)
             continue
         if field.required and not field.blank and _is_blank(value_node):
             present.add(field.name)
@@ -311,8 +352,8 @@ def read_mapping(
                 ctx.source.path,
                 line,
                 column if anchor is not None else None,
-                f"'{field.name}' is required but missing",
-                f"add a line '{field.name}: ...'",
+                _("'{key}' is required but missing").format(key=field.name),
+                _("add a line '{key}: ...'").format(key=field.name),
             )
     return result
 
@@ -330,8 +371,10 @@ def _report_empty(ctx: Context, field: Field, key_node: Node) -> None:
         ctx.source.path,
         line,
         column,
-        f"'{field.name}' is empty",
-        f"write the {field.name.replace('_', ' ')} after '{field.name}:'",
+        _("'{key}' is empty").format(key=field.name),
+        _("write the {name} after '{key}:'").format(
+            name=field.name.replace("_", " "), key=field.name
+        ),
     )
 
 

@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import Collector, unreadable
+from .messages import N_, _
 
 MAX_FILE_BYTES = 2_000_000
 """Larger content files and site.yaml are refused: a file pasted from a scanned document
@@ -13,7 +14,7 @@ would otherwise be read, parsed and published many times over."""
 
 _LIMIT_MB = MAX_FILE_BYTES // 1_000_000
 
-LARGE_DOCUMENT_HINT = "put large documents in content/static/ and link to them"
+LARGE_DOCUMENT_HINT = N_("put large documents in content/static/ and link to them")
 
 
 def read_text(
@@ -32,8 +33,10 @@ def read_text(
                 rel,
                 None,
                 None,
-                f"the file is {size // 1_000_000} MB; the limit is {_LIMIT_MB} MB",
-                large_hint,
+                _("the file is {size} MB; the limit is {limit} MB").format(
+                    size=size // 1_000_000, limit=_LIMIT_MB
+                ),
+                _(large_hint),
             )
             return None
         raw = path.read_bytes()
@@ -48,8 +51,8 @@ def read_text(
             rel,
             line,
             None,
-            "the file is not UTF-8 text",
-            "save it as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
+            _("the file is not UTF-8 text"),
+            _("save it as UTF-8 (in Notepad: Save As → Encoding: UTF-8)"),
         )
         return None
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))

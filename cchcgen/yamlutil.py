@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .errors import Collector
+from .messages import N_, _
 
 Node = yaml.Node
 ScalarNode = yaml.ScalarNode
@@ -46,39 +47,41 @@ class YamlSource:
 MAX_DEPTH = 100
 """Levels of values inside values; content needs fewer than ten."""
 
-_TOO_DEEP = f"the values are nested more than {MAX_DEPTH} levels deep"
+_TOO_DEEP = N_("the values are nested more than {depth} levels deep")
 
 MIN_ALIAS_BUDGET = 10_000
 """Values that aliases (``*name``) may add to a file, at least; a larger file may add as
 many as it has characters. Reading then stays proportional to the file's size, whatever
 its anchors, while a block repeated by hand-written aliases stays far below the limit."""
 
-_DEPTH_HINT = "a few levels are enough: check the brackets and the indentation"
+_DEPTH_HINT = N_("a few levels are enough: check the brackets and the indentation")
 
-_HINTS = (
-    ("found character '\\t'", "YAML indents with spaces only: replace the tab with spaces"),
-    ("tab character", "YAML indents with spaces only: replace the tab with spaces"),
+_TAB_HINT = N_("YAML indents with spaces only: replace the tab with spaces")
+
+_HINTS = (  # (words of PyYAML's problem, our hint: a message marked with N_)
+    ("found character '\\t'", _TAB_HINT),
+    ("tab character", _TAB_HINT),
     (
         "mapping values are not allowed",
-        'a value that contains ": " must be quoted, e.g. title: "Kế hoạch: năm 2023"',
+        N_('a value that contains ": " must be quoted, e.g. title: "Kế hoạch: năm 2023"'),
     ),
     (
         "found undefined alias",
-        "a value starting with * must be quoted",
+        N_("a value starting with * must be quoted"),
     ),
     (
         "found character '@' that cannot start any token",
-        "a value starting with @ or ` must be quoted",
+        N_("a value starting with @ or ` must be quoted"),
     ),
-    ("expected <block end>, but found", "check the indentation of this line and the one above"),
-    ("could not find expected ':'", "every line of a mapping needs 'key: value'"),
+    ("expected <block end>, but found", N_("check the indentation of this line and the one above")),
+    ("could not find expected ':'", N_("every line of a mapping needs 'key: value'")),
     (
         "exceeded maximum nesting depth",
         _DEPTH_HINT,
     ),
     (
         "while scanning a quoted scalar",
-        "a quoted value is missing its closing quote",
+        N_("a quoted value is missing its closing quote"),
     ),
 )
 
@@ -86,7 +89,7 @@ _HINTS = (
 def _hint_for(problem: str) -> str | None:
     for needle, hint in _HINTS:
         if needle in problem:
-            return hint
+            return _(hint)
     return None
 
 
@@ -115,10 +118,12 @@ def compose(text: str, source: YamlSource, diags: Collector) -> Node | None:
         lines = text.split("\n")
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
             hint = _hint_for("tab character")
-        diags.error(source.path, line, column, f"YAML syntax error: {problem}", hint)
+        message = _("YAML syntax error: {problem}").format(problem=problem)
+        diags.error(source.path, line, column, message, hint)
         return None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
-        diags.error(source.path, source.line_offset + 1, None, f"YAML error: {exc}")
+        message = _("YAML error: {problem}").format(problem=exc)
+        diags.error(source.path, source.line_offset + 1, None, message)
         return None
     except RecursionError:  # only the pure-Python composer recurses per level
         _report_expansion(text, source, diags, None)
@@ -168,14 +173,16 @@ def _check_duplicate_keys(node: MappingNode, source: YamlSource, diags: Collecto
         if not isinstance(key, ScalarNode):
             continue
         if key.value in seen:
-            first_line, _ = source.position(seen[key.value])
+            first_line, _column = source.position(seen[key.value])
             line, col = source.position(key)
             diags.error(
                 source.path,
                 line,
                 col,
-                f"key '{key.value}' appears twice in the same block (first on line {first_line})",
-                "keep one of them; YAML would silently use the last one",
+                _(
+                    "key '{key}' appears twice in the same block (first on line {first_line})"
+                ).format(key=key.value, first_line=first_line),
+                _("keep one of them; YAML would silently use the last one"),
             )
         else:
             seen[key.value] = key
@@ -222,8 +229,10 @@ def _report_expansion(text: str, source: YamlSource, diags: Collector, node: Nod
             if name not in done:
                 error(
                     event,
-                    f"the alias '*{name}' repeats the block it is part of",
-                    f"an alias can only repeat a value that ends before it; write out '*{name}'",
+                    _("the alias '*{name}' repeats the block it is part of").format(name=name),
+                    _(
+                        "an alias can only repeat a value that ends before it; write out '*{name}'"
+                    ).format(name=name),
                 )
                 return
             size, height = done[name]
@@ -231,21 +240,25 @@ def _report_expansion(text: str, source: YamlSource, diags: Collector, node: Nod
             if added > budget:
                 error(
                     event,
-                    f"the alias '*{name}' makes the file expand into more than {budget:,} values",
-                    "write the values out instead of repeating them with '*' aliases",
+                    _(
+                        "the alias '*{name}' makes the file expand into more than {budget} values"
+                    ).format(name=name, budget=f"{budget:,}"),
+                    _("write the values out instead of repeating them with '*' aliases"),
                 )
                 return
             if len(stack) + height > MAX_DEPTH:
                 error(
                     event,
-                    f"the alias '*{name}' nests values more than {MAX_DEPTH} levels deep",
-                    "write the values out instead of repeating them with '*' aliases",
+                    _("the alias '*{name}' nests values more than {depth} levels deep").format(
+                        name=name, depth=MAX_DEPTH
+                    ),
+                    _("write the values out instead of repeating them with '*' aliases"),
                 )
                 return
             close(None, size, height)
         elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
             if len(stack) + 1 > MAX_DEPTH:
-                error(event, _TOO_DEEP, _DEPTH_HINT)
+                error(event, _(_TOO_DEEP).format(depth=MAX_DEPTH), _(_DEPTH_HINT))
                 return
             if isinstance(event, yaml.ScalarEvent):
                 close(event.anchor, 1, 1)
@@ -255,7 +268,7 @@ def _report_expansion(text: str, source: YamlSource, diags: Collector, node: Nod
             item = stack.pop()
             close(item.anchor, item.size, item.height)
     line, column = source.position(node)  # not reached: the events agree with the walk
-    diags.error(source.path, line, column, _TOO_DEEP, _DEPTH_HINT)
+    diags.error(source.path, line, column, _(_TOO_DEEP).format(depth=MAX_DEPTH), _(_DEPTH_HINT))
 
 
 def is_null(node: Node) -> bool:
