@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import Collector
+from .messages import _
 
 RACY_SECONDS = 2
 """Files changed this recently are compared by their bytes, not their size and time: a
@@ -100,9 +101,11 @@ class _Walker:
                 self.rel(path),
                 None,
                 None,
-                "this is a link to a folder; links to folders are not followed, so the "
-                "files in it are not published",
-                "move or copy the folder here instead of linking to it",
+                _(
+                    "this is a link to a folder; links to folders are not followed, so the "
+                    "files in it are not published"
+                ),
+                _("move or copy the folder here instead of linking to it"),
             )
             return False
         return True
@@ -112,9 +115,10 @@ class _Walker:
             self.rel(path),
             None,
             None,
-            f"this path is too long for the system ({len(os.fsencode(path))} bytes, "
-            f"the limit is {self.path_max - 1})",
-            "use shorter folder and file names, or fewer folders inside each other",
+            _("this path is too long for the system ({size} bytes, the limit is {limit})").format(
+                size=len(os.fsencode(path)), limit=self.path_max - 1
+            ),
+            _("use shorter folder and file names, or fewer folders inside each other"),
         )
 
     def unreadable(self, path: str, exc: OSError) -> None:
@@ -127,26 +131,26 @@ class _Walker:
                 rel,
                 None,
                 None,
-                "this link leads back to itself (a loop of links), so it cannot be read",
-                "delete the link, or make it point to the real file",
+                _("this link leads back to itself (a loop of links), so it cannot be read"),
+                _("delete the link, or make it point to the real file"),
             )
         elif exc.errno in _GONE and os.path.islink(path):
             self.diags.error(
                 rel,
                 None,
                 None,
-                f"this link points to {_link_target(path)}, which does not exist",
-                "delete the link, or copy the file here instead of linking to it",
+                _link_target(path),
+                _("delete the link, or copy the file here instead of linking to it"),
             )
         elif exc.errno in (errno.EACCES, errno.EPERM):
             self.diags.error(
                 rel,
                 None,
                 None,
-                "cannot read this link: permission denied"
+                _("cannot read this link: permission denied")
                 if os.path.islink(path)
-                else "cannot read this folder: permission denied",
-                "let the account that builds the site read it (chmod a+rX), or remove it",
+                else _("cannot read this folder: permission denied"),
+                _("let the account that builds the site read it (chmod a+rX), or remove it"),
             )
         else:
             reason = (exc.strerror or str(exc)).lower()
@@ -154,17 +158,19 @@ class _Walker:
                 rel,
                 None,
                 None,
-                f"cannot read this link: {reason}"
+                _("cannot read this link: {reason}").format(reason=reason)
                 if os.path.islink(path)
-                else f"cannot read this folder: {reason}",
+                else _("cannot read this folder: {reason}").format(reason=reason),
             )
 
 
 def _link_target(path: str) -> str:
+    """The message for a link that leads nowhere, naming its target when it can."""
     try:
-        return f"'{os.readlink(path)}'"
+        target = os.readlink(path)
     except OSError:
-        return "a file"
+        return _("this link points to a file, which does not exist")
+    return _("this link points to '{target}', which does not exist").format(target=target)
 
 
 def file_inside(path: Path, root: Path) -> bool:

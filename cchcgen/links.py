@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .content import Site
 from .errors import Collector, Diagnostic, Severity
+from .messages import _
 from .targets import Kind, Target
 from .textfile import read_text
 from .urls import BaseUrl
@@ -155,9 +156,9 @@ def _broken(
     addresses: _Addresses,
 ) -> Diagnostic:
     message = (
-        f"the image {url} is not among the files of the site"
+        _("the image {url} is not among the files of the site").format(url=url)
         if image
-        else f"the link {url} leads to no page or file of the site"
+        else _("the link {url} leads to no page or file of the site").format(url=url)
     )
     return Diagnostic(
         src, line, column, message, _hint(url, image, base, addresses), Severity.WARNING
@@ -167,23 +168,26 @@ def _broken(
 def _hint(url: str, image: bool, base: BaseUrl, addresses: _Addresses) -> str:
     prefix = base.path.rstrip("/")
     if prefix and url.startswith(prefix + "/"):
-        return (
-            f"the link already has the base path {base.path}; write it from the site root: "
-            f"{url[len(prefix) :]}"
-        )
+        return _(
+            "the link already has the base path {base}; write it from the site root: {address}"
+        ).format(base=base.path, address=url[len(prefix) :])
     if image or posixpath.splitext(url)[1].lower() not in _PAGE_SUFFIXES:
         near = _close_file(url, addresses.files)
         if near:
-            return f"did you mean {near} (the file content/static{near})?"
+            return _("did you mean {address} (the file content/static{address})?").format(
+                address=near
+            )
         folder, name = posixpath.split(url)
-        kind = "image" if image else "file"
-        return (
-            f"save the {kind} in content/static{folder.rstrip('/')}/ as {name}, or fix the address"
+        save = (
+            _("save the image in content/static{folder}/ as {name}, or fix the address")
+            if image
+            else _("save the file in content/static{folder}/ as {name}, or fix the address")
         )
+        return save.format(folder=folder.rstrip("/"), name=name)
     close = difflib.get_close_matches(url, addresses.pages, n=1, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]}?"
-    return "write the address from the site root as it appears after the base path"
+        return _("did you mean {address}?").format(address=close[0])
+    return _("write the address from the site root as it appears after the base path")
 
 
 def _close_file(url: str, files: list[str]) -> str | None:

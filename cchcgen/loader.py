@@ -40,6 +40,7 @@ from .files import RACY_SECONDS, file_inside, walk
 from .fingerprint import Digests
 from .indices import read_indices
 from .markup import Markdown, Source, shorten
+from .messages import _
 from .plans import PlanReader
 from .procedures import ProcedureReader, check_procedures
 from .schema import Field, Invalid
@@ -117,8 +118,8 @@ def readable(path: Path, rel: str, diags: Collector) -> bool:
             rel,
             None,
             None,
-            "this is not an ordinary file (a pipe or a device) and cannot be published",
-            "put only files in content/static/",
+            _("this is not an ordinary file (a pipe or a device) and cannot be published"),
+            _("put only files in content/static/"),
         )
     return regular
 
@@ -130,8 +131,8 @@ def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | No
             rel,
             1,
             1,
-            "the file does not start with front matter",
-            "begin the file with a line '---', then 'title: ...', then a line '---'",
+            _("the file does not start with front matter"),
+            _("begin the file with a line '---', then 'title: ...', then a line '---'"),
         )
         return None
     for index in range(1, len(lines)):
@@ -148,8 +149,8 @@ def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | No
         rel,
         1,
         1,
-        "the front matter is not closed",
-        "add a line '---' after the last 'key: value' line",
+        _("the front matter is not closed"),
+        _("add a line '---' after the last 'key: value' line"),
     )
     return None
 
@@ -171,8 +172,8 @@ def _slug(node: Node, ctx: schema.Context) -> str:
     if not is_slug(value):
         suggestion = slugify(value)
         raise Invalid(
-            f"must be lowercase letters a-z, digits and '-', got '{value}'",
-            f"write slug: {suggestion}" if suggestion else None,
+            _("must be lowercase letters a-z, digits and '-', got '{value}'").format(value=value),
+            _("write slug: {slug}").format(slug=suggestion) if suggestion else None,
             node,
         )
     return value
@@ -184,7 +185,7 @@ def _alias(node: Node, ctx: schema.Context) -> str:
         return alias_url(value)
     except UnsafePath as exc:
         raise Invalid(
-            str(exc), exc.hint or "write the old path on this site, e.g. /tin-tuc/ten-cu/", node
+            str(exc), exc.hint or _("write the old path on this site, e.g. /tin-tuc/ten-cu/"), node
         ) from None
 
 
@@ -360,8 +361,8 @@ class _Loader:
                 rel,
                 None,
                 None,
-                "this link points outside the site folder",
-                "copy the file into the site instead of linking to it",
+                _("this link points outside the site folder"),
+                _("copy the file into the site instead of linking to it"),
             )
             return None
         return read_text(path, rel, self.diags)
@@ -379,14 +380,14 @@ class _Loader:
             self.diags.error(
                 rel,
                 *source.position(front),
-                "cannot make a URL from this file name",
-                "rename the file with letters and digits, or add 'slug: ...'",
+                _("cannot make a URL from this file name"),
+                _("rename the file with letters and digits, or add 'slug: ...'"),
             )
         return slug
 
     @staticmethod
     def key_line(file: SourceFile, key: str) -> int:
-        line, _ = schema.key_position(file.front, key, file.front_source)
+        line, _column = schema.key_position(file.front, key, file.front_source)
         return line if line is not None and file.front is not None else 1
 
     def check_image(self, values: dict[str, Any], file: SourceFile) -> str | None:
@@ -400,8 +401,8 @@ class _Loader:
                 file.rel,
                 line,
                 column,
-                "images must be stored with the site, not loaded from another server",
-                "save the image in content/static/images/ and write image: images/<name>",
+                _("images must be stored with the site, not loaded from another server"),
+                _("save the image in content/static/images/ and write image: images/<name>"),
             )
             return None
         rel_image = image.lstrip("/")
@@ -412,8 +413,8 @@ class _Loader:
                 file.rel,
                 line,
                 column,
-                f"'image' {exc}",
-                "write a path inside content/static/, e.g. images/a.jpg",
+                _("'{field}' {message}").format(field="image", message=exc),
+                _("write a path inside content/static/, e.g. images/a.jpg"),
             )
             return None
         target = self.root / CONTENT / "static" / rel_image
@@ -422,8 +423,8 @@ class _Loader:
                 file.rel,
                 line,
                 column,
-                f"'image' file content/static/{rel_image} does not exist",
-                "put the image in content/static/ or fix the path",
+                _("'image' file content/static/{path} does not exist").format(path=rel_image),
+                _("put the image in content/static/ or fix the path"),
             )
             return None
         if not values["image_alt"]:
@@ -431,8 +432,8 @@ class _Loader:
                 file.rel,
                 line,
                 column,
-                "'image_alt' is required with 'image'",
-                "describe the picture for people who cannot see it: image_alt: ...",
+                _("'image_alt' is required with 'image'"),
+                _("describe the picture for people who cannot see it: image_alt: ..."),
             )
         return "/" + rel_image
 
@@ -442,7 +443,7 @@ class _Loader:
             return None
         errors_before = len(self.diags.items)
         values = schema.read_mapping(
-            file.front, POST_FIELDS, self.context(file.front_source), "the front matter"
+            file.front, POST_FIELDS, self.context(file.front_source), _("the front matter")
         )
         slug = values["slug"] or self.default_slug(path, rel, file.front, file.front_source)
         image = self.check_image(values, file)
@@ -455,12 +456,12 @@ class _Loader:
                 rel,
                 line,
                 column,
-                "'expiry_date' must be after 'date'",
-                "write the day the post stops being shown, after it appears, or remove the line",
+                _("'expiry_date' must be after 'date'"),
+                _("write the day the post stops being shown, after it appears, or remove the line"),
             )
         if date and updated and updated.value < date.value:
             line, column = schema.key_position(file.front, "updated", file.front_source)
-            self.diags.warning(rel, line, column, "'updated' is before 'date'")
+            self.diags.warning(rel, line, column, _("'updated' is before 'date'"))
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
         rendered = self.markdown.convert(file.body, Source(rel, file.body_line), self.diags)
@@ -496,7 +497,7 @@ class _Loader:
             return None
         errors_before = len(self.diags.items)
         values = schema.read_mapping(
-            file.front, PAGE_FIELDS, self.context(file.front_source), "the front matter"
+            file.front, PAGE_FIELDS, self.context(file.front_source), _("the front matter")
         )
         slug = values["slug"] or self.default_slug(path, rel, file.front, file.front_source)
         if slug in RESERVED_ROOTS:
@@ -505,8 +506,8 @@ class _Loader:
                 rel,
                 line,
                 column,
-                f"the address /{slug}/ is reserved for a section of the site",
-                "choose another slug: ...",
+                _("the address /{slug}/ is reserved for a section of the site").format(slug=slug),
+                _("choose another slug: ..."),
             )
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
@@ -551,7 +552,7 @@ class _Loader:
         if len(self.diags.items) > errors_before:
             return None
         if node is None:
-            self.diags.error(rel, 1, 1, "the file is empty", "see the README for an example")
+            self.diags.error(rel, 1, 1, _("the file is empty"), _("see the README for an example"))
             return None
         sample.warn_if_sample(node, source, self.diags)
         return node, source
@@ -591,8 +592,10 @@ class _Loader:
                     rel,
                     item.line,
                     None,
-                    f"the id {item.id} is already used by {seen[item.slug].src}",
-                    "give each feedback item its own id",
+                    _("the id {id} is already used by {file}").format(
+                        id=item.id, file=seen[item.slug].src
+                    ),
+                    _("give each feedback item its own id"),
                 )
                 continue
             seen[item.slug] = item
@@ -601,9 +604,11 @@ class _Loader:
                     rel,
                     item.line,
                     None,
-                    f"'related_procedure' {item.related_procedure} has no file in "
-                    "content/procedures/; it is shown without a link",
-                    "add the procedure or correct the code",
+                    _(
+                        "'related_procedure' {code} has no file in "
+                        "content/procedures/; it is shown without a link"
+                    ).format(code=item.related_procedure),
+                    _("add the procedure or correct the code"),
                 )
             items.append(item)
         self.ignored_files("feedback", ".yaml")
@@ -644,9 +649,10 @@ class _Loader:
                     plan.src,
                     plan.line,
                     None,
-                    f"the number {plan.full_number} of {plan.year} is already used "
-                    f"by {seen[key].src}",
-                    "each document of an issuer has its own number in a year",
+                    _("the number {number} of {year} is already used by {file}").format(
+                        number=plan.full_number, year=plan.year, file=seen[key].src
+                    ),
+                    _("each document of an issuer has its own number in a year"),
                 )
             else:
                 seen[key] = plan
@@ -660,9 +666,11 @@ class _Loader:
                     plan.src,
                     plan.superseded_line,
                     None,
-                    f"'superseded_by' names {plan.superseded_by}, which is not a "
-                    "published document of this site",
-                    "write the number (15/KH-UBND) or the address of the new plan",
+                    _(
+                        "'superseded_by' names {name}, which is not a "
+                        "published document of this site"
+                    ).format(name=plan.superseded_by),
+                    _("write the number (15/KH-UBND) or the address of the new plan"),
                 )
 
     def is_published(self, post: Post) -> bool:
@@ -672,8 +680,10 @@ class _Loader:
         if post.date > now and not self.options.future:
             self.due(post.date)
             self.notes.append(
-                f"{post.src}: dated {post.date:%d/%m/%Y %H:%M}, published by the first build "
-                "on or after that time (--future shows it now)"
+                _(
+                    "{file}: dated {date}, published by the first build "
+                    "on or after that time (--future shows it now)"
+                ).format(file=post.src, date=f"{post.date:%d/%m/%Y %H:%M}")
             )
             return False
         if post.expiry_date is not None and post.expiry_date > now:
@@ -694,8 +704,8 @@ class _Loader:
                     rel,
                     None,
                     None,
-                    "this link points outside content/static/",
-                    "copy the file into the site instead of linking to it",
+                    _("this link points outside content/static/"),
+                    _("copy the file into the site instead of linking to it"),
                 )
                 continue
             if not readable(path, rel, self.diags):
@@ -721,8 +731,11 @@ class _Loader:
                     rel,
                     None,
                     None,
-                    f"only {suffix} files in content/{folder}/ are published; this file is ignored",
-                    "put images and documents in content/static/",
+                    _(
+                        "only {suffix} files in content/{folder}/ are published; "
+                        "this file is ignored"
+                    ).format(suffix=suffix, folder=folder),
+                    _("put images and documents in content/static/"),
                 )
 
     def load(self) -> LoadResult:
@@ -800,8 +813,10 @@ class _Loader:
                     post.src,
                     post.tags_line,
                     None,
-                    f"the tag '{other}' is written '{name}' elsewhere; its page shows '{name}'",
-                    "use one spelling so readers see one name",
+                    _(
+                        "the tag '{tag}' is written '{name}' elsewhere; its page shows '{name}'"
+                    ).format(tag=other, name=name),
+                    _("use one spelling so readers see one name"),
                 )
         posts = [_with_tags(post, tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))
                  for post in posts]  # fmt: skip

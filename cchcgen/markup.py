@@ -28,6 +28,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import sanitize
 from .errors import Collector
+from .messages import _
 from .urls import BaseUrl, slugify
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -208,9 +209,11 @@ class Markdown:
                 source.path,
                 source.line,
                 1,
-                "Markdown cannot read this text: it is nested too deeply",
-                "look for lists, quotations ('>') or * and _ marks put inside one another "
-                "many times, and flatten them",
+                _("Markdown cannot read this text: it is nested too deeply"),
+                _(
+                    "look for lists, quotations ('>') or * and _ marks put inside one another "
+                    "many times, and flatten them"
+                ),
             )
             return None
         except Exception as exc:  # a fault of the Markdown library must not stop the build
@@ -218,8 +221,10 @@ class Markdown:
                 source.path,
                 source.line,
                 1,
-                f"Markdown cannot read this text ({type(exc).__name__}: {exc})",
-                "this is a fault in cchcgen: send this file to the people who maintain it",
+                _("Markdown cannot read this text ({kind}: {reason})").format(
+                    kind=type(exc).__name__, reason=exc
+                ),
+                _("this is a fault in cchcgen: send this file to the people who maintain it"),
             )
             return None
         return body if self.raw_html else sanitize.clean(body)
@@ -321,15 +326,21 @@ def _nesting(lines: list[str]) -> Problem | None:
         return Problem(
             index,
             column,
-            f"this list is nested {deepest} levels deep; the limit is {MAX_NESTING}",
-            "indent a sub-list by 4 spaces under its item, at most "
-            f"{MAX_NESTING} levels; a deeper outline reads better as headings",
+            _("this list is nested {deepest} levels deep; the limit is {limit}").format(
+                deepest=deepest, limit=MAX_NESTING
+            ),
+            _(
+                "indent a sub-list by 4 spaces under its item, at most {limit} levels; "
+                "a deeper outline reads better as headings"
+            ).format(limit=MAX_NESTING),
         )
     return Problem(
         index,
         column,
-        f"this quotation is nested {deepest} levels deep; the limit is {MAX_NESTING}",
-        "begin a quoted line with a single '>'",
+        _("this quotation is nested {deepest} levels deep; the limit is {limit}").format(
+            deepest=deepest, limit=MAX_NESTING
+        ),
+        _("begin a quoted line with a single '>'"),
     )
 
 
@@ -392,9 +403,14 @@ def _emphasis(unit: _Unit, lines: list[str]) -> Problem | None:
     return Problem(
         line,
         column,
-        f"{deepest} emphasis marks (* or _) are open at once in this paragraph; "
-        f"the limit is {MAX_EMPHASIS}",
-        "close each * or _ you open (**bold**, *italic*); write \\* for a star that is only text",
+        _(
+            "{deepest} emphasis marks (* or _) are open at once in this paragraph; "
+            "the limit is {limit}"
+        ).format(deepest=deepest, limit=MAX_EMPHASIS),
+        _(
+            "close each * or _ you open (**bold**, *italic*); "
+            "write \\* for a star that is only text"
+        ),
     )
 
 
@@ -444,10 +460,14 @@ def _rescan(unit: _Unit, lines: list[str]) -> tuple[int, Problem | None]:
     return cost, Problem(
         line,
         column,
-        f"this paragraph has {len(far)} brackets ('[', '(' or '<') left open or closed far "
-        "away; Markdown would need too long to read it",
-        "close each bracket near where it opens; write \\[ \\( or \\< for a bracket that is "
-        "only text",
+        _(
+            "this paragraph has {count} brackets ('[', '(' or '<') left open or closed far "
+            "away; Markdown would need too long to read it"
+        ).format(count=len(far)),
+        _(
+            "close each bracket near where it opens; write \\[ \\( or \\< for a bracket "
+            "that is only text"
+        ),
     )
 
 
