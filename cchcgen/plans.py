@@ -19,6 +19,7 @@ from .content import Attachment, Plan, Signer, Tag
 from .errors import Collector
 from .files import file_inside
 from .markup import APPENDIX_ID_PREFIX, Markdown, Source, shorten
+from .messages import N_, _
 from .schema import Field, Invalid
 from .urls import UnsafePath, fold, safe_relative, slugify
 from .yamlutil import MappingNode, Node, ScalarNode, child
@@ -76,14 +77,16 @@ class PartialDate:
 def _number(node: Node, ctx: schema.Context) -> str:
     value = schema.one_line(node, ctx) if isinstance(node, ScalarNode) else None
     if value is None:
-        raise Invalid('must be the document\'s number, e.g. "13"', node=node)
+        raise Invalid(_('must be the document\'s number, e.g. "13"'), node=node)
     if value == "":
         return ""
     if not re.fullmatch(r"\d{1,5}", value) or int(value) == 0:
         raise Invalid(
-            f"must be the sequence number in digits, got '{value}'",
-            'write only the number before the "/", e.g. number: "13"; '
-            'write number: "" for a document not numbered yet',
+            _("must be the sequence number in digits, got '{value}'").format(value=value),
+            _(
+                'write only the number before the "/", e.g. number: "13"; '
+                'write number: "" for a document not numbered yet'
+            ),
             node,
         )
     return f"{int(value):02d}"
@@ -93,8 +96,10 @@ def _symbol(node: Node, ctx: schema.Context) -> str:
     value = schema.one_line(node, ctx)
     if not SYMBOL_RE.fullmatch(value):
         raise Invalid(
-            f"must be a symbol such as KH-UBND (capitals joined by '-'), got '{value}'",
-            "write the part after the '/', e.g. symbol: KH-UBND",
+            _("must be a symbol such as KH-UBND (capitals joined by '-'), got '{value}'").format(
+                value=value
+            ),
+            _("write the part after the '/', e.g. symbol: KH-UBND"),
             node,
         )
     return value
@@ -108,7 +113,11 @@ def _issued(node: Node, ctx: schema.Context) -> PartialDate:
             month = int(match.group(1) or match.group(4))
             year = int(match.group(2) or match.group(3))
             if not 1 <= month <= 12:
-                raise Invalid(f"has no month {month}", "write mm/yyyy, e.g. 10/2022", node)
+                raise Invalid(
+                    _("has no month {month}").format(month=month),
+                    _("write mm/yyyy, e.g. 10/2022"),
+                    node,
+                )
             return PartialDate(year, month, None)
         if re.fullmatch(r"\d{4}", raw):
             return PartialDate(int(raw), None, None)
@@ -167,7 +176,7 @@ def plan_fields(alias: Callable[[Node, schema.Context], str]) -> tuple[Field, ..
         Field("published_at", schema.when),
         Field("tags", schema.list_of(schema.tag, allow_scalar=True), default=()),
         Field("summary", schema.one_line, default=""),
-        Field("slug", schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a slug", "13-kh-ubnd")),
+        Field("slug", schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", N_("a slug"), "13-kh-ubnd")),
         Field("aliases", schema.list_of(alias, allow_scalar=True), default=()),
         Field("qr", schema.boolean, default=True),
         sample.FIELD,
@@ -201,7 +210,7 @@ class PlanReader:
         key_line: Callable[[str], int],
     ) -> Plan | None:
         errors_before = len(self.diags.items)
-        values = schema.read_mapping(front, self.fields, context, "the front matter")
+        values = schema.read_mapping(front, self.fields, context, N_("the front matter"))
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
 
@@ -217,23 +226,31 @@ class PlanReader:
             self.diags.warning(
                 rel,
                 *at("symbol"),
-                f"the symbol {symbol} does not start with the type {doc_type}",
-                f"a {DOC_TYPES[doc_type].lower()} is usually numbered .../{doc_type}-...",
+                _("the symbol {symbol} does not start with the type {doc_type}").format(
+                    symbol=symbol, doc_type=doc_type
+                ),
+                _("a {type_name} is usually numbered .../{doc_type}-...").format(
+                    type_name=DOC_TYPES[doc_type].lower(), doc_type=doc_type
+                ),
             )
         if not number:
             self.diags.warning(
                 rel,
                 *at("number"),
-                f"the document is published without a number (Số: /{symbol})",
-                "add the number when it is registered; set 'slug:' now so the "
-                "address (and its QR code) stays the same",
+                _("the document is published without a number (Số: /{symbol})").format(
+                    symbol=symbol
+                ),
+                _(
+                    "add the number when it is registered; set 'slug:' now so the "
+                    "address (and its QR code) stays the same"
+                ),
             )
         if issued.day is None:
             self.diags.warning(
                 rel,
                 *at("issued_date"),
-                "the document is published without its day of issue",
-                "fill in the full date when it is known",
+                _("the document is published without its day of issue"),
+                _("fill in the full date when it is known"),
             )
         attachments = self.attachments(rel, values["attachments"], front, context)
         recipients, archive = self.recipients(rel, values, front, context)
@@ -241,8 +258,11 @@ class PlanReader:
             self.diags.error(
                 rel,
                 *at("status"),
-                "a superseded document needs 'superseded_by'",
-                "write the number of the document that replaces it, e.g. superseded_by: 15/KH-UBND",
+                _("a superseded document needs 'superseded_by'"),
+                _(
+                    "write the number of the document that replaces it, "
+                    "e.g. superseded_by: 15/KH-UBND"
+                ),
             )
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
@@ -314,16 +334,20 @@ class PlanReader:
                 rel,
                 line,
                 column,
-                "a signer with authority TM needs 'on_behalf_of'",
-                "TM. is followed by the collective: on_behalf_of: ỦY BAN NHÂN DÂN",
+                _("a signer with authority TM needs 'on_behalf_of'"),
+                _("TM. is followed by the collective: on_behalf_of: ỦY BAN NHÂN DÂN"),
             )
         if authority in ("KT", "Q", "TL", "TUQ") and not values["head_title"]:
             self.diags.error(
                 rel,
                 line,
                 column,
-                f"a signer with authority {authority} needs 'head_title'",
-                f"{authority}. is followed by the head's title, e.g. head_title: GIÁM ĐỐC",
+                _("a signer with authority {authority} needs 'head_title'").format(
+                    authority=authority
+                ),
+                _("{authority}. is followed by the head's title, e.g. head_title: GIÁM ĐỐC").format(
+                    authority=authority
+                ),
             )
         return Signer(
             authority="" if authority == "none" else authority,
@@ -350,18 +374,22 @@ class PlanReader:
                 rel,
                 line,
                 column,
-                f"'{recipients[index]}' is in the recipients and 'archive' is set: "
-                "the document would say Lưu twice",
-                f'remove this line; archive: {archive} prints "Lưu: {archive}" '
-                "at the end of the recipients",
+                _(
+                    "'{line}' is in the recipients and 'archive' is set: "
+                    "the document would say Lưu twice"
+                ).format(line=recipients[index]),
+                _(
+                    'remove this line; archive: {archive} prints "Lưu: {archive}" '
+                    "at the end of the recipients"
+                ).format(archive=archive),
             )
         elif len(found) > 1:
             self.diags.error(
                 rel,
                 line,
                 column,
-                "the recipients have two 'Lưu' lines",
-                "keep one, or remove both and write it once as archive: VT",
+                _("the recipients have two 'Lưu' lines"),
+                _("keep one, or remove both and write it once as archive: VT"),
             )
         elif match.group(1):
             archive = match.group(1)
@@ -388,8 +416,8 @@ class PlanReader:
                     rel,
                     line,
                     column,
-                    f"the attachment '{name}' is not a file in this folder",
-                    "put the file next to the plan and write only its name",
+                    _("the attachment '{name}' is not a file in this folder").format(name=name),
+                    _("put the file next to the plan and write only its name"),
                 )
                 continue
             path = self.root / src
@@ -398,8 +426,10 @@ class PlanReader:
                     rel,
                     line,
                     column,
-                    f"the attachment '{name}' does not exist ({src})",
-                    "put the file next to the plan, or fix its name",
+                    _("the attachment '{name}' does not exist ({path})").format(
+                        name=name, path=src
+                    ),
+                    _("put the file next to the plan, or fix its name"),
                 )
                 continue
             filename = Path(name).name
@@ -408,8 +438,10 @@ class PlanReader:
                     rel,
                     line,
                     column,
-                    f"the attachment name '{filename}' is used twice or reserved",
-                    "rename the file",
+                    _("the attachment name '{name}' is used twice or reserved").format(
+                        name=filename
+                    ),
+                    _("rename the file"),
                 )
                 continue
             seen.add(filename)

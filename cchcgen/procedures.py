@@ -33,6 +33,7 @@ from .content import (
     Step,
 )
 from .errors import Collector
+from .messages import N_, _
 from .schema import Field, Invalid
 from .yamlutil import Node, ScalarNode, YamlSource, child
 
@@ -46,8 +47,8 @@ CHANGE_TYPES = ("new", "amended", "replaced", "abolished")
 STATUSES = ("active", "replaced", "abolished", "expired", "pending")
 LIST_ONLY_STALE_DAYS = 365
 
-_code = schema.matching(CODE_RE, "a procedure code of the form N.NNNNNN", '"1.001193"')
-_slug = schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a slug", "ho-tich")
+_code = schema.matching(CODE_RE, N_("a procedure code of the form N.NNNNNN"), '"1.001193"')
+_slug = schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", N_("a slug"), "ho-tich")
 _texts = schema.list_of(schema.one_line, allow_scalar=True)
 
 
@@ -64,9 +65,11 @@ def _number(node: Node, ctx: schema.Context) -> float:
     try:
         number = float(value.replace(",", "."))
     except ValueError:
-        raise Invalid(f"must be a number, got '{value}'", "for example: 3", node) from None
+        raise Invalid(
+            _("must be a number, got '{value}'").format(value=value), _("for example: 3"), node
+        ) from None
     if number < 0:
-        raise Invalid(f"must not be negative, got '{value}'", node=node)
+        raise Invalid(_("must not be negative, got '{value}'").format(value=value), node=node)
     return number
 
 
@@ -150,12 +153,14 @@ def _result(node: Node, ctx: schema.Context) -> str:
     """A result is written as text or as ``{name, code}``."""
     if isinstance(node, ScalarNode):
         return schema.text(node, ctx)
-    return str(schema.read_mapping(node, RESULT, ctx, "a result")["name"] or "")
+    return str(schema.read_mapping(node, RESULT, ctx, N_("a result"))["name"] or "")
 
 
 FIELDS = (
     Field("code", _code, required=True),
-    Field("local_code", schema.matching(LOCAL_CODE_RE, "a local code", '"1.001193.000.00.00.H53"')),
+    Field(
+        "local_code", schema.matching(LOCAL_CODE_RE, N_("a local code"), '"1.001193.000.00.00.H53"')
+    ),
     Field("name", schema.one_line, required=True),
     Field("short_name", schema.one_line, default=""),
     Field("procedure_type", schema.choice("standard", "assigned_regulation"), default="standard"),
@@ -189,14 +194,14 @@ FIELDS = (
 )
 
 REQUIRED_WHEN_FULL = (
-    ("steps", "the steps (trình tự thực hiện)", 'steps: [{title: "Bước 1", body: "..."}]'),
+    ("steps", N_("the steps (trình tự thực hiện)"), 'steps: [{title: "Bước 1", body: "..."}]'),
     (
         "methods",
-        "the ways to submit (cách thức thực hiện)",
+        N_("the ways to submit (cách thức thực hiện)"),
         'methods: [{channel: direct, processing_time: {text: "..."}}]',
     ),
-    ("cases", "the dossier (thành phần hồ sơ)", 'cases: [{name: "...", documents: [...]}]'),
-    ("subjects", "who may use it (đối tượng thực hiện)", 'subjects: ["Công dân Việt Nam"]'),
+    ("cases", N_("the dossier (thành phần hồ sơ)"), 'cases: [{name: "...", documents: [...]}]'),
+    ("subjects", N_("who may use it (đối tượng thực hiện)"), 'subjects: ["Công dân Việt Nam"]'),
 )
 """NĐ 63/2010 Điều 8.2 (as amended by NĐ 92/2017): components of a complete procedure."""
 
@@ -211,7 +216,7 @@ class ProcedureReader:
     def read(self, rel: str, root: Node | None, source: YamlSource, stem: str) -> Procedure | None:
         ctx = schema.Context(source, self.diags, self.config.timezone)
         errors_before = len(self.diags.items)
-        values = schema.read_mapping(root, FIELDS, ctx, "a procedure file")
+        values = schema.read_mapping(root, FIELDS, ctx, N_("a procedure file"))
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
 
@@ -225,33 +230,41 @@ class ProcedureReader:
         if code != stem:
             error(
                 ("code",),
-                f"the code {code} does not match the file name {stem}.yaml",
-                f"rename the file to {code}.yaml (the code is the page's address)",
+                _("the code {code} does not match the file name {stem}.yaml").format(
+                    code=code, stem=stem
+                ),
+                _("rename the file to {code}.yaml (the code is the page's address)").format(
+                    code=code
+                ),
             )
         online = values["online_service"] or {"level": "", "partial_reason": ""}
         if online["level"] == "mot_phan" and not online["partial_reason"].strip():
             error(
                 ("online_service", "level"),
-                "an online service offered only in part (mot_phan) must say why",
-                "add 'partial_reason: ...' under online_service, e.g. the applicant must "
-                "come in person to sign the register",
+                _("an online service offered only in part (mot_phan) must say why"),
+                _(
+                    "add 'partial_reason: ...' under online_service, e.g. the applicant must "
+                    "come in person to sign the register"
+                ),
             )
         if values["status"] == "replaced" and not values["replaced_by"]:
             error(
                 ("status",),
-                "a replaced procedure must name the procedure that replaces it",
-                'add replaced_by: "1.0xxxxx" with the code of the new procedure',
+                _("a replaced procedure must name the procedure that replaces it"),
+                _('add replaced_by: "1.0xxxxx" with the code of the new procedure'),
             )
         if values["replaced_by"] and values["replaced_by"] == code:
-            error(("replaced_by",), "a procedure cannot replace itself", "check the code")
+            error(("replaced_by",), _("a procedure cannot replace itself"), _("check the code"))
         if values["detail_level"] == "full":
             self.check_complete(values, error)
         start, end = values["effective_from"], values["effective_to"]
         if start and end and end < start:
             error(
                 ("effective_to",),
-                f"'effective_to' {end:%d/%m/%Y} is before 'effective_from' {start:%d/%m/%Y}",
-                "check the two dates",
+                _("'effective_to' {end} is before 'effective_from' {start}").format(
+                    end=f"{end:%d/%m/%Y}", start=f"{start:%d/%m/%Y}"
+                ),
+                _("check the two dates"),
             )
         if any(d.is_error for d in self.diags.items[errors_before:]):
             return None
@@ -273,32 +286,42 @@ class ProcedureReader:
             if not values[key]:
                 error(
                     (),
-                    f"a procedure published in full (detail_level: full) needs {what}: "
-                    f"'{key}' is missing or empty",
-                    f"add it as on the national database ({example}), or set "
-                    "detail_level: list_only if only the list entry is published",
+                    _(
+                        "a procedure published in full (detail_level: full) needs {what}: "
+                        "'{key}' is missing or empty"
+                    ).format(what=_(what), key=key),
+                    _(
+                        "add it as on the national database ({example}), or set "
+                        "detail_level: list_only if only the list entry is published"
+                    ).format(example=example),
                 )
         if not values["online_service"]:
             error(
                 (),
-                "a procedure published in full needs its online service level "
-                "(online_service.level: toan_trinh, mot_phan or khong)",
-                "add online_service: {level: khong} if it cannot be done online",
+                _(
+                    "a procedure published in full needs its online service level "
+                    "(online_service.level: toan_trinh, mot_phan or khong)"
+                ),
+                _("add online_service: {level: khong} if it cannot be done online"),
             )
         agencies = values["agencies"] or {}
         if not agencies.get("executing"):
             error(
                 ("agencies",) if values["agencies"] else (),
-                "a procedure published in full needs the agency that carries it out "
-                "(agencies.executing, cơ quan thực hiện)",
-                'add agencies: {executing: ["UBND cấp xã"]}',
+                _(
+                    "a procedure published in full needs the agency that carries it out "
+                    "(agencies.executing, cơ quan thực hiện)"
+                ),
+                _('add agencies: {executing: ["UBND cấp xã"]}'),
             )
         for index, case in enumerate(values["cases"]):
             if not case["documents"]:
                 error(
                     ("cases", index),
-                    f"the case '{case['name']}' lists no documents (thành phần hồ sơ)",
-                    "add 'documents:' with at least one paper, or remove the case",
+                    _("the case '{name}' lists no documents (thành phần hồ sơ)").format(
+                        name=case["name"]
+                    ),
+                    _("add 'documents:' with at least one paper, or remove the case"),
                 )
 
     def build(self, rel: str, values: dict[str, Any], lines: dict[str, int]) -> Procedure:
@@ -416,8 +439,10 @@ def check_procedures(
                 procedure.src,
                 procedure.line,
                 None,
-                f"the code {procedure.code} is already used by {first.src}",
-                "each procedure has one file; merge the two",
+                _("the code {code} is already used by {path}").format(
+                    code=procedure.code, path=first.src
+                ),
+                _("each procedure has one file; merge the two"),
             )
         else:
             by_code[procedure.code] = procedure
@@ -427,9 +452,12 @@ def check_procedures(
                 procedure.src,
                 procedure.lines["replaced_by"],
                 None,
-                f"'replaced_by' names {procedure.replaced_by}, which has no file in "
-                "content/procedures/",
-                f"add content/procedures/{procedure.replaced_by}.yaml or correct the code",
+                _("'replaced_by' names {code}, which has no file in content/procedures/").format(
+                    code=procedure.replaced_by
+                ),
+                _("add content/procedures/{code}.yaml or correct the code").format(
+                    code=procedure.replaced_by
+                ),
             )
         missing = [code for code in procedure.related if code not in by_code]
         if missing:
@@ -437,9 +465,10 @@ def check_procedures(
                 procedure.src,
                 procedure.lines["related"],
                 None,
-                f"'related' names {', '.join(missing)}, which has no file here; "
-                "it is listed without a link",
-                "add the procedure or remove the code",
+                _(
+                    "'related' names {codes}, which has no file here; it is listed without a link"
+                ).format(codes=", ".join(missing)),
+                _("add the procedure or remove the code"),
             )
         limit = LIST_ONLY_STALE_DAYS if procedure.detail_level == "list_only" else stale_after_days
         age = (today - procedure.source.retrieved).days
@@ -448,7 +477,9 @@ def check_procedures(
                 procedure.src,
                 procedure.lines["retrieved"],
                 None,
-                f"the record was last checked against its source on "
-                f"{procedure.source.retrieved:%d/%m/%Y}, {age} days ago (more than {limit})",
-                "compare it with the national database, then update source.retrieved",
+                _(
+                    "the record was last checked against its source on "
+                    "{date}, {age} days ago (more than {limit})"
+                ).format(date=f"{procedure.source.retrieved:%d/%m/%Y}", age=age, limit=limit),
+                _("compare it with the national database, then update source.retrieved"),
             )

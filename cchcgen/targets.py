@@ -17,6 +17,7 @@ from typing import Any
 from .content import Change, Page, Plan, Post, Procedure, Site, Tag
 from .errors import Collector, ContentError, Diagnostic
 from .i18n import Locale
+from .messages import _
 from .procedures import LEVELS
 from .urls import UnsafePath, output_path, paged, section
 
@@ -922,13 +923,16 @@ def check_unique(targets: Sequence[Target], diags: Collector, blamed: Collection
         for other in group[1:]:
             if other.origin in blamed:
                 continue
-            what = "old address (alias)" if other.kind is Kind.ALIAS else "address"
+            if other.kind is Kind.ALIAS:
+                message = _("the old address (alias) {url} is already used by {path} ({owner})")
+            else:
+                message = _("the address {url} is already used by {path} ({owner})")
             diags.error(
                 other.origin,
                 other.line,
                 None,
-                f"the {what} {other.url} is already used by {owner.origin} ({owner.url})",
-                "give one of them another slug, or remove the duplicate",
+                message.format(url=other.url, path=owner.origin, owner=owner.url),
+                _("give one of them another slug, or remove the duplicate"),
             )
 
 
@@ -942,7 +946,8 @@ def check_menu(site: Site, targets: Sequence[Target], diags: Collector) -> None:
                 "site.yaml",
                 item.line,
                 None,
-                f"the menu item '{item.title}' points at {item.url}, which is not a page "
-                "of this site",
-                "fix the address or remove the item",
+                _(
+                    "the menu item '{title}' points at {url}, which is not a page of this site"
+                ).format(title=item.title, url=item.url),
+                _("fix the address or remove the item"),
             )

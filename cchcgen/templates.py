@@ -20,6 +20,7 @@ import jinja2.nodes
 import markupsafe
 
 from .errors import Collector, Diagnostic, TemplateError
+from .messages import _
 
 LAYOUTS = "layouts"
 BUILTIN_PREFIX = "cchcgen"
@@ -110,8 +111,8 @@ class Templates:
             self.describe(exc.filename, exc.name),
             exc.lineno,
             None,
-            f"layout syntax error: {exc.message}",
-            "check the {% ... %} and {{ ... }} tags on this line",
+            _("layout syntax error: {message}").format(message=exc.message),
+            _("check the {% ... %} and {{ ... }} tags on this line"),
         )
 
     def not_found(self, exc: jinja2.TemplateNotFound, wanted_by: str) -> Diagnostic:
@@ -119,9 +120,11 @@ class Templates:
             f"{LAYOUTS}/{wanted_by}",
             None,
             None,
-            f"layout '{exc.name}' not found",
-            f"looked in {LAYOUTS}/ and the built-in layouts; built-in ones can be named "
-            f"'{BUILTIN_PREFIX}:<name>'",
+            _("layout '{name}' not found").format(name=exc.name),
+            _(
+                "looked in {folder}/ and the built-in layouts; built-in ones can be named "
+                "'{prefix}:<name>'"
+            ).format(folder=LAYOUTS, prefix=BUILTIN_PREFIX),
         )
 
     def closure(self, layout: str) -> tuple[tuple[str, str, tuple[str, ...]], ...] | None:
@@ -175,13 +178,15 @@ class Templates:
                 break
         message = str(exc)
         if isinstance(exc, jinja2.UndefinedError):
-            message = f"{message} (a variable or field that does not exist)"
+            message = _("{message} (a variable or field that does not exist)").format(
+                message=message
+            )
         return Diagnostic(
             path,
             line,
             None,
-            f"{message} (while rendering {output})",
-            "check the name against the layouts documented in the README",
+            _("{message} (while rendering {output})").format(message=message, output=output),
+            _("check the name against the layouts documented in the README"),
         )
 
 
