@@ -15,6 +15,7 @@ from typing import Any
 from . import sample, schema
 from .content import Channel, ContactInfo, ContactPoint, Hotline, OneStop, WorkingHours
 from .errors import Collector
+from .messages import _
 from .schema import Field, Invalid
 from .yamlutil import Node, YamlSource, child
 
@@ -29,12 +30,18 @@ def _e164(node: Node, ctx: schema.Context) -> str:
     value = schema.one_line(node, ctx).replace(" ", "")
     if re.fullmatch(r"\+84\d{8,10}", value) or re.fullmatch(r"\d{3,5}", value):
         return value
-    hint = "write the number as +84 followed by the number without its leading 0"
+    hint = _("write the number as +84 followed by the number without its leading 0")
     digits = re.sub(r"\D", "", value)
     if digits.startswith("0") and 9 <= len(digits) <= 11:
-        hint += f", e.g. +84{digits[1:]}"
+        hint = _(
+            "write the number as +84 followed by the number without its leading 0, e.g. {example}"
+        ).format(example=f"+84{digits[1:]}")
     raise Invalid(
-        f"must be a phone number in the +84… form or a short code, got '{value}'", hint, node
+        _("must be a phone number in the +84… form or a short code, got '{value}'").format(
+            value=value
+        ),
+        hint,
+        node,
     )
 
 
@@ -42,21 +49,23 @@ def _clock(node: Node, ctx: schema.Context) -> str:
     value = schema.one_line(node, ctx)
     match = re.fullmatch(r"(\d{1,2})[:h](\d{2})", value)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise Invalid(f"must be a time of day such as 07:30, got '{value}'", node=node)
+        raise Invalid(
+            _("must be a time of day such as 07:30, got '{value}'").format(value=value), node=node
+        )
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 def _email(node: Node, ctx: schema.Context) -> str:
     value = schema.one_line(node, ctx)
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value, re.IGNORECASE):
-        raise Invalid(f"must be an email address, got '{value}'", node=node)
+        raise Invalid(_("must be an email address, got '{value}'").format(value=value), node=node)
     return value
 
 
 def _url(node: Node, ctx: schema.Context) -> str:
     value = schema.one_line(node, ctx)
     if not re.match(r"https?://[^/\s]+", value):
-        raise Invalid(f"must be an http(s) address, got '{value}'", node=node)
+        raise Invalid(_("must be an http(s) address, got '{value}'").format(value=value), node=node)
     return value
 
 
@@ -134,8 +143,8 @@ def read_contact(
             rel,
             line,
             column,
-            "no hotline takes feedback: one entry needs 'purpose: pakn'",
-            "add the number citizens call about administrative procedures with purpose: pakn",
+            _("no hotline takes feedback: one entry needs 'purpose: pakn'"),
+            _("add the number citizens call about administrative procedures with purpose: pakn"),
         )
         return None
     verified = values["verified_at"]
@@ -145,9 +154,10 @@ def read_contact(
             rel,
             line,
             column,
-            f"the numbers were last verified on {verified:%d/%m/%Y}, more than "
-            f"{VERIFY_EVERY_DAYS} days ago",
-            "call each number, then update verified_at",
+            _("the numbers were last verified on {date}, more than {days} days ago").format(
+                date=f"{verified:%d/%m/%Y}", days=VERIFY_EVERY_DAYS
+            ),
+            _("call each number, then update verified_at"),
         )
     agency = values["agency"]
     one_stop = values["one_stop"]

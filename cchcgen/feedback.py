@@ -15,6 +15,7 @@ from typing import Any
 from . import sample, schema
 from .content import Answer, Feedback
 from .errors import Collector
+from .messages import N_, _
 from .procedures import CODE_RE
 from .schema import Field
 from .yamlutil import Node, ScalarNode, YamlSource, child
@@ -34,16 +35,16 @@ STATUSES = ("received", "forwarded", "processing", "answered", "not_accepted", "
 PERSONAL_DATA = (
     (
         re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-        "an email address",
+        N_("an email address"),
     ),
     (
         # Vietnamese phone numbers: 0 or +84 then 9-10 digits, with spaces, dots or dashes
         re.compile(r"(?<![\w+])(?:\+84|\(?0)(?:[\s.)-]{0,2}\d){8,10}(?!\d)"),
-        "a phone number",
+        N_("a phone number"),
     ),
     (
         re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)"),
-        "a 9- or 12-digit ID number",
+        N_("a 9- or 12-digit ID number"),
     ),
 )
 
@@ -62,7 +63,7 @@ SUBMITTER = (
 FIELDS = (
     Field(
         "id",
-        schema.matching(r"[A-Za-z0-9-]+", "letters, digits and '-'", '"PAKN-2024-0012"'),
+        schema.matching(r"[A-Za-z0-9-]+", N_("letters, digits and '-'"), '"PAKN-2024-0012"'),
         required=True,
     ),  # fmt: skip
     Field("received_date", schema.day, required=True),
@@ -72,7 +73,9 @@ FIELDS = (
     Field("question", schema.text, required=True),
     Field("submitter", schema.mapping(SUBMITTER)),
     Field(
-        "related_procedure", schema.matching(CODE_RE, "a procedure code", '"1.001193"'), default=""
+        "related_procedure",
+        schema.matching(CODE_RE, N_("a procedure code"), '"1.001193"'),
+        default="",
     ),  # fmt: skip
     Field("handling_agency", schema.one_line, default=""),
     Field("forwarded", schema.mapping((Field("to", schema.one_line), Field("date", schema.day)))),
@@ -83,6 +86,13 @@ FIELDS = (
     Field("source_url", schema.one_line, default=""),
     sample.FIELD,
 )
+
+_MISSING_ANSWER = {
+    ("date",): N_("a public item needs the answer's date"),
+    ("body",): N_("a public item needs the answer's body"),
+    ("date", "body"): N_("a public item needs the answer's date and body"),
+}
+"""What a published item lacks of its answer, by the missing keys."""
 
 
 def find_personal_data(text: str) -> tuple[str, int, int] | None:
@@ -138,10 +148,11 @@ def read_feedback(
             diags.error(
                 rel,
                 *source.position(node),
-                "a public item needs the answer's "
-                + " and ".join({"date": "date", "body": "body"}[m] for m in missing),
-                "add answer: date and body (the reply published to the citizen), "
-                "or set public: false until it is answered",
+                _(_MISSING_ANSWER[tuple(missing)]),
+                _(
+                    "add answer: date and body (the reply published to the citizen), "
+                    "or set public: false until it is answered"
+                ),
             )
         for path in (("question",), ("title",), ("answer", "body")):
             node = child(root, *path)
@@ -153,9 +164,13 @@ def read_feedback(
                 diags.error(
                     rel,
                     *_text_position(node, offset, source),
-                    f"the published {'.'.join(path)} contains {what}",
-                    "remove personal data before publishing: write the person's initials and "
-                    "refer to the hotline page instead of writing numbers or addresses",
+                    _("the published {field} contains {what}").format(
+                        field=".".join(path), what=_(what)
+                    ),
+                    _(
+                        "remove personal data before publishing: write the person's initials "
+                        "and refer to the hotline page instead of writing numbers or addresses"
+                    ),
                 )
     if any(d.is_error for d in diags.items[errors_before:]) or not values["public"]:
         return None

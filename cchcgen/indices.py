@@ -11,6 +11,7 @@ from typing import Any
 from . import sample, schema
 from .content import IndexResult
 from .errors import Collector
+from .messages import N_, _
 from .schema import Field, Invalid
 from .yamlutil import Node, SequenceNode, YamlSource
 
@@ -22,7 +23,9 @@ def _score(node: Node, ctx: schema.Context) -> float:
     try:
         return float(value.replace(",", "."))
     except ValueError:
-        raise Invalid(f"must be a number such as 86,45, got '{value}'", node=node) from None
+        raise Invalid(
+            _("must be a number such as 86,45, got '{value}'").format(value=value), node=node
+        ) from None
 
 
 DECISION = (Field("number", schema.one_line, required=True), Field("date", schema.day))
@@ -49,15 +52,15 @@ def read_indices(
         diags.error(
             rel,
             *source.position(root),
-            "the file must be a list of results, each starting with '- index: ...'",
-            "see the README for an example",
+            _("the file must be a list of results, each starting with '- index: ...'"),
+            _("see the README for an example"),
         )
         return ()
     results: list[IndexResult] = []
     seen: dict[tuple[str, int], int] = {}
     for item in root.value:
         errors_before = len(diags.items)
-        values = schema.read_mapping(item, FIELDS, ctx, "a result")
+        values = schema.read_mapping(item, FIELDS, ctx, N_("a result"))
         if any(d.is_error for d in diags.items[errors_before:]):
             continue
         line, column = source.position(item)
@@ -67,20 +70,25 @@ def read_indices(
                 rel,
                 line,
                 column,
-                f"the score {values['score']:g} is outside 0–{values['max_score']:g}",
-                "check the score, or set max_score (PAPI is scored out of 80)",
+                _("the score {score} is outside 0–{max_score}").format(
+                    score=f"{values['score']:g}", max_score=f"{values['max_score']:g}"
+                ),
+                _("check the score, or set max_score (PAPI is scored out of 80)"),
             )
             continue
         if values["rank"] and values["of"] and values["rank"] > values["of"]:
-            diags.error(rel, line, column, f"rank {values['rank']} is beyond 'of' {values['of']}")
+            message = _("rank {rank} is beyond 'of' {of}")
+            diags.error(rel, line, column, message.format(rank=values["rank"], of=values["of"]))
             continue
         if key in seen:
             diags.error(
                 rel,
                 line,
                 column,
-                f"{key[0]} {key[1]} is already given at line {seen[key]}",
-                "keep one result per index and year",
+                _("{index} {year} is already given at line {line}").format(
+                    index=key[0], year=key[1], line=seen[key]
+                ),
+                _("keep one result per index and year"),
             )
             continue
         seen[key] = line or 0

@@ -20,6 +20,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from slugify import slugify as _slugify
 
+from .messages import N_, _
+
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 80
 
@@ -89,20 +91,22 @@ class BaseUrl:
         The messages have no subject: they follow ``'base_url'`` or ``--base-url``."""
         refused = _refused_char(url)  # before urlsplit, which drops tabs and newlines
         if refused:
-            raise UnsafePath(*_refusal("", refused))
+            raise UnsafePath(*_refusal(None, refused))
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError:
-            raise UnsafePath(f"has an invalid host or port: {_shown(url)}", _BASE_HINT) from None
+            message = _("has an invalid host or port: {url}").format(url=_shown(url))
+            raise UnsafePath(message, _(_BASE_HINT)) from None
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise UnsafePath(f"must be an absolute http(s) URL, got {_shown(url)}", _BASE_HINT)
+            message = _("must be an absolute http(s) URL, got {url}").format(url=_shown(url))
+            raise UnsafePath(message, _(_BASE_HINT))
         host = _host(parts.netloc.rsplit(":", 1)[0] if port is not None else parts.netloc)
-        path = _checked_path(parts.path or "/", "")
+        path = _checked_path(parts.path or "/", None)
         if "$" in path:  # nginx reads '$' as a variable in error_page, and has no escape
             raise UnsafePath(
-                "contains '$', which the nginx configuration cannot express",
-                "choose a base path of letters, digits and '-', e.g. /cai-cach-hanh-chinh/",
+                _("contains '$', which the nginx configuration cannot express"),
+                _("choose a base path of letters, digits and '-', e.g. /cai-cach-hanh-chinh/"),
             )
         if not path.endswith("/"):
             path += "/"
@@ -110,7 +114,8 @@ class BaseUrl:
             try:
                 safe_relative(path[1:-1])
             except UnsafePath as exc:
-                raise UnsafePath(f"has a path that cannot be a folder: {exc}", _BASE_HINT) from None
+                message = _("has a path that cannot be a folder: {reason}").format(reason=exc)
+                raise UnsafePath(message, _(_BASE_HINT)) from None
         origin = f"{parts.scheme.lower()}://{host}" + (f":{port}" if port is not None else "")
         return cls(origin, encode_path(path))
 
@@ -134,7 +139,7 @@ class BaseUrl:
         return self.origin + self.public(site_url)
 
 
-_BASE_HINT = "for example: https://quynhphu.thaibinh.gov.vn/cchc/"
+_BASE_HINT = N_("for example: https://quynhphu.thaibinh.gov.vn/cchc/")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?|\[[0-9A-Fa-f:.]+\]")
 
@@ -143,7 +148,7 @@ def _host(host: str) -> str:
     """A DNS name (letters, digits, '-' and '.'; Unicode names in their xn-- form) or an
     IP address; no user name or password."""
     if "@" in host:
-        raise UnsafePath("must not contain a user name or password", _BASE_HINT)
+        raise UnsafePath(_("must not contain a user name or password"), _(_BASE_HINT))
     ascii_host = host
     if not host.isascii():
         try:
@@ -151,7 +156,8 @@ def _host(host: str) -> str:
         except UnicodeError:
             ascii_host = ""
     if not _HOST.fullmatch(ascii_host):
-        raise UnsafePath(f"has an invalid host name: {_shown(host)}", _BASE_HINT)
+        message = _("has an invalid host name: {host}").format(host=_shown(host))
+        raise UnsafePath(message, _(_BASE_HINT))
     return ascii_host
 
 
@@ -181,7 +187,7 @@ def output_path(site_url: str) -> str:
     Raises :class:`UnsafePath` for anything that could point outside the output folder.
     """
     if not site_url.startswith("/") or site_url.startswith("//") or "\\" in site_url:
-        raise UnsafePath(f"'{site_url}' must start with a single '/'")
+        raise UnsafePath(_("'{path}' must start with a single '/'").format(path=site_url))
     rel = site_url[1:]
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
@@ -192,13 +198,13 @@ def safe_relative(rel: str) -> str:
     """Check a '/'-separated relative path stays inside its folder; return it normalised."""
     if rel.startswith("/") or re.search(r'[\x00-\x1f\\:*?"<>|]', rel):
         # ':' also stops Windows drive letters ("C:") and NTFS streams ("a:b")
-        raise UnsafePath(f"'{rel}' is not a plain relative path")
+        raise UnsafePath(_("'{path}' is not a plain relative path").format(path=rel))
     parts = rel.split("/")
     if any(p in ("..", ".") for p in parts) or any(p == "" for p in parts[:-1]):
-        raise UnsafePath(f"'{rel}' contains '..', '.' or an empty folder name")
+        raise UnsafePath(_("'{path}' contains '..', '.' or an empty folder name").format(path=rel))
     normal = posixpath.normpath(rel)
     if normal.startswith("..") or normal.startswith("/"):
-        raise UnsafePath(f"'{rel}' leaves the output folder")
+        raise UnsafePath(_("'{path}' leaves the output folder").format(path=rel))
     return normal
 
 
@@ -221,13 +227,13 @@ def alias_url(text: str) -> str:
     ``/tin-tuc/c%E1%BA%A3i%20c%C3%A1ch`` and ``/tin-tuc/cải cách`` both give
     ``/tin-tuc/cải cách/``; :func:`encode_path` gives back the percent-encoded form."""
     value = text.strip()
-    subject = f"the old address {_shown(value)} "
+    shown = _shown(value)
     if re.match(r"[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//"):
         raise UnsafePath(
-            f"{subject}must be a path on this site",
-            "write the old path on this site, e.g. /tin-tuc/ten-cu/",
+            _about(shown, _("must be a path on this site")),
+            _("write the old path on this site, e.g. /tin-tuc/ten-cu/"),
         )
-    path = _checked_path(value if value.startswith("/") else "/" + value, subject)
+    path = _checked_path(value if value.startswith("/") else "/" + value, shown)
     last = path.rsplit("/", 1)[-1]
     if last and "." not in last:
         path += "/"
@@ -235,34 +241,41 @@ def alias_url(text: str) -> str:
         output_path(path)
     except UnsafePath as exc:
         raise UnsafePath(
-            f"{subject}cannot be a file of the site: {exc}",
-            "write the old path on this site, e.g. /tin-tuc/ten-cu/",
+            _about(shown, _("cannot be a file of the site: {reason}").format(reason=exc)),
+            _("write the old path on this site, e.g. /tin-tuc/ten-cu/"),
         ) from None
     return path
 
 
-def _checked_path(path: str, subject: str) -> str:
+def _checked_path(path: str, address: str | None) -> str:
     """Percent-decode ``path`` strictly (UTF-8), normalise it to NFC and refuse what no
     server matches on: control characters, '\\', a query string ('?') or a fragment ('#').
 
-    ``subject`` starts each message ("the old address '/a' "), or is empty."""
+    ``address`` (an old address, as shown) is the subject of each message, or None."""
     if re.search(r"%(?![0-9A-Fa-f]{2})", path):
         raise UnsafePath(
-            f"{subject}has a '%' that is not followed by two hexadecimal digits",
-            "write %25 for a percent sign, or copy the address again from the browser",
+            _about(address, _("has a '%' that is not followed by two hexadecimal digits")),
+            _("write %25 for a percent sign, or copy the address again from the browser"),
         )
     try:
         decoded = unquote(path, errors="strict")
     except UnicodeDecodeError:
         raise UnsafePath(
-            f"{subject}has percent-escapes that are not UTF-8 text",
-            "copy the address again from the browser's address bar",
+            _about(address, _("has percent-escapes that are not UTF-8 text")),
+            _("copy the address again from the browser's address bar"),
         ) from None
     decoded = unicodedata.normalize("NFC", decoded)
     refused = _refused_char(decoded)
     if refused:
-        raise UnsafePath(*_refusal(subject, refused))
+        raise UnsafePath(*_refusal(address, refused))
     return decoded
+
+
+def _about(address: str | None, message: str) -> str:
+    """``message`` (a predicate) about the old address ``address``, or alone when None."""
+    if address is None:
+        return message
+    return _("the old address {address} {message}").format(address=address, message=message)
 
 
 def _refused_char(text: str) -> str | None:
@@ -277,23 +290,27 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 """Control, format, surrogate, private-use, unassigned characters and line breaks."""
 
 
-def _refusal(subject: str, char: str) -> tuple[str, str]:
-    """Message and hint for an address holding ``char``."""
+def _refusal(address: str | None, char: str) -> tuple[str, str]:
+    """Message and hint for an address holding ``char``; ``address`` as in :func:`_about`."""
     if char == "?":
         return (
-            f"{subject}contains '?': a query string is not part of the path a web server matches",
-            "leave out '?' and what follows it",
+            _about(
+                address,
+                _("contains '?': a query string is not part of the path a web server matches"),
+            ),
+            _("leave out '?' and what follows it"),
         )
     if char == "#":
         return (
-            f"{subject}contains '#': the part after '#' is never sent to the web server",
-            "leave out '#' and what follows it",
+            _about(address, _("contains '#': the part after '#' is never sent to the web server")),
+            _("leave out '#' and what follows it"),
         )
     if char == "\\":
-        return f"{subject}contains '\\'", "use '/' between folders"
+        return _about(address, _("contains '\\'")), _("use '/' between folders")
+    message = _("contains a control or invisible character (U+{code})")
     return (
-        f"{subject}contains a control or invisible character (U+{ord(char):04X})",
-        "type the address again instead of copying it from a document",
+        _about(address, message.format(code=f"{ord(char):04X}")),
+        _("type the address again instead of copying it from a document"),
     )
 
 
