@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import Collector, ContentError
-from .messages import _
+from .messages import N_, _
 from .urls import BaseUrl, UnsafePath
 
 # where each starter file goes in the new site (the package keeps no dot files)
@@ -75,15 +75,22 @@ def place(locality: str) -> str:
     return first
 
 
+_EMPTY = {
+    "agency": N_("the agency is empty"),
+    "locality": N_("the locality is empty"),
+    "phone": N_("the phone is empty"),
+}
+
+
 def _check(answers: Answers) -> None:
     diags = Collector()
     try:
         BaseUrl.parse(answers.base_url)
     except UnsafePath as exc:
         diags.error("--base-url", None, None, str(exc), exc.hint)
-    for name in ("agency", "locality", "phone"):
+    for name, empty in _EMPTY.items():
         if not getattr(answers, name).strip():
-            diags.error(f"--{name}", None, None, _("the {name} is empty").format(name=name))
+            diags.error(f"--{name}", None, None, _(empty))
     if answers.phone and len(re.sub(r"\D", "", answers.phone)) < 9:
         diags.error(
             "--phone",
