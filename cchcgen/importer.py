@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 from . import dates
 from .errors import Collector
+from .messages import N_, _
 from .spreadsheet import SheetRow, SpreadsheetError, read_rows
 from .urls import fold, slugify
 from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource, compose, is_null
@@ -289,23 +290,30 @@ def read_code(text: str, numeric: bool) -> CodeReading:
     if LOCAL_CODE_RE.fullmatch(value):
         note = None
         if numeric:
-            note = (
+            note = _(
                 "the code is stored as a number in the spreadsheet; read as "
-                f"{value}: format the column as text so that no zero is lost"
-            )
+                "{code}: format the column as text so that no zero is lost"
+            ).format(code=value)
         return CodeReading(value[:8], value if len(value) > 8 else None, note=note)
     if re.fullmatch(r"[1-3],\d{6}", value):
         fixed = value.replace(",", ".")
-        return CodeReading(fixed, note=f"read the code '{value}' (decimal comma) as {fixed}")
+        return CodeReading(
+            fixed,
+            note=_("read the code '{typed}' (decimal comma) as {code}").format(
+                typed=value, code=fixed
+            ),
+        )
     if re.fullmatch(r"[1-3][.,]\d{1,5}", value) or (
         numeric and re.fullmatch(r"\d+([.,]\d+)?", value)
     ):
         return CodeReading(
             None,
-            problem=f"code looks like a number ({value}) and may have lost zeros at the end; "
-            "type it as text",
+            problem=_(
+                "code looks like a number ({value}) and may have lost zeros at the end; "
+                "type it as text"
+            ).format(value=value),
         )
-    return CodeReading(None, problem="invalid code format (expected a code such as 1.001193)")
+    return CodeReading(None, problem=_("invalid code format (expected a code such as 1.001193)"))
 
 
 _LEVEL_WORDS: tuple[tuple[str, str], ...] = (
@@ -378,14 +386,14 @@ def read_online(text: str) -> tuple[dict[str, Any] | None, str | None]:
     if "toan trinh" in folded or legacy == 4:
         level = "toan_trinh"
     elif "mot phan" in folded or legacy == 3:
-        return None, (
-            f"online service {_show(text)} is offered only in part, which needs a reason "
+        return None, _(
+            "online service {value} is offered only in part, which needs a reason "
             "(online_service.partial_reason) the list does not give: add online_service by hand"
-        )
+        ).format(value=_show(text))
     elif folded.startswith("khong") or legacy in (1, 2):
         level = "khong"
     else:
-        return None, f"unknown online service level {_show(text)}: left out"
+        return None, _("unknown online service level {value}: left out").format(value=_show(text))
     result: dict[str, Any] = {"level": level}
     if legacy is not None:
         result["legacy_level"] = legacy
@@ -406,7 +414,9 @@ def read_date(text: str) -> dt.date:
         value = f"{match.group(1)}/{match.group(2)}/{match.group(3)}"
     parsed = dates.parse_date(value, _DATE_ZONE)
     if parsed.has_time and parsed.value.time() != dt.time(0, 0):
-        raise dates.DateParseError(f"'{text}' has a time", "write only the day, e.g. 15/03/2024")
+        raise dates.DateParseError(
+            _("'{text}' has a time").format(text=text), _("write only the day, e.g. 15/03/2024")
+        )
     return parsed.value.date()
 
 
@@ -569,6 +579,29 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
 
+    @property
+    def label(self) -> str:
+        """The word the report uses, in the current language."""
+        return _(_OUTCOME_LABELS[self])
+
+    def counted(self, count: int) -> str:
+        """ "3 created", in the current language."""
+        return _(_OUTCOME_COUNTS[self]).format(count=count)
+
+
+_OUTCOME_LABELS = {
+    Outcome.CREATED: N_("created"),
+    Outcome.UPDATED: N_("updated"),
+    Outcome.UNCHANGED: N_("unchanged"),
+    Outcome.SKIPPED: N_("skipped"),
+}
+_OUTCOME_COUNTS = {
+    Outcome.CREATED: N_("{count} created"),
+    Outcome.UPDATED: N_("{count} updated"),
+    Outcome.UNCHANGED: N_("{count} unchanged"),
+    Outcome.SKIPPED: N_("{count} skipped"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class RowReport:
@@ -583,13 +616,23 @@ class RowReport:
     """Further lines: fields kept or replaced, values not imported, codes read as numbers."""
 
     def prefix(self) -> str:
-        return f"row {self.row} ({self.code})" if self.code else f"row {self.row}"
+        if self.code:
+            return _("row {row} ({code})").format(row=self.row, code=self.code)
+        return _("row {row}").format(row=self.row)
 
     def lines(self) -> list[str]:
-        head = f"{self.prefix()}: {self.outcome.value}"
-        if self.detail:
-            head += f": {self.detail}" if self.outcome is Outcome.SKIPPED else f" {self.detail}"
-        return [head] + [f"{self.prefix()}: {note}" for note in self.notes]
+        prefix, outcome = self.prefix(), self.outcome.label
+        if not self.detail:
+            head = _("{row}: {outcome}").format(row=prefix, outcome=outcome)
+        elif self.outcome is Outcome.SKIPPED:
+            head = _("{row}: {outcome}: {reason}").format(
+                row=prefix, outcome=outcome, reason=self.detail
+            )
+        else:
+            head = _("{row}: {outcome} {detail}").format(
+                row=prefix, outcome=outcome, detail=self.detail
+            )
+        return [head] + [_("{row}: {note}").format(row=prefix, note=note) for note in self.notes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -609,9 +652,12 @@ class ImportReport:
         return [*self.notes, *(line for row in self.rows for line in row.lines())]
 
     def summary(self) -> str:
-        counts = ", ".join(f"{self.count(o)} {o.value}" for o in Outcome)
-        suffix = " (dry run: no file was written)" if self.dry_run else ""
-        return f"{self.file}: {counts}{suffix}"
+        counts = ", ".join(o.counted(self.count(o)) for o in Outcome)
+        if self.dry_run:
+            return _("{file}: {counts} (dry run: no file was written)").format(
+                file=self.file, counts=counts
+            )
+        return _("{file}: {counts}").format(file=self.file, counts=counts)
 
     def failure(self) -> ImportFailed | None:
         """An import that read no procedure at all failed, whatever it skipped."""
@@ -620,15 +666,15 @@ class ImportReport:
         if not self.rows:
             return ImportFailed(
                 self.file,
-                "there is no procedure below the header row",
+                _("there is no procedure below the header row"),
                 self.header_row,
-                "check that this is the list of procedures, with one procedure per row",
+                _("check that this is the list of procedures, with one procedure per row"),
             )
         return ImportFailed(
             self.file,
-            "no procedure was imported: every row was skipped",
+            _("no procedure was imported: every row was skipped"),
             self.header_row,
-            "fix the rows listed above, then import again",
+            _("fix the rows listed above, then import again"),
         )
 
 
@@ -737,14 +783,14 @@ class RowReader:
         """(code, local code, note) of a data row, or :class:`Skip`."""
         text = one_line(self.cell(row, Col.CODE))
         if not text:
-            raise Skip("missing code")
+            raise Skip(_("missing code"))
         index = self.header.columns[Col.CODE]
         reading = read_code(text, index in row.numeric)
         if reading.code is None:
-            raise Skip(reading.problem or "invalid code")
+            raise Skip(reading.problem or _("invalid code"))
         first = self.state.seen.get(reading.code)
         if first is not None:
-            raise Skip(f"duplicate code (first on row {first})")
+            raise Skip(_("duplicate code (first on row {row})").format(row=first))
         self.state.seen[reading.code] = row.number
         return reading.code, reading.local_code, reading.note
 
@@ -752,15 +798,21 @@ class RowReader:
         for col, index in self.header.columns.items():
             if index < len(row.cells) and len(row.cells[index]) > MAX_CELL:
                 raise Skip(
-                    f"the '{col.value}' cell is {len(row.cells[index]):,} characters long "
-                    f"(more than {MAX_CELL:,}); shorten it"
+                    _(
+                        "the '{column}' cell is {length} characters long "
+                        "(more than {limit}); shorten it"
+                    ).format(
+                        column=col.value,
+                        length=f"{len(row.cells[index]):,}",
+                        limit=f"{MAX_CELL:,}",
+                    )
                 )
 
     def record(self, row: SheetRow, code: str, local_code: str | None) -> Candidate:
         notes: list[str] = []
         name = one_line(self.cell(row, Col.NAME))
         if not name:
-            raise Skip("empty name")
+            raise Skip(_("empty name"))
         sector = self.sector(row)
         levels = self.levels(row, notes)
         decision, day = self.announcement(row)
@@ -786,8 +838,10 @@ class RowReader:
             if documents:
                 record["legal_basis"] = documents
             notes += [
-                f"legal basis {_show(item)} has no document number (such as 60/2014/QH13): "
-                "not imported"
+                _(
+                    "legal basis {value} has no document number (such as 60/2014/QH13): "
+                    "not imported"
+                ).format(value=_show(item))
                 for item in unnumbered
             ]
         online_text = one_line(self.cell(row, Col.ONLINE))
@@ -820,11 +874,17 @@ class RowReader:
         sector = text or self.state.sector
         if not sector:
             raise Skip(
-                "no sector (Lĩnh vực): add the column or a sub-section row such as "
-                "'I. LĨNH VỰC HỘ TỊCH' above the row"
+                _(
+                    "no sector (Lĩnh vực): add the column or a sub-section row such as "
+                    "'I. LĨNH VỰC HỘ TỊCH' above the row"
+                )
             )
         if not slugify(sector):
-            raise Skip(f"the sector {_show(sector)} has no letters or digits for its code")
+            raise Skip(
+                _("the sector {value} has no letters or digits for its code").format(
+                    value=_show(sector)
+                )
+            )
         return sector
 
     def levels(self, row: SheetRow, notes: list[str]) -> tuple[str, ...]:
@@ -833,10 +893,15 @@ class RowReader:
             levels, unknown = read_levels(text)
             if not levels:
                 raise Skip(
-                    f"Cấp thực hiện {_show(text)} names no level "
-                    "(expected Cấp tỉnh, Cấp huyện, Cấp xã or Cấp bộ)"
+                    _(
+                        "Cấp thực hiện {value} names no level "
+                        "(expected Cấp tỉnh, Cấp huyện, Cấp xã or Cấp bộ)"
+                    ).format(value=_show(text))
                 )
-            notes += [f"ignored {_show(part)} in Cấp thực hiện: not a level" for part in unknown]
+            notes += [
+                _("ignored {value} in Cấp thực hiện: not a level").format(value=_show(part))
+                for part in unknown
+            ]
             self.state.levels = levels
             return levels
         if self.state.levels:
@@ -845,11 +910,17 @@ class RowReader:
             # an annex without the column still says "UBND cấp xã" where the dossier goes
             levels, _unknown = read_levels(self.cell(row, column))
             if levels:
-                notes.append(f"level taken from {label}: {', '.join(levels)}")
+                notes.append(
+                    _("level taken from {column}: {levels}").format(
+                        column=label, levels=", ".join(levels)
+                    )
+                )
                 return levels
         raise Skip(
-            "no level (Cấp thực hiện): add the column or a sub-section row such as "
-            "'THỦ TỤC HÀNH CHÍNH CẤP XÃ' above the row"
+            _(
+                "no level (Cấp thực hiện): add the column or a sub-section row such as "
+                "'THỦ TỤC HÀNH CHÍNH CẤP XÃ' above the row"
+            )
         )
 
     def announcement(self, row: SheetRow) -> tuple[Decision, dt.date]:
@@ -862,20 +933,26 @@ class RowReader:
         if decision is None and self.options.decision:
             decision = read_decision(self.options.decision)
         if decision is None or not decision.number:
-            raise Skip("no Quyết định công bố: add a 'Số quyết định' column or give --decision")
+            raise Skip(_("no Quyết định công bố: add a 'Số quyết định' column or give --decision"))
         date_text = self.cell(row, Col.DATE)
         day: dt.date | None = None
         if date_text:
             try:
                 day = read_date(date_text)
             except dates.DateParseError as exc:
-                raise Skip(f"Ngày công bố {_show(date_text)} is not a date: {exc.hint}") from None
+                raise Skip(
+                    _("Ngày công bố {value} is not a date: {hint}").format(
+                        value=_show(date_text), hint=exc.hint
+                    )
+                ) from None
             self.state.date = day
         day = day or self.state.date or decision.date or self.options.decision_date
         if day is None:
             raise Skip(
-                f"no date for Quyết định công bố {decision.number}: "
-                "add a 'Ngày công bố' column or give --date"
+                _(
+                    "no date for Quyết định công bố {number}: "
+                    "add a 'Ngày công bố' column or give --date"
+                ).format(number=decision.number)
             )
         return decision, day
 
@@ -885,7 +962,7 @@ class RowReader:
             change = read_change(text)
             if change:
                 return change
-            notes.append(f"unknown Loại thay đổi {_show(text)}: used 'new'")
+            notes.append(_("unknown Loại thay đổi {value}: used 'new'").format(value=_show(text)))
         note_text = one_line(self.cell(row, Col.NOTE))
         change = read_change(note_text) if note_text else None
         return change or self.state.change or "new"
@@ -907,7 +984,7 @@ class RowReader:
         time_text = self.cell(row, Col.TIME)
         if not time_text:
             if fees:
-                notes.append("fee not imported: a method needs its Thời hạn giải quyết")
+                notes.append(_("fee not imported: a method needs its Thời hạn giải quyết"))
             return []
         method: dict[str, Any] = {"channel": "direct", "processing_time": read_time(time_text)}
         if fees:
@@ -1025,11 +1102,15 @@ def _parse(text: str) -> tuple[Node | None, Any, str | None]:
     root = compose(text, YamlSource("file"), diags)
     if diags.items:
         first = diags.items[0]
-        return None, None, f"line {first.line}: {first.message}"
+        return (
+            None,
+            None,
+            _("line {line}: {message}").format(line=first.line, message=first.message),
+        )
     if root is None:
         return None, {}, None
     if not isinstance(root, MappingNode):
-        return None, None, "it is not a block of 'key: value' lines"
+        return None, None, _("it is not a block of 'key: value' lines")
     return root, _plain_tree(root), None
 
 
@@ -1132,8 +1213,12 @@ def _compare(path: FieldPath, old: Any, new: Any, overwrite: bool) -> tuple[Chan
         return None, ""
     dotted = ".".join(path)
     if overwrite:
-        return Change(path, new, old), f"replaced '{dotted}' (was: {_show(old)})"
-    return None, f"kept '{dotted}' as edited (spreadsheet: {_show(new)})"
+        return Change(path, new, old), _("replaced '{field}' (was: {value})").format(
+            field=dotted, value=_show(old)
+        )
+    return None, _("kept '{field}' as edited (spreadsheet: {value})").format(
+        field=dotted, value=_show(new)
+    )
 
 
 def plan_changes(
@@ -1282,7 +1367,7 @@ class _TextEditor:
         for key_node, value, block in self.parents.values():
             self.replace(key_node, value, block)
         text = self.text
-        for start, end, _, replacement in sorted(self.edits, reverse=True):
+        for start, end, _order, replacement in sorted(self.edits, reverse=True):
             text = text[:start] + replacement + text[end:]
         if self.appended:
             if text and not text.endswith("\n"):
@@ -1305,7 +1390,7 @@ def _leading_comments(text: str) -> str:
 
 
 def _reads_as(text: str, expected: Any) -> bool:
-    _, tree, problem = _parse(text)
+    _root, tree, problem = _parse(text)
     return problem is None and _comparable(tree) == _comparable(expected)
 
 
@@ -1325,7 +1410,9 @@ def merge_text(text: str, record: dict[str, Any], overwrite: bool) -> Merge:
     """
     root, tree, error = _parse(text)
     if error is not None:
-        raise Skip(f"the existing file is not valid YAML ({error}); fix it first")
+        raise Skip(
+            _("the existing file is not valid YAML ({problem}); fix it first").format(problem=error)
+        )
     tree = tree or {}
     changes, notes = plan_changes(tree, record, overwrite)
     if not changes:
@@ -1345,16 +1432,24 @@ def merge_text(text: str, record: dict[str, Any], overwrite: bool) -> Merge:
     if not overwrite:
         fills = ", ".join(f"'{c.dotted}'" for c in changes)
         notes.append(
-            f"could not fill {fills} without rewriting the file; "
-            "fill it by hand or run the import with --overwrite"
+            _(
+                "could not fill {fields} without rewriting the file; "
+                "fill it by hand or run the import with --overwrite"
+            ).format(fields=fills)
         )
         return Merge(text, (), tuple(notes))
     rewritten = _leading_comments(text) + dump_record(expected)
     if not _reads_as(rewritten, expected):
-        raise Skip("the record could not be written back faithfully; edit it by hand")
+        raise Skip(_("the record could not be written back faithfully; edit it by hand"))
     replaced = [c.dotted for c in changes if not c.is_fill]
-    what = "replace " + ", ".join(f"'{p}'" for p in replaced) if replaced else "fill it"
-    notes.append(f"rewrote the whole file to {what}: its comments and layout were not kept")
+    if replaced:
+        notes.append(
+            _(
+                "rewrote the whole file to replace {fields}: its comments and layout were not kept"
+            ).format(fields=", ".join(f"'{p}'" for p in replaced))
+        )
+    else:
+        notes.append(_("rewrote the whole file to fill it: its comments and layout were not kept"))
     return Merge(rewritten, tuple(changes), tuple(notes))
 
 
@@ -1367,7 +1462,9 @@ def _write(path: Path, text: str, rel: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:  # a read-only folder
-        raise Skip(f"cannot write {rel} ({exc.strerror or exc})") from None
+        raise Skip(
+            _("cannot write {file} ({reason})").format(file=rel, reason=exc.strerror or exc)
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -1375,7 +1472,9 @@ def _write(path: Path, text: str, rel: str) -> None:
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError):  # a full disk
-            raise Skip(f"cannot write {rel} ({exc.strerror or exc})") from None
+            raise Skip(
+                _("cannot write {file} ({reason})").format(file=rel, reason=exc.strerror or exc)
+            ) from None
         raise
 
 
@@ -1394,23 +1493,29 @@ def _store(candidate: Candidate, options: ImportOptions) -> tuple[Outcome, str, 
     if not path.exists():
         text = dump_record(candidate.record)
         if not _reads_as(text, candidate.record):
-            raise Skip("the record could not be written faithfully as YAML")
+            raise Skip(_("the record could not be written faithfully as YAML"))
         if not options.dry_run:
             _write(path, text, rel)
         return Outcome.CREATED, rel, ()
     try:
         text, newline, bom = _read_existing(path)
     except UnicodeDecodeError:
-        raise Skip(f"{rel} is not UTF-8 text; save it as UTF-8 first") from None
+        raise Skip(_("{file} is not UTF-8 text; save it as UTF-8 first").format(file=rel)) from None
     except OSError as exc:
-        raise Skip(f"cannot read {rel} ({exc.strerror or exc})") from None
+        raise Skip(
+            _("cannot read {file} ({reason})").format(file=rel, reason=exc.strerror or exc)
+        ) from None
     merge = merge_text(text, candidate.record, options.overwrite)
     if not merge.changes:
         return Outcome.UNCHANGED, "", merge.notes
     if not options.dry_run:
         _write(path, ("\ufeff" if bom else "") + merge.text.replace("\n", newline), rel)
     filled = [c.dotted for c in merge.changes if c.is_fill]
-    detail = rel + (": filled " + ", ".join(f"'{p}'" for p in filled) if filled else "")
+    detail = (
+        _("{file}: filled {fields}").format(file=rel, fields=", ".join(f"'{p}'" for p in filled))
+        if filled
+        else rel
+    )
     return Outcome.UPDATED, detail, merge.notes
 
 
@@ -1418,9 +1523,13 @@ def _store(candidate: Candidate, options: ImportOptions) -> tuple[Outcome, str, 
 
 
 def _header_notes(header: Header) -> list[str]:
-    notes = [f"header on row {header.row}"]
+    notes = [_("header on row {row}").format(row=header.row)]
     if header.ignored:
-        notes.append("ignored columns: " + ", ".join(_show(label, 40) for label in header.ignored))
+        notes.append(
+            _("ignored columns: {columns}").format(
+                columns=", ".join(_show(label, 40) for label in header.ignored)
+            )
+        )
     return notes
 
 
@@ -1441,7 +1550,9 @@ def import_procedures(
     if header is None:
         raise ImportFailed(
             shown,
-            f"no header row with 'Mã TTHC' and 'Tên TTHC' in the first {HEADER_SCAN_ROWS} rows",
+            _("no header row with 'Mã TTHC' and 'Tên TTHC' in the first {count} rows").format(
+                count=HEADER_SCAN_ROWS
+            ),
         )
     body = [row for row in rows if row.number > header.row]
     reader = RowReader(header, options)

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .messages import _
+
 BRANCH = "main"
 FIRST_COMMIT = "Khởi tạo chuyên mục Cải cách hành chính (cchcgen init)"
 
@@ -17,7 +19,9 @@ def start_repository(folder: Path, name: str, email: str) -> str | None:
 
     The commit is the editor's when git knows who they are, else the agency's."""
     if shutil.which("git") is None:
-        return "git is not installed, so the folder is not a git repository yet; " + _by_hand()
+        return _(
+            "git is not installed, so the folder is not a git repository yet; {what_to_do}"
+        ).format(what_to_do=_by_hand())
     env = dict(os.environ)
     steps = (["init", "--quiet"], ["symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"])
     for args in steps:
@@ -40,15 +44,18 @@ def _git(folder: Path, args: list[str], env: dict[str, str]) -> str | None:
             ["git", *args], cwd=folder, env=env, capture_output=True, text=True, timeout=120
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"`git {args[0]}` could not run ({exc}); " + _by_hand()
+        return _("`git {command}` could not run ({reason}); {what_to_do}").format(
+            command=args[0], reason=exc, what_to_do=_by_hand()
+        )
     if done.returncode == 0:
         return None
     said = (done.stderr or done.stdout).strip().splitlines()
-    return f"`git {args[0]}` failed ({said[-1] if said else done.returncode}); " + _by_hand()
+    return _("`git {command}` failed ({reason}); {what_to_do}").format(
+        command=args[0], reason=said[-1] if said else done.returncode, what_to_do=_by_hand()
+    )
 
 
 def _by_hand() -> str:
-    return (
-        f"in the folder, run: git init -b {BRANCH} && git add --all && "
-        f'git commit -m "{FIRST_COMMIT}"'
-    )
+    return _(
+        'in the folder, run: git init -b {branch} && git add --all && git commit -m "{message}"'
+    ).format(branch=BRANCH, message=FIRST_COMMIT)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import Agency
 from .errors import Collector, ContentError
+from .messages import _
 from .urls import slugify
 from .yamlutil import dump_front_matter
 
@@ -38,8 +39,8 @@ def new_content(
     if not slug:
         raise _fail(
             "content",
-            f"cannot make an address from the title {title!r}",
-            "use a title with letters or digits",
+            _("cannot make an address from the title {title}").format(title=repr(title)),
+            _("use a title with letters or digits"),
         )
     if kind == "post":
         rel = f"content/posts/{now.year}/{slug}.md"
@@ -97,7 +98,7 @@ def new_content(
         body = "Viết nội dung trang ở đây, bằng Markdown.\n"
     path = root.joinpath(*rel.split("/"))
     if path.exists():
-        raise _fail(rel, "this file already exists", "choose another title or edit the file")
+        raise _fail(rel, _("this file already exists"), _("choose another title or edit the file"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{dump_front_matter(front)}---\n\n{body}", encoding="utf-8")
     return Created(path, rel)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import unreadable
+from .messages import _
 
 SUFFIXES = (".xlsx", ".csv")
 _DELIMITERS = (",", ";", "\t")
@@ -84,12 +85,14 @@ def read_rows(path: Path) -> Iterator[SheetRow]:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise SpreadsheetError(
-            "cannot read Excel 97-2003 .xls files; open it in Excel and save it as .xlsx or .csv"
+            _("cannot read Excel 97-2003 .xls files; open it in Excel and save it as .xlsx or .csv")
         )
     if suffix not in SUFFIXES:
-        raise SpreadsheetError(f"unknown file type '{path.suffix}': give a .xlsx or .csv file")
+        raise SpreadsheetError(
+            _("unknown file type '{suffix}': give a .xlsx or .csv file").format(suffix=path.suffix)
+        )
     if not path.is_file():
-        raise SpreadsheetError("no such file" if not path.exists() else "not a file")
+        raise SpreadsheetError(_("no such file") if not path.exists() else _("not a file"))
     rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
     return _checked(rows)
 
@@ -99,24 +102,32 @@ def _checked(rows: Iterator[SheetRow]) -> Iterator[SheetRow]:
     for row in rows:
         if row.number > MAX_ROWS:
             raise SpreadsheetError(
-                f"the sheet has more than {MAX_ROWS:,} rows",
+                _("the sheet has more than {limit} rows").format(limit=f"{MAX_ROWS:,}"),
                 row.number,
-                "split the list into several files, or delete the empty rows at its end",
+                _("split the list into several files, or delete the empty rows at its end"),
             )
         used = [index for index, cell in enumerate(row.cells) if cell]
         if used and used[-1] >= MAX_COLUMNS:
             raise SpreadsheetError(
-                f"this row has a value in column {used[-1] + 1}; the limit is {MAX_COLUMNS}",
+                _("this row has a value in column {column}; the limit is {limit}").format(
+                    column=used[-1] + 1, limit=MAX_COLUMNS
+                ),
                 row.number,
-                "delete the columns that are not part of the list",
+                _("delete the columns that are not part of the list"),
             )
         for index in used:
             if len(row.cells[index]) > MAX_CELL_CHARS:
                 raise SpreadsheetError(
-                    f"the cell in column {index + 1} holds {len(row.cells[index]):,} "
-                    f"characters; a spreadsheet cell holds at most {MAX_CELL_CHARS:,}",
+                    _(
+                        "the cell in column {column} holds {length} characters; "
+                        "a spreadsheet cell holds at most {limit}"
+                    ).format(
+                        column=index + 1,
+                        length=f"{len(row.cells[index]):,}",
+                        limit=f"{MAX_CELL_CHARS:,}",
+                    ),
                     row.number,
-                    "check that the file is the list of procedures and was saved correctly",
+                    _("check that the file is the list of procedures and was saved correctly"),
                 )
         yield row
 
@@ -160,8 +171,8 @@ def _unreadable_xlsx(exc: BaseException) -> SpreadsheetError:
     if isinstance(exc, OSError) and exc.strerror:
         return _unreadable(exc)
     return SpreadsheetError(
-        f"not a readable .xlsx file ({_one_line(exc)})",
-        hint="open it in Excel and save it again as .xlsx (or as CSV UTF-8)",
+        _("not a readable .xlsx file ({reason})").format(reason=_one_line(exc)),
+        hint=_("open it in Excel and save it again as .xlsx (or as CSV UTF-8)"),
     )
 
 
@@ -177,10 +188,14 @@ def check_archive(path: Path) -> None:
                 elements += _count_elements(archive, part, MAX_ELEMENTS - elements)
                 if elements > MAX_ELEMENTS:
                     raise SpreadsheetError(
-                        f"the workbook holds more than {MAX_ELEMENTS:,} cells, rows and other "
-                        "XML elements; a list of procedures holds far fewer",
-                        hint="keep only the list of procedures in the workbook, "
-                        "or split it into files",
+                        _(
+                            "the workbook holds more than {limit} cells, rows and other "
+                            "XML elements; a list of procedures holds far fewer"
+                        ).format(limit=f"{MAX_ELEMENTS:,}"),
+                        hint=_(
+                            "keep only the list of procedures in the workbook, "
+                            "or split it into files"
+                        ),
                     )
 
 
@@ -207,17 +222,20 @@ def _check_sizes(parts: list[zipfile.ZipInfo]) -> None:
     total = sum(part.file_size for part in parts)
     if total > MAX_XLSX_BYTES:
         raise SpreadsheetError(
-            f"the workbook expands to {total / 1e6:,.0f} MB; the limit is "
-            f"{MAX_XLSX_BYTES // 1_000_000} MB",
-            hint="keep only the list of procedures in the workbook, or split it into files",
+            _("the workbook expands to {size} MB; the limit is {limit} MB").format(
+                size=f"{total / 1e6:,.0f}", limit=MAX_XLSX_BYTES // 1_000_000
+            ),
+            hint=_("keep only the list of procedures in the workbook, or split it into files"),
         )
     for part in parts:
         ratio = part.file_size / max(1, part.compress_size)
         if part.file_size > RATIO_FROM and ratio > MAX_RATIO:
             raise SpreadsheetError(
-                f"the part {part.filename} expands {ratio:,.0f} times; a real workbook "
-                f"expands at most {MAX_RATIO} times",
-                hint="this file is not a normal workbook; ask for the list again",
+                _(
+                    "the part {part} expands {ratio} times; a real workbook "
+                    "expands at most {limit} times"
+                ).format(part=part.filename, ratio=f"{ratio:,.0f}", limit=MAX_RATIO),
+                hint=_("this file is not a normal workbook; ask for the list again"),
             )
 
 
@@ -226,7 +244,7 @@ def _xlsx_iter(book: Any) -> Iterator[SheetRow]:
     try:
         sheet = book.active
         if sheet is None:
-            raise SpreadsheetError("the workbook has no sheet")
+            raise SpreadsheetError(_("the workbook has no sheet"))
         # Some programs write a wrong size ("A1") into the file; read what is really there.
         sheet.reset_dimensions()
         with warnings.catch_warnings():
@@ -322,7 +340,7 @@ def decode(raw: bytes) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise SpreadsheetError("the file starts like UTF-16 text but is not") from None
+            raise SpreadsheetError(_("the file starts like UTF-16 text but is not")) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -331,8 +349,10 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1258")
     except UnicodeDecodeError as exc:
         raise SpreadsheetError(
-            f"the file is neither UTF-8 nor Windows-1258 text (byte {exc.start + 1}); "
-            "save it from Excel as 'CSV UTF-8'"
+            _(
+                "the file is neither UTF-8 nor Windows-1258 text (byte {byte}); "
+                "save it from Excel as 'CSV UTF-8'"
+            ).format(byte=exc.start + 1)
         ) from None
 
 
@@ -368,14 +388,16 @@ def _csv_rows(path: Path) -> Iterator[SheetRow]:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
             raise SpreadsheetError(
-                f"the file is {size / 1e6:,.0f} MB; the limit is {MAX_CSV_BYTES // 1_000_000} MB",
-                hint="keep only the list of procedures in the file, or split it into files",
+                _("the file is {size} MB; the limit is {limit} MB").format(
+                    size=f"{size / 1e6:,.0f}", limit=MAX_CSV_BYTES // 1_000_000
+                ),
+                hint=_("keep only the list of procedures in the file, or split it into files"),
             )
         raw = path.read_bytes()
     except OSError as exc:
         raise _unreadable(exc) from None
     if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SpreadsheetError("this is not a text .csv file (it contains binary data)")
+        raise SpreadsheetError(_("this is not a text .csv file (it contains binary data)"))
     text = decode(raw)
     delimiter = sniff_delimiter(text)
     return _csv_iter(text, delimiter)
@@ -388,4 +410,6 @@ def _csv_iter(text: str, delimiter: str) -> Iterator[SheetRow]:
         for number, row in enumerate(reader, start=1):  # noqa: B007 - used in the error
             yield SheetRow(number, tuple(row))
     except csv.Error as exc:
-        raise SpreadsheetError(f"row {number + 1}: {_one_line(exc)}") from None
+        raise SpreadsheetError(
+            _("row {row}: {reason}").format(row=number + 1, reason=_one_line(exc))
+        ) from None

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import Collector, ContentError
+from .messages import N_, _
 from .urls import BaseUrl, UnsafePath
 
 # where each starter file goes in the new site (the package keeps no dot files)
@@ -74,24 +75,43 @@ def place(locality: str) -> str:
     return first
 
 
+_EMPTY = {
+    "agency": N_("the agency is empty"),
+    "locality": N_("the locality is empty"),
+    "phone": N_("the phone is empty"),
+}
+
+
 def _check(answers: Answers) -> None:
     diags = Collector()
     try:
         BaseUrl.parse(answers.base_url)
     except UnsafePath as exc:
         diags.error("--base-url", None, None, str(exc), exc.hint)
-    for name in ("agency", "locality", "phone"):
+    for name, empty in _EMPTY.items():
         if not getattr(answers, name).strip():
-            diags.error(f"--{name}", None, None, f"the {name} is empty")
+            diags.error(f"--{name}", None, None, _(empty))
     if answers.phone and len(re.sub(r"\D", "", answers.phone)) < 9:
-        diags.error("--phone", None, None, f"{answers.phone!r} is not a phone number",
-                    "write the agency's number with its area code, e.g. 0208 3000 001")  # fmt: skip
+        diags.error(
+            "--phone",
+            None,
+            None,
+            _("{phone} is not a phone number").format(phone=repr(answers.phone)),
+            _("write the agency's number with its area code, e.g. 0208 3000 001"),
+        )
     try:
         install_spec(answers.install_from)
     except ValueError as exc:
-        diags.error("--install-from", None, None, str(exc),
-                    "give a cchcgen-*.whl file, a git+https:// or https:// address, "
-                    f"or a requirement such as cchcgen=={__version__}")  # fmt: skip
+        diags.error(
+            "--install-from",
+            None,
+            None,
+            str(exc),
+            _(
+                "give a cchcgen-*.whl file, a git+https:// or https:// address, "
+                "or a requirement such as cchcgen=={version}"
+            ).format(version=__version__),
+        )
     diags.raise_if_errors(ContentError)
 
 
@@ -117,9 +137,13 @@ def install_spec(source: str) -> Install:
     path = Path(source).expanduser()
     if path.suffix == ".whl" and path.name.lower().startswith("cchcgen-"):
         if not path.is_file():
-            raise ValueError(f"{source!r} is not a file")
+            raise ValueError(_("{source} is not a file").format(source=repr(source)))
         return Install(f"./{VENDOR}/{path.name}", path)
-    raise ValueError(f"{source!r} is neither a cchcgen wheel, an address nor a requirement")
+    raise ValueError(
+        _("{source} is neither a cchcgen wheel, an address nor a requirement").format(
+            source=repr(source)
+        )
+    )
 
 
 def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
@@ -127,8 +151,8 @@ def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
     _check(answers)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         diags = Collector()
-        diags.error(str(target), None, None, "the folder exists and is not empty",
-                    "choose a new folder name; init never overwrites files")  # fmt: skip
+        diags.error(str(target), None, None, _("the folder exists and is not empty"),
+                    _("choose a new folder name; init never overwrites files"))  # fmt: skip
         raise ContentError(diags.items)
     base_url = answers.base_url if answers.base_url.endswith("/") else answers.base_url + "/"
     install = install_spec(answers.install_from)
