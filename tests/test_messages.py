@@ -7,13 +7,17 @@ and ``N_("...")``)."""
 from __future__ import annotations
 
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from importlib import resources
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from conftest import REPO
+from conftest import FIXED_EPOCH, REPO, SITES
 
 from cchcgen import messages
 
@@ -94,3 +98,34 @@ def test_the_language_is_the_flag_else_the_sites_else_the_environments(
     if site_yaml is not None:
         (tmp_path / "site.yaml").write_text(site_yaml, encoding="utf-8")
     assert messages.choose(flag, tmp_path) == expected
+
+
+def _cli_as_an_editor(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line with no language asked for, as in an editor's terminal."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CCHCGEN_LANG", "SOURCE_DATE_EPOCH")}
+    env["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    return subprocess.run(
+        [sys.executable, "-m", "cchcgen", *args], env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def test_an_editor_reads_vietnamese_and_the_editors_guide_shows_what_cchcgen_prints(
+    tmp_path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "invalid" / "_base", site)
+    (site / "content/posts/hop-giao-ban.md").write_text(
+        '---\ntitle: "Họp giao ban"\ndate: 32/10/2024\n---\nNội dung.\n', encoding="utf-8"
+    )
+    result = _cli_as_an_editor("build", "--source", str(site))
+    assert result.returncode == 1
+    error, hint, summary = result.stderr.splitlines()
+    assert summary == "Tạo trang không thành công: 1 lỗi, 0 cảnh báo."
+    guide = (REPO / "cchcgen/starter/README.md").read_text(encoding="utf-8")
+    assert f"{error}\n{hint}\n" in guide  # the example in the guide is the real message
+    english = _cli_as_an_editor("--lang", "en", "build", "--source", str(site))
+    assert english.stderr.splitlines()[0] == (
+        "content/posts/hop-giao-ban.md:3:7: error: 'date' must be a date: '32/10/2024' is not "
+        "a real date: month 10 of 2024 has no day 32"
+    )
