@@ -52,6 +52,36 @@ def _base_url(value: str) -> str:
     return value
 
 
+ARGPARSE = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+"""What argparse itself says (usage, errors), so that it speaks the editor's language too:
+argparse looks these up through its module's ``_``, which :func:`_language` points at ours."""
+
+
+def _language(argv: Sequence[str] | None) -> str:
+    """The messages' language, chosen before the command line is parsed, so that its
+    help and its errors are in that language too (``--lang``, else the site's, ...)."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    early.add_argument("--source", "-s", type=Path, default=Path("."))
+    known, _rest = early.parse_known_args(argv)
+    argparse._ = _  # type: ignore[attr-defined]  # argparse's own messages, see ARGPARSE
+    return messages.choose(known.lang if known.lang in messages.AVAILABLE else None, known.source)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -59,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         "-s",
         type=Path,
         default=Path("."),
-        help="the site folder, holding site.yaml (default: .)",
+        help=_("the site folder, holding site.yaml (default: .)"),
     )
     builds = argparse.ArgumentParser(add_help=False, parents=[common])
     builds.add_argument(
@@ -67,92 +97,96 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         type=Path,
         default=None,
-        help="output folder (default: public inside the site folder)",
+        help=_("output folder (default: public inside the site folder)"),
     )
     builds.add_argument(
-        "--base-url", "-b", type=_base_url, default=None, help="override base_url from site.yaml"
+        "--base-url", "-b", type=_base_url, default=None, help=_("override base_url from site.yaml")
     )
-    builds.add_argument("--drafts", "-D", action="store_true", help="include drafts")
+    builds.add_argument("--drafts", "-D", action="store_true", help=_("include drafts"))
     builds.add_argument(
-        "--future", "-F", action="store_true", help="include posts dated in the future"
+        "--future", "-F", action="store_true", help=_("include posts dated in the future")
     )
-    builds.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    builds.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
     builds.add_argument(
         "--no-wait",
         action="store_true",
-        help="fail at once when another build of the same output is running",
+        help=_("fail at once when another build of the same output is running"),
     )
 
     parser = argparse.ArgumentParser(
         prog="cchcgen",
-        description="Build the administrative-reform (CCHC) column of a Vietnamese portal.",
+        description=_("Build the administrative-reform (CCHC) column of a Vietnamese portal."),
     )
     parser.add_argument("--version", action="version", version=f"cchcgen {__version__}")
     parser.add_argument(
         "--lang",
         choices=messages.AVAILABLE,
         default=None,
-        help="language of the messages (default: the site's language, else LANG, else vi)",
+        help=_("language of the messages (default: the site's language, else LANG, else vi)"),
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser(
-        "build", parents=[builds], help="build the site into the output folder"
+        "build", parents=[builds], help=_("build the site into the output folder")
     )
     build.add_argument(
         "--full",
         action="store_true",
-        help="ignore the cache of the last build and make every file again",
+        help=_("ignore the cache of the last build and make every file again"),
     )
-    commands.add_parser("check", parents=[builds], help="validate everything, write nothing")
+    commands.add_parser("check", parents=[builds], help=_("validate everything, write nothing"))
     serve = commands.add_parser(
-        "serve", parents=[builds], help="build, serve on 127.0.0.1 and rebuild on changes"
+        "serve", parents=[builds], help=_("build, serve on 127.0.0.1 and rebuild on changes")
     )
-    serve.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", "-p", type=int, default=8000, help=_("port (default: 8000)"))
     serve.add_argument(
         "--host",
         default="127.0.0.1",
         metavar="ADDRESS",
-        help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 lets "
-        "phones and computers of the office network open the preview)",
+        help=_(
+            "address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 lets "
+            "phones and computers of the office network open the preview)"
+        ),
     )
     serve.add_argument(
-        "--poll", action="store_true", help="poll for changes (network drives, containers)"
+        "--poll", action="store_true", help=_("poll for changes (network drives, containers)")
     )
     init = commands.add_parser(
-        "init", help="create a new site for an agency (asks what it needs to know)"
+        "init", help=_("create a new site for an agency (asks what it needs to know)")
     )
-    init.add_argument("folder", type=Path, help="a new or empty folder")
+    init.add_argument("folder", type=Path, help=_("a new or empty folder"))
     for flag, text in INIT_QUESTIONS.items():
-        init.add_argument(f"--{flag}", default=None, help=text)
+        init.add_argument(f"--{flag}", default=None, help=_(text))
     init.add_argument(
         "--install-from",
         default="",
         metavar="PATH_OR_URL",
-        help="where the site's pipelines install cchcgen: a wheel (copied into vendor/), "
-        f"a git+https:// address or a requirement (default: cchcgen=={__version__})",
+        help=_(
+            "where the site's pipelines install cchcgen: a wheel (copied into vendor/), "
+            "a git+https:// address or a requirement (default: cchcgen=={version})"
+        ).format(version=__version__),
     )
-    new = commands.add_parser("new", parents=[common], help="create a post or page")
+    new = commands.add_parser("new", parents=[common], help=_("create a post or page"))
     new.add_argument("kind", choices=KINDS)
-    new.add_argument("title", help="the title, in quotes")
+    new.add_argument("title", help=_("the title, in quotes"))
     imports = commands.add_parser(
         "import",
         parents=[common],
-        help="create or fill procedure files from a spreadsheet (.xlsx or .csv)",
+        help=_("create or fill procedure files from a spreadsheet (.xlsx or .csv)"),
     )
     imports.add_argument("kind", choices=("procedures",))
-    imports.add_argument("file", type=Path, help="the list annexed to a Quyết định công bố")
+    imports.add_argument("file", type=Path, help=_("the list annexed to a Quyết định công bố"))
     imports.add_argument(
-        "--decision", help='Quyết định công bố for rows without one, e.g. "2215/QĐ-UBND"'
+        "--decision", help=_('Quyết định công bố for rows without one, e.g. "2215/QĐ-UBND"')
     )
     imports.add_argument(
-        "--date", type=_date, help="its date, e.g. 15/03/2024 (a cell in the file overrides it)"
+        "--date", type=_date, help=_("its date, e.g. 15/03/2024 (a cell in the file overrides it)")
     )
     imports.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace values that differ from the spreadsheet (they are kept by default)",
+        help=_("replace values that differ from the spreadsheet (they are kept by default)"),
     )
-    imports.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    imports.add_argument("--dry-run", action="store_true", help=_("report only, write nothing"))
     return parser
 
 
@@ -472,8 +506,8 @@ def _progress_line(done: int, total: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    messages.use(_language(argv))
     args = _parser().parse_args(argv)
-    messages.use(messages.choose(args.lang, getattr(args, "source", None)))
     try:
         if args.command == "new":
             now = build_now() or dt.datetime.now(dt.UTC)

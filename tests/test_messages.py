@@ -129,3 +129,13 @@ def test_an_editor_reads_vietnamese_and_the_editors_guide_shows_what_cchcgen_pri
         "content/posts/hop-giao-ban.md:3:7: error: 'date' must be a date: '32/10/2024' is not "
         "a real date: month 10 of 2024 has no day 32"
     )
+
+
+def test_the_command_lines_help_and_usage_errors_speak_vietnamese(tmp_path) -> None:
+    wrong = _cli_as_an_editor("bild", "--source", str(tmp_path))
+    assert wrong.returncode == 2
+    assert wrong.stderr.splitlines()[0].startswith("cách dùng: cchcgen ")
+    assert "cchcgen: lỗi: tham số COMMAND: 'bild' không có trong danh sách" in wrong.stderr
+    helped = _cli_as_an_editor("build", "--help")
+    assert "coi cảnh báo là lỗi" in helped.stdout  # --strict
+    assert "treat warnings as errors" in _cli_as_an_editor("--lang", "en", "build", "-h").stdout
