@@ -12,6 +12,7 @@ in :mod:`cchcgen.i18n`, because it is language-specific.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -88,10 +89,14 @@ def parse_date(text: str, tz: ZoneInfo) -> ParsedDate:
     try:
         day_value = dt.date(year, month, day)
     except ValueError:
+        if day >= 1 and dt.MINYEAR <= year <= dt.MAXYEAR:  # say how long the month is
+            message = _("'{text}' is not a real date: month {month} of {year} has only {days} days")
+            days = calendar.monthrange(year, month)[1]
+        else:
+            message = _("'{text}' is not a real date: month {month} of {year} has no day {day}")
+            days = 0
         raise DateParseError(
-            _("'{text}' is not a real date: month {month} of {year} has no day {day}").format(
-                text=raw, month=month, year=year, day=day
-            ),
+            message.format(text=raw, month=month, year=year, day=day, days=days),
             _("check the day and the month"),
         ) from None
     if year < 1945:

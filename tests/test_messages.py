@@ -127,7 +127,7 @@ def test_an_editor_reads_vietnamese_and_the_editors_guide_shows_what_cchcgen_pri
     english = _cli_as_an_editor("--lang", "en", "build", "--source", str(site))
     assert english.stderr.splitlines()[0] == (
         "content/posts/hop-giao-ban.md:3:7: error: 'date' must be a date: '32/10/2024' is not "
-        "a real date: month 10 of 2024 has no day 32"
+        "a real date: month 10 of 2024 has only 31 days"
     )
 
 
