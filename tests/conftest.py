@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from cchcgen.build import BuildOptions, BuildResult, build_site
+
 # No time limit per example: a slow example on a busy machine is not a failure (speed is
 # measured by `make bench`, never by the tests).
 settings.register_profile("cchcgen", deadline=None)
 settings.load_profile("cchcgen")
-
-from cchcgen.build import BuildOptions, BuildResult, build_site
 
 TESTS = Path(__file__).parent
 SITES = TESTS / "sites"
