@@ -41,6 +41,7 @@ test-deps:
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cchcgen tests docs
 	$(BIN)/ruff format --check cchcgen tests docs
+	$(BIN)/mypy
 
 test: $(TEST_STAMP) test-deps lint
 	$(BIN)/python -m pytest -q

@@ -183,8 +183,8 @@ def _render_and_write(
             if pending is not None:
                 pending.cancel()
             raise
-        for index, result in zip(todo, staged, strict=True):
-            writer.record(targets[index].output, *result)
+        for done, result in zip(todo, staged, strict=True):
+            writer.record(targets[done].output, *result)
         if pending is not None:
             try:
                 bundle = pending.result()

@@ -24,7 +24,7 @@ import operator
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -105,7 +105,7 @@ class _Encoder:
         raise TypeError(f"the build cache cannot hold a {kind.__module__}.{kind.__qualname__}")
 
 
-_EMPTY = {"t": []}
+_EMPTY: dict[str, list[Any]] = {"t": []}
 
 _Layout = tuple[str, Callable[[Any], tuple[Any, ...]]]
 _layouts: dict[type, _Layout] = {}
@@ -240,7 +240,7 @@ def _decode_dataclass(payload: Any) -> Any:
     cls, fields = found
     if type(values) is not list or len(values) != len(fields):
         raise Unusable(f"{name}: wrong number of fields")
-    instance = object.__new__(cls)
+    instance: Any = object.__new__(cls)
     setattr_ = object.__setattr__
     for (field, check), value in zip(fields, values):  # noqa: B905 - lengths checked
         if check is not None and not check(value):
@@ -361,4 +361,9 @@ def _anything(_value: Any) -> bool:
 def _items(kind: type, check: _Check) -> Callable[[Any], bool]:
     if check is None:
         return lambda value: type(value) is kind
-    return lambda value: type(value) is kind and all(map(check, value))
+    each: Callable[[Any], bool] = check  # narrowed for the closure
+
+    def items_checked(value: Any) -> bool:
+        return type(value) is kind and all(map(each, typing.cast(Iterable[Any], value)))
+
+    return items_checked

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -123,7 +123,7 @@ class Digests:
             h.update(b"S" + len(parts).to_bytes(8, "little") + b"".join(parts))
         elif isinstance(value, range):
             h.update(f"r{value.start},{value.stop},{value.step};".encode())
-        elif isinstance(value, Callable):  # a helper passed to a layout: its name
+        elif callable(value):  # a helper passed to a layout: its name
             h.update(f"f{value.__module__}.{value.__qualname__};".encode())
         else:
             raise TypeError(f"cannot digest a {type(value).__name__}")

@@ -90,4 +90,6 @@ class Locale:
 
 def load(code: str) -> Locale:
     text = resources.files("cchcgen").joinpath("locales", f"{code}.yaml").read_text("utf-8")
-    return Locale(code, MappingProxyType(load_trusted(text)))
+    strings = load_trusted(text)
+    assert isinstance(strings, dict)
+    return Locale(code, MappingProxyType(strings))

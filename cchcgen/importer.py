@@ -1088,6 +1088,7 @@ def _plain_tree(node: Node) -> Any:
         return [_plain_tree(item) for item in node.value]
     if is_null(node):
         return None
+    assert isinstance(node, ScalarNode)  # the third kind of node
     value = node.value
     if node.style is None:
         return _Plain(value.strip())
@@ -1096,7 +1097,7 @@ def _plain_tree(node: Node) -> Any:
     return value
 
 
-def _parse(text: str) -> tuple[Node | None, Any, str | None]:
+def _parse(text: str) -> tuple[MappingNode | None, Any, str | None]:
     """(root node, plain tree, error) of a procedure file's text."""
     diags = Collector()
     root = compose(text, YamlSource("file"), diags)
@@ -1323,6 +1324,7 @@ class _TextEditor:
                 while end > node.start_mark.index and self.text[end - 1] in "\n ":
                     end -= 1
             return end
+        assert isinstance(node, MappingNode | SequenceNode)
         if node.flow_style or not node.value:
             return node.end_mark.index
         last = node.value[-1]

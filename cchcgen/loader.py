@@ -330,14 +330,14 @@ class _Loader:
             self.options.jobs,
             (lambda done, total: report("read", done, total)) if report else None,
         )
-        for (index, stamp, content), (value, diagnostics, texts) in zip(
+        for (index, stamp, read_digest), (value, diagnostics, texts) in zip(
             missing, parsed, strict=True
         ):
             markdown.memo.update((key, html) for key, html in texts if html is not None)
             keys = tuple(dict.fromkeys(key for key, _ in texts))
             digest = self.digests.object(value) if value is not None else b""
             remembered = trusted(stamp) if stamp is not None else _UNTRUSTED
-            entry = FileEntry(remembered, content, env, value, diagnostics, keys, digest)
+            entry = FileEntry(remembered, read_digest, env, value, diagnostics, keys, digest)
             if stamp is not None:
                 cache.content.files[files[index][1]] = entry
             results[index] = entry

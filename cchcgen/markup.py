@@ -313,6 +313,7 @@ def _nesting(lines: list[str]) -> Problem | None:
     for index in _outside_fences(lines):
         line = lines[index]
         match = _CONTAINER.match(line)
+        assert match is not None  # every line matches: both groups may be empty
         quotes = match.group(1).count(">")
         item = _LIST_ITEM.match(line, match.end()) is not None
         depth = quotes + (len(match.group(2).expandtabs(4)) // 4 + 1 if item else 0)
@@ -352,6 +353,7 @@ def _units(lines: list[str]) -> list[_Unit]:
     for index in _outside_fences(lines):
         line = lines[index]
         match = _CONTAINER.match(line)
+        assert match is not None  # every line matches: both groups may be empty
         rest = line[match.end() :]
         if not rest:
             current, in_table = None, False

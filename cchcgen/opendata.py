@@ -144,13 +144,13 @@ def procedures_csv(procedures: Sequence[Procedure], absolute: Callable[[str], st
                 " | ".join(m.processing_time.text for m in p.methods),
                 " | ".join(fee.text for m in p.methods for fee in m.fees),
                 p.announcement.decision,
-                _date(p.announcement.date),
+                _date(p.announcement.date) or "",
                 p.announcement.change_type,
                 _date(p.effective_from) or "",
                 _date(p.effective_to) or "",
                 p.replaced_by,
                 p.detail_level,
-                _date(p.source.retrieved),
+                _date(p.source.retrieved) or "",
                 absolute(p.url),
             )
         )

@@ -364,7 +364,7 @@ def sniff_delimiter(text: str) -> str:
     """
     best, best_score = ",", (False, 0, 0)
     for delimiter in _DELIMITERS:
-        counts = Counter()
+        counts: Counter[int] = Counter()
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             for index, row in enumerate(reader):

@@ -438,7 +438,7 @@ class _Planner:
             return
         plans_crumb = Crumb(self.t("plans"), PLANS)
         feeds = ((self.t("feed_plans"), "/ke-hoach/rss.xml"), *self.all_feeds)
-        crumbs = (self.home, Crumb(self.t("plans"), None))
+        crumbs: tuple[Crumb, ...] = (self.home, Crumb(self.t("plans"), None))
         meta = PageMeta(
             "plans", self.t("plans_long"), self.t("plans_intro"), PLANS, crumbs, feeds=feeds
         )

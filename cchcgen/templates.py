@@ -213,7 +213,7 @@ def global_reads(tree: jinja2.nodes.Template, name: str) -> tuple[str, ...]:
         if isinstance(node.node, jinja2.nodes.Name) and node.node.name == name:
             reads.add(node.attr)
             dotted.add(id(node.node))
-    for node in tree.find_all(jinja2.nodes.Name):
-        if node.name == name and id(node) not in dotted:
+    for used in tree.find_all(jinja2.nodes.Name):
+        if used.name == name and id(used) not in dotted:
             reads.add("*")
     return tuple(sorted(reads))

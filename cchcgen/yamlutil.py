@@ -214,7 +214,8 @@ def _report_expansion(text: str, source: YamlSource, diags: Collector, node: Nod
 
     def error(event: yaml.Event, message: str, hint: str) -> None:
         mark = event.start_mark
-        diags.error(source.path, mark.line + 1 + source.line_offset, mark.column + 1, message, hint)
+        line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+        diags.error(source.path, line + 1 + source.line_offset, column + 1, message, hint)
 
     def close(anchor: str | None, size: int, height: int) -> None:
         if anchor is not None:
