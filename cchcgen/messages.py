@@ -49,14 +49,15 @@ def use(code: str) -> None:
 def current() -> str:
     """The language messages are given in."""
     if "code" not in _state:
-        use(DEFAULT)
+        use(choose(None, None))
     return str(_state["code"])
 
 
 def _(message: str) -> str:
-    """``message`` in the current language."""
+    """``message`` in the current language; where nothing chose one (cchcgen used as a
+    library), the environment's (``CCHCGEN_LANG``, ``LANG``), else Vietnamese."""
     if "catalogue" not in _state:
-        use(DEFAULT)
+        use(choose(None, None))
     catalogue = _state["catalogue"]
     assert isinstance(catalogue, gettext.NullTranslations)
     return catalogue.gettext(message)
