@@ -36,22 +36,11 @@ def wait_for(predicate, timeout: float = 15.0) -> bool:
 
 def test_serve_previews_and_rebuilds_on_save(copy_site) -> None:
     site = copy_site("minimal")
-    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
+    process, url, lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
     )
     try:
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            match = re.search(r"Serving on (http://127\.0\.0\.1:\d+/cchc/)", line)
-            url = match.group(1) if match else None
-        assert url, "the server did not start"
+        assert url.endswith("/cchc/")
         status, home = fetch(url)
         assert status == 200 and "Bộ phận Một cửa niêm yết" in home
         assert re.search(
@@ -93,12 +82,8 @@ def test_serve_previews_and_rebuilds_on_save(copy_site) -> None:
         fixed = json.loads(fetch(origin + f"__cchcgen/wait?since={broken['generation']}")[1])
         assert fixed["errors"] == []
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
+        stop_serving(process)
+    output = "".join(lines)
     assert process.returncode == 130 or process.returncode == 0
     assert "content/posts/2022/papi.md:3:7: error: 'date' must be a date" in output
     assert "Traceback" not in output
@@ -110,23 +95,10 @@ def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
     from playwright.sync_api import sync_playwright
 
     site = copy_site("minimal")
-    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
+    process, url, _lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
     )
     try:
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            match = re.search(
-                r"Serving on (http://127\.0\.0\.1:\d+/cchc/)", process.stdout.readline()
-            )
-            url = match.group(1) if match else None
-        assert url, "the server did not start"
         post = site / "content/posts/2022/papi.md"
         good = post.read_text(encoding="utf-8")
         with sync_playwright() as playwright:
@@ -154,12 +126,7 @@ def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
             )
             browser.close()
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        stop_serving(process)
 
 
 def start_serving(*command: str) -> tuple[subprocess.Popen[str], str, list[str]]:
