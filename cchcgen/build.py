@@ -31,7 +31,8 @@ from .messages import _
 from .options import BuildOptions, BuildResult, Progress, StrictError
 from .output import SiteWriter, check_output_dir
 from .render import Renderer
-from .targets import Kind, Target, plan
+from .routes import route
+from .targets import Kind, Target, ThemeFile, plan
 from .urls import safe_relative
 
 __all__ = ["BuildOptions", "BuildResult", "Progress", "StrictError", "build_site"]
@@ -94,19 +95,20 @@ def _pipeline(
 
     # 2-3. check and plan: every output file, unique addresses, valid menu and content links
     theme = published_assets(root)
+    folder = route("assets")
     assets = [
         Target(
-            safe_relative(f"assets/{published}"),
-            f"/assets/{published}",
+            safe_relative(folder.lstrip("/") + published),
+            folder + published,
             Kind.ASSET,
             "layouts/assets",
-            data={"path": path},
+            context=ThemeFile(path),
         )
         for published, path in theme.values()
     ]
     targets = plan(site, locale, assets, loaded.errors)
     warnings = loaded.warnings + tuple(check_links(site, targets, root, config.base))
-    renderer = Renderer(site, locale, root, {n: f"/assets/{p}" for n, (p, _f) in theme.items()})
+    renderer = Renderer(site, locale, root, {n: folder + p for n, (p, _f) in theme.items()})
     renderer.check_layouts()
     if options.strict and warnings:
         raise StrictError(warnings)

@@ -7,11 +7,13 @@ invalid before constructing them. Field docstrings double as the template API.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .config import SiteConfig
-from .urls import fold as fold_key
+from .routes import route
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +25,7 @@ class Tag:
 
     @property
     def url(self) -> str:
-        return f"/chu-de/{self.slug}/"
+        return route("topic", slug=self.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +240,7 @@ class Sector:
 
     @property
     def url(self) -> str:
-        return f"/thu-tuc-hanh-chinh/linh-vuc/{self.code}/"
+        return route("sector", code=self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,7 +397,7 @@ class Procedure:
 
     @property
     def url(self) -> str:
-        return f"/thu-tuc-hanh-chinh/{self.code}/"
+        return route("procedure", code=self.code)
 
     @property
     def in_force(self) -> bool:
@@ -414,96 +416,46 @@ class Procedure:
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """Everything a build publishes, validated."""
+    """Everything a build publishes, validated.
+
+    The content of each type is an entry (``site.posts``, ``site.plans``, ``site.contact``)
+    and each type's views are computed values (``site.years``, ``site.sectors``); both are
+    declared by the content types (:mod:`cchcgen.kinds`), not here.
+    """
 
     config: SiteConfig
-    posts: tuple[Post, ...]
-    """Published posts, newest first (ties by slug)."""
-    pages: tuple[Page, ...]
-    """Published pages by weight, then title."""
-    plans: tuple[Plan, ...]
-    """Published plans, newest issue first."""
-    tags: tuple[TagGroup, ...]
-    """Tags in use, by slug."""
     static: tuple[StaticFile, ...]
     now: dt.datetime
     """The build's "now": SOURCE_DATE_EPOCH if set, else the clock."""
-    procedures: tuple[Procedure, ...] = ()
-    """Every procedure record, in force or not, by sector name then name."""
-    contact: ContactInfo | None = None
-    """``content/hotline.yaml``; None when the site has none."""
-    feedback: tuple[Feedback, ...] = ()
-    """Published feedback items, newest answer first."""
-    indices: tuple[IndexResult, ...] = ()
-    """Index results by index, then year."""
+    entries: Mapping[str, Any] = field(default_factory=dict)
+    """Content by entry name; a type's entry that was not loaded has its empty value."""
 
-    @property
-    def years(self) -> tuple[int, ...]:
-        return tuple(sorted({p.year for p in self.posts}, reverse=True))
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "entries":  # copy and pickle probe these
+            raise AttributeError(name)
+        entries = self.entries
+        if name in entries:
+            return entries[name]
+        from . import kinds
 
-    def posts_of_year(self, year: int) -> tuple[Post, ...]:
-        return tuple(p for p in self.posts if p.year == year)
+        view = kinds.views().get(name)
+        if view is not None:
+            return functools.partial(view.compute, self) if view.method else view.compute(self)
+        defaults = kinds.defaults()
+        if name in defaults:
+            return defaults[name]
+        raise AttributeError(f"site has no {name!r}")
 
-    @property
-    def plan_years(self) -> tuple[int, ...]:
-        return tuple(sorted({p.year for p in self.plans}, reverse=True))
-
-    def plans_of_year(self, year: int) -> tuple[Plan, ...]:
-        return tuple(p for p in self.plans if p.year == year)
-
-    def plan_by_reference(self, reference: str) -> Plan | None:
-        """The plan an editor means by a full number (``15/KH-UBND``) or a site URL."""
-        for plan in self.plans:
-            if reference in (plan.full_number, plan.url, plan.url.rstrip("/")):
-                return plan
-        return None
-
-    @property
-    def procedures_in_force(self) -> tuple[Procedure, ...]:
-        return tuple(p for p in self.procedures if p.in_force)
-
-    def procedure(self, code: str) -> Procedure | None:
-        for procedure in self.procedures:
-            if procedure.code == code:
-                return procedure
-        return None
-
-    @property
-    def sectors(self) -> tuple[tuple[Sector, tuple[Procedure, ...]], ...]:
-        """Sectors with their procedures in force, by sector name (sectors with none left out)."""
-        groups: dict[str, list[Procedure]] = {}
-        names: dict[str, Sector] = {}
-        for procedure in self.procedures_in_force:
-            groups.setdefault(procedure.sector.code, []).append(procedure)
-            names.setdefault(procedure.sector.code, procedure.sector)
-        order = sorted(groups, key=lambda code: (fold_key(names[code].name), code))
-        return tuple((names[code], tuple(groups[code])) for code in order)
-
-    @property
-    def procedure_changes(self) -> tuple[tuple[Procedure, Change], ...]:
-        """Every announced change of every procedure, newest first (ties by code)."""
-        changes = [(p, change) for p in self.procedures for change in p.history]
-        changes.sort(key=lambda item: item[0].code)
-        changes.sort(key=lambda item: item[1].date, reverse=True)
-        return tuple(changes)
+    def entry(self, name: str) -> Any:
+        """The content of entry ``name`` (``posts``): its empty value when none was loaded."""
+        return getattr(self, name)
 
     @property
     def searchable(self) -> bool:
         """True when there is anything to search in (the search page is built only then)."""
-        return bool(self.posts or self.pages or self.plans or self.procedures or self.feedback)
+        from . import kinds
 
-    @property
-    def index_series(self) -> tuple[tuple[str, tuple[IndexResult, ...]], ...]:
-        """Each index with its results, oldest year first, in a fixed index order."""
-        order = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
-        names = sorted({r.index for r in self.indices}, key=order.index)
-        return tuple(
-            (
-                name,
-                tuple(sorted((r for r in self.indices if r.index == name), key=lambda r: r.year)),
-            )
-            for name in names
-        )
+        return any(self.entry(e) for kind in kinds.registry() for e in kind.searched)
 
 
 # ---------------------------------------------------------------- hotline, feedback, indices
@@ -614,7 +566,7 @@ class Feedback:
 
     @property
     def url(self) -> str:
-        return f"/phan-anh-kien-nghi/{self.slug}/"
+        return route("feedback", slug=self.slug)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,21 +22,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, kinds
 from .content import Site
 from .fingerprint import Digests
 from .i18n import Locale
-from .targets import Kind, Target
+from .targets import CopiedFile, DataFile, Feed, Kind, Target, ThemeFile
 from .templates import Templates
-
-_METHOD_DATA = {
-    "posts_of_year": "posts",
-    "plans_of_year": "plans",
-    "plan_by_reference": "plans",
-    "procedure": "procedures",
-}
-"""What each :class:`~cchcgen.content.Site` method called from a layout reads; any
-other method counts as reading the whole site."""
 
 
 class Fingerprints:
@@ -62,10 +53,7 @@ class Fingerprints:
                 locale.strings,
                 menu,
                 tuple(sorted(assets.items())),  # fingerprinted names
-                site.contact,
-                bool(site.feedback),
-                bool(site.indices),
-                tuple((p.title, p.url) for p in site.pages),
+                tuple((kind.name, kind.every_page(site)) for kind in kinds.registry()),
                 site.searchable,
             )
         )
@@ -87,12 +75,16 @@ class Fingerprints:
         return known
 
     def site_read(self, name: str) -> bytes:
-        """Digest of ``site.<name>`` as a layout sees it."""
+        """Digest of ``site.<name>`` as a layout sees it: an entry, a type's view (the
+        entries it is computed from), or another attribute; any other use of ``site``
+        (``*``) or a method counts as reading the whole site."""
         known = self._site_reads.get(name)
         if known is None:
-            value = getattr(self.site, name, None) if name != "*" else None
-            if callable(value) and name in _METHOD_DATA:
-                known = self.digests.of((name, getattr(self.site, _METHOD_DATA[name])))
+            view = kinds.views().get(name)
+            value = getattr(self.site, name, None) if name != "*" and view is None else None
+            if view is not None:
+                read = tuple(self.site.entry(entry) for entry in view.reads)
+                known = self.digests.of((name, read))
             elif name == "*" or callable(value):
                 known = self.whole_site()
             else:
@@ -121,7 +113,7 @@ class Fingerprints:
             target.kind,
             target.layout,
             target.meta,
-            target.data,
+            target.context,
             target.lastmod,
             target.in_sitemap,
         )
@@ -130,25 +122,28 @@ class Fingerprints:
         if kind in (Kind.PAGE, Kind.ALIAS):
             assert target.layout is not None
             extra = self.layout(target.layout)
-        elif kind is Kind.FEED:
-            if not target.data["feed"].entries:  # an empty feed is dated by the clock
+        elif isinstance(made := target.context, Feed):
+            if not made.feed.entries:  # an empty feed is dated by the clock
                 extra = self.site.now
-        elif kind is Kind.DATA:
-            extra = self.site.procedures
+        elif isinstance(made, DataFile):
+            extra = tuple(self.site.entry(entry) for entry in made.reads)
         elif kind is Kind.SITEMAP:
             extra = tuple(sitemap)
-        elif kind is Kind.STATIC:
-            extra = _stat(str(self.root / target.data["src"]))
-        elif kind is Kind.ASSET:
-            extra = _stat(str(target.data["path"]))
+        elif isinstance(made, CopiedFile):
+            extra = _stat(str(self.root / made.src))
+        elif isinstance(made, ThemeFile):
+            extra = _stat(str(made.path))
         return d.of((self.common, own, extra))
 
     def records(self) -> bytes:
-        """Digest of everything the search index is made from."""
+        """Digest of everything the search index is made from: the entries each content
+        type declares its records are made from (``searched``)."""
         site = self.site
-        return self.digests.of(
-            (self.common, site.posts, site.pages, site.plans, site.procedures, site.feedback)
+        searched = tuple(
+            (kind.name, tuple(site.entry(entry) for entry in kind.searched))
+            for kind in kinds.registry()
         )
+        return self.digests.of((self.common, searched))
 
 
 def _stat(path: str) -> tuple[str, int, int, int, int]:

@@ -15,11 +15,12 @@ import difflib
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from . import kinds
 from .content import Site
 from .errors import Collector, Diagnostic, Severity
 from .messages import _
@@ -53,14 +54,10 @@ def check_links(
         sorted(t.url for t in targets if t.kind is Kind.PAGE),
         sorted(t.url for t in targets if t.kind is Kind.STATIC),
     )
-    documents: Iterable[tuple[str, str, str]] = [
-        *((post.src, post.url, post.body_html) for post in site.posts),
-        *((page.src, page.url, page.body_html) for page in site.pages),
-        *((plan.src, plan.url, plan.body_html + plan.appendix_html) for plan in site.plans),
-    ]
     problems: list[Diagnostic] = []
-    for src, url, body in documents:
-        problems.extend(_check_document(src, url, body, root, base, addresses))
+    for kind in kinds.registry():
+        for body in kind.bodies(site):
+            problems.extend(_check_document(body.src, body.url, body.html, root, base, addresses))
     return problems
 
 

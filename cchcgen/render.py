@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import charts, feeds, jsonld, opendata, qrcodes, sitemap, webserver
+from . import charts, feeds, jsonld, kinds, qrcodes, sitemap, webserver
 from .content import IndexResult, Site
 from .i18n import Locale
-from .targets import FeedData, Kind, Target
+from .kinds.base import MenuEntry
+from .routes import route, url_for
+from .targets import (
+    CopiedFile,
+    DataFile,
+    Feed,
+    FeedData,
+    Kind,
+    LayoutContext,
+    QrCode,
+    ServerFiles,
+    Target,
+    ThemeFile,
+)
 from .templates import Templates
 from .urls import fold
-
-
-@dataclass(frozen=True, slots=True)
-class MenuEntry:
-    title: str
-    url: str
-    external: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +40,15 @@ class Output:
 
 
 def default_menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
-    """Home, news, topics, the standalone pages and the sitemap, as far as they exist."""
-    entries = [
-        MenuEntry(locale.t("home"), "/", False),
-        MenuEntry(locale.t("news"), "/tin-tuc/", False),
-    ]
-    if site.plans:
-        entries.append(MenuEntry(locale.t("plans"), "/ke-hoach/", False))
-    if site.procedures:
-        entries.append(MenuEntry(locale.t("procedures"), "/thu-tuc-hanh-chinh/", False))
-    if site.tags:
-        entries.append(MenuEntry(locale.t("topics"), "/chu-de/", False))
-    entries.extend(MenuEntry(p.title, p.url, False) for p in site.pages)
-    entries.append(MenuEntry(locale.t("sitemap"), "/so-do-trang/", False))
-    return tuple(entries)
+    """Home, what each content type offers (news, documents, …, the standalone pages)
+    as far as it exists, and the sitemap."""
+    offered = [entry for kind in kinds.registry() for entry in kind.menu(site, locale)]
+    offered.sort(key=lambda item: item[0])  # stable: a type's entries keep their order
+    return (
+        MenuEntry(locale.t("home"), route("home"), False),
+        *(entry for _place, entry in offered),
+        MenuEntry(locale.t("sitemap"), route("sitemap_page"), False),
+    )
 
 
 def menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
@@ -76,8 +78,13 @@ class Renderer:
                 "menu": self.menu,
                 "t": locale.t,
                 "url": base.public,
+                "route": lambda name, **values: base.public(route(name, **values)),
+                "url_for": lambda item: base.public(url_for(item)),
+                "sitemap_parts": tuple(
+                    k.sitemap_partial for k in kinds.registry() if k.sitemap_partial
+                ),
                 "abs_url": base.absolute,
-                "asset": lambda name: base.public(self.assets.get(name, f"/assets/{name}")),
+                "asset": lambda name: base.public(self.assets.get(name, route("assets") + name)),
                 "language": locale.code,
                 "qr_inline": lambda url, label: Templates.safe(
                     qrcodes.svg_inline(base.absolute(url), label)
@@ -142,49 +149,38 @@ class Renderer:
         return [(base.absolute(t.url), t.lastmod) for t in targets if t.in_sitemap]
 
     def render(self, target: Target, sitemap_entries: list[tuple[str, Any]]) -> Output:
-        base = self.site.config.base
+        base, made = self.site.config.base, target.context
         if target.kind in (Kind.PAGE, Kind.ALIAS):
             assert target.layout is not None and target.meta is not None
-            context = {"page": target.meta, "canonical": base.absolute(target.url), **target.data}
-            if target.kind is Kind.ALIAS:
-                context["canonical"] = base.absolute(target.data["target_url"])
-            elif "canonical_url" in target.data:  # another view of a page (the QR poster)
-                context["canonical"] = base.absolute(target.data["canonical_url"])
+            assert isinstance(made, LayoutContext)
+            context = {f.name: getattr(made, f.name) for f in dataclasses.fields(made)}
+            context["page"] = target.meta
+            context["canonical"] = base.absolute(made.canonical_url() or target.url)
             text = self.templates.render(target.layout, context, target.output)
             return Output(target.output, text.encode("utf-8"))
-        if target.kind is Kind.QR_SVG:
-            return Output(
-                target.output,
-                qrcodes.svg_file(base.absolute(target.data["target_url"]), target.data["label"]),
-            )
-        if target.kind is Kind.QR_PNG:
-            return Output(target.output, qrcodes.png_file(base.absolute(target.data["target_url"])))
-        if target.kind is Kind.FEED:
-            return Output(target.output, self.feed(target.data["feed"], target.url))
-        if target.kind is Kind.DATA:
-            make = (
-                opendata.procedures_json
-                if target.data["format"] == "json"
-                else (opendata.procedures_csv)
-            )
-            return Output(target.output, make(self.site.procedures, base.absolute))
-        if target.kind is Kind.SERVER:
-            data, fmt = target.data, target.data["format"]
-            if fmt == "headers":
-                return Output(target.output, webserver.headers_file(base, data["fingerprinted"]))
-            if fmt == "redirects":
-                return Output(target.output, webserver.redirects_file(base, data["aliases"]))
-            return Output(target.output, webserver.nginx_conf(base, data["aliases"]))
+        if isinstance(made, QrCode):
+            url = base.absolute(made.target_url)
+            if target.kind is Kind.QR_SVG:
+                return Output(target.output, qrcodes.svg_file(url, made.label))
+            return Output(target.output, qrcodes.png_file(url))
+        if isinstance(made, Feed):
+            return Output(target.output, self.feed(made.feed, target.url))
+        if isinstance(made, DataFile):
+            return Output(target.output, made.make(self.site, base.absolute))
+        if isinstance(made, ServerFiles):
+            if made.format == "headers":
+                return Output(target.output, webserver.headers_file(base, made.fingerprinted))
+            if made.format == "redirects":
+                return Output(target.output, webserver.redirects_file(base, made.aliases))
+            return Output(target.output, webserver.nginx_conf(base, made.aliases))
         if target.kind is Kind.SITEMAP:
             return Output(target.output, sitemap.sitemap_xml(sitemap_entries))
         if target.kind is Kind.ROBOTS:
-            return Output(target.output, sitemap.robots_txt(base.absolute("/sitemap.xml")))
-        return Output(
-            target.output,
-            copy_from=self.root / target.data["src"]
-            if target.kind is Kind.STATIC
-            else target.data["path"],
-        )
+            return Output(target.output, sitemap.robots_txt(base.absolute(route("sitemap"))))
+        if isinstance(made, CopiedFile):
+            return Output(target.output, copy_from=self.root / made.src)
+        assert isinstance(made, ThemeFile)
+        return Output(target.output, copy_from=made.path)
 
     def feed(self, data: FeedData, url: str) -> bytes:
         base = self.site.config.base

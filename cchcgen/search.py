@@ -22,7 +22,6 @@ from pathlib import Path
 
 from .content import Site
 from .i18n import Locale
-from .markup import plain_text
 from .urls import fold
 
 INDEX_DIR = "pagefind"
@@ -138,81 +137,7 @@ def _page(record: SearchRecord, language: str) -> str:
 
 
 def site_records(site: Site, locale: Locale) -> list[SearchRecord]:
-    """One record per page worth finding: posts, pages, plans, procedures, feedback."""
-    t, day = locale.t, locale.date_short
-    records = [
-        SearchRecord(
-            post.url,
-            t("search_section_news"),
-            post.title,
-            day(post.date),
-            post.summary,
-            " ".join((*(tag.name for tag in post.tags), plain_text(post.body_html))),
-        )
-        for post in site.posts
-    ]
-    records += [
-        SearchRecord(
-            page.url,
-            t("search_section_page"),
-            page.title,
-            "",
-            page.summary,
-            plain_text(page.body_html),
-        )  # fmt: skip
-        for page in site.pages
-    ]
-    records += [
-        SearchRecord(
-            plan.url,
-            t("search_section_plan"),
-            plan.display_title,
-            day(plan.published_at),
-            plan.summary,
-            " ".join(
-                (
-                    plan.issuer_name,
-                    *plan.basis,
-                    plain_text(plan.body_html),
-                    plain_text(plan.appendix_html),
-                )
-            ),
-            (plan.full_number,) if plan.number else (),
-        )
-        for plan in site.plans
-    ]
-    records += [
-        SearchRecord(
-            p.url,
-            t("search_section_procedure"),
-            p.name,
-            day(p.announcement.date),
-            f"{p.code} · {p.sector.name} · {p.processing_time}".rstrip(" ·"),
-            " ".join(
-                (
-                    p.short_name,
-                    p.sector.name,
-                    *p.keywords,
-                    *p.subjects,
-                    *(step.body for step in p.steps),
-                    *(doc.name for case in p.cases for doc in case.documents),
-                    *p.results,
-                )
-            ),
-            tuple(c for c in (p.code, p.local_code) if c),
-        )
-        for p in site.procedures
-    ]
-    records += [
-        SearchRecord(
-            item.url,
-            t("search_section_feedback"),
-            item.title,
-            day(item.answer.date) if item.answer else "",
-            item.question.strip().split("\n")[0],
-            " ".join((item.question, item.answer.body if item.answer else "")),
-            (item.id,),
-        )
-        for item in site.feedback
-    ]
-    return records
+    """One record per page worth finding, from every content type in registry order."""
+    from . import kinds
+
+    return [record for kind in kinds.registry() for record in kind.search_records(site, locale)]

@@ -10,28 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .content import Change, Page, Plan, Post, Procedure, Site, Tag
+from .content import Site
 from .errors import Collector, ContentError, Diagnostic
 from .i18n import Locale
 from .messages import _
-from .procedures import LEVELS
-from .urls import UnsafePath, output_path, paged, section
-
-NEWS = "/tin-tuc/"
-PLANS = "/ke-hoach/"
-PROCEDURES = "/thu-tuc-hanh-chinh/"
-CHANGES = "/thu-tuc-hanh-chinh/moi-cap-nhat/"
-PROCEDURES_FEED = "/thu-tuc-hanh-chinh/rss.xml"
-HOTLINE = "/duong-day-nong/"
-FEEDBACK = "/phan-anh-kien-nghi/"
-INDICES = "/chi-so-cchc/"
-SEARCH = "/tim-kiem/"
-TOPICS = "/chu-de/"
-SITEMAP_HTML = "/so-do-trang/"
+from .routes import paged, route
+from .urls import UnsafePath, output_path
 
 
 class Kind(enum.Enum):
@@ -45,9 +34,9 @@ class Kind(enum.Enum):
     STATIC = "static"
     ASSET = "asset"
     DATA = "data"
-    """Open data: ``data["format"]`` is json or csv."""
+    """Open data (JSON, CSV): :class:`DataFile`."""
     SERVER = "server"
-    """Web server configuration: ``data["format"]`` is headers, redirects or nginx."""
+    """Web server configuration: :class:`ServerFiles`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +45,14 @@ class Crumb:
     url: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PageMeta:
     """What every HTML page tells the layout about itself (title, metadata, breadcrumbs)."""
 
     kind: str
-    """home, post, posts, year, tag, tags, page, sitemap, not_found."""
+    """What the page is, for styles and scripts (``<body class="page-post">``): ``home``,
+    ``search``, ``sitemap``, ``not_found``, ``alias`` or a name a content type gives its
+    pages (``post``, ``posts``, ``plan``, ``procedure``, …)."""
     title: str
     description: str
     url: str
@@ -82,7 +73,7 @@ class PageMeta:
 class Paginator:
     number: int
     total: int
-    items: tuple[Post, ...]
+    items: tuple[Any, ...]
     base: str
     """Site URL of page 1."""
 
@@ -119,44 +110,6 @@ class FeedEntry:
     summary: str
     categories: tuple[str, ...]
 
-    @classmethod
-    def of_post(cls, post: Post) -> FeedEntry:
-        return cls(post.title, post.url, post.date, post.summary, tuple(t.name for t in post.tags))
-
-    @classmethod
-    def of_plan(cls, plan: Plan) -> FeedEntry:
-        return cls(
-            plan.display_title,
-            plan.url,
-            plan.published_at,
-            plan.summary,
-            tuple(t.name for t in plan.tags),
-        )
-
-
-def change_anchor(change: Change) -> str:
-    """Fragment of a history entry on its procedure's page: ``thay-doi-20240315-amended``."""
-    return f"thay-doi-{change.date:%Y%m%d}-{change.change_type}"
-
-
-def change_entry(procedure: Procedure, change: Change, locale: Locale, tz: dt.tzinfo) -> FeedEntry:
-    """A procedure change as a feed item; the link points at the entry in the page's history."""
-    title = locale.t(
-        "change_title",
-        change=locale.t(f"change_{change.change_type}"),
-        name=procedure.name,
-        code=procedure.code,
-    )
-    summary = locale.t(
-        "change_summary",
-        decision=change.decision,
-        date=locale.date_short(change.date),
-        sector=procedure.sector.name,
-    )
-    moment = dt.datetime(change.date.year, change.date.month, change.date.day, tzinfo=tz)
-    url = f"{procedure.url}#{change_anchor(change)}"
-    return FeedEntry(title, url, moment, summary, (procedure.sector.name,))
-
 
 @dataclass(frozen=True, slots=True)
 class FeedData:
@@ -166,6 +119,82 @@ class FeedData:
     """Site URL of the HTML page the feed mirrors."""
     entries: tuple[FeedEntry, ...]
     """Newest first."""
+
+
+# ---------------------------------------------------------------- what each file is made of
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutContext:
+    """What a layout shows besides ``page`` (its :class:`PageMeta`) and the site: one
+    frozen dataclass per family of layouts, whose fields are the layout's variables."""
+
+    def canonical_url(self) -> str | None:
+        """The address search engines should index instead of this page's own."""
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Nothing(LayoutContext):
+    """A page that needs nothing but the site (the sitemap, the search page, 404)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing(LayoutContext):
+    """One page of a paginated list."""
+
+    paginator: Paginator
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect(LayoutContext):
+    """An old address (alias) that sends the reader to the page's address."""
+
+    target_url: str
+
+    def canonical_url(self) -> str | None:
+        return self.target_url
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    feed: FeedData
+
+
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    target_url: str
+    """The page the code leads to."""
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CopiedFile:
+    src: str
+    """Site-relative source file."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeFile:
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class DataFile:
+    """An open-data file made by ``make`` from the site."""
+
+    make: Callable[[Site, Callable[[str], str]], bytes]
+    """``make(site, absolute)``: the file's bytes; ``absolute`` turns site URLs into full ones."""
+    reads: tuple[str, ...]
+    """The site entries it is made from."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerFiles:
+    format: str
+    """headers, redirects or nginx."""
+    aliases: tuple[tuple[str, str], ...]
+    fingerprinted: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,25 +209,32 @@ class Target:
     line: int | None = None
     layout: str | None = None
     meta: PageMeta | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    context: Any = None
+    """A :class:`LayoutContext` for pages; :class:`Feed`, :class:`QrCode`,
+    :class:`CopiedFile`, :class:`ThemeFile`, :class:`DataFile` or :class:`ServerFiles`."""
     lastmod: dt.datetime | None = None
     in_sitemap: bool = False
 
 
-class _Planner:
+# ---------------------------------------------------------------- planning
+
+
+class Planner:
+    """Helpers that content types plan their pages with (see ``kinds.base.Planning``)."""
+
     def __init__(self, site: Site, locale: Locale) -> None:
         self.site = site
         self.locale = locale
         self.t = locale.t
         self.targets: list[Target] = []
-        self.home = Crumb(self.t("home"), "/")
-        self.news_crumb = Crumb(self.t("news"), NEWS)
-        self.all_feeds = (
-            (self.t("feed_all"), "/rss.xml"),
-            (self.t("feed_news"), "/tin-tuc/rss.xml"),
+        self.home = Crumb(self.t("home"), route("home"))
+        self.all_feeds: tuple[tuple[str, str], ...] = (
+            (self.t("feed_all"), route("feed")),
+            *(feed for kind in _registry() for feed in kind.site_feeds(locale)),
         )
 
-    # -- helpers
+    def add(self, target: Target) -> None:
+        self.targets.append(target)
 
     def page(
         self,
@@ -206,35 +242,49 @@ class _Planner:
         layout: str,
         meta: PageMeta,
         origin: str,
+        context: LayoutContext,
+        *,
         lastmod: dt.datetime | None = None,
         sitemap: bool = True,
         line: int | None = None,
-        **data: Any,
     ) -> None:
         self.targets.append(
             Target(
-                output_path(url), url, Kind.PAGE, origin, line, layout, meta, data, lastmod, sitemap
+                output_path(url),
+                url,
+                Kind.PAGE,
+                origin,
+                line=line,
+                layout=layout,
+                meta=meta,
+                context=context,
+                lastmod=lastmod,
+                in_sitemap=sitemap,
             )
         )
 
     def paginate(
         self,
         base: str,
-        posts: Sequence[Post],
+        items: Sequence[Any],
         layout: str,
-        make_meta: Any,
+        make_meta: Callable[[int, int], PageMeta],
         origin: str,
-        **data: Any,
+        make_context: Callable[[Paginator], LayoutContext] = Listing,
     ) -> None:
         size = self.site.config.paginate
-        total = max(1, -(-len(posts) // size))
+        total = max(1, -(-len(items) // size))
         for number in range(1, total + 1):
-            items = tuple(posts[(number - 1) * size : number * size])
-            paginator = Paginator(number, total, items, base)
-            meta = make_meta(number, total)
-            lastmod = max((p.lastmod for p in items), default=None)
+            chosen = tuple(items[(number - 1) * size : number * size])
+            paginator = Paginator(number, total, chosen, base)
+            lastmod = max((p.lastmod for p in chosen), default=None)
             self.page(
-                paginator.url(number), layout, meta, origin, lastmod, paginator=paginator, **data
+                paginator.url(number),
+                layout,
+                make_meta(number, total),
+                origin,
+                make_context(paginator),
+                lastmod=lastmod,
             )
 
     def titled(self, title: str, number: int, total: int) -> str:
@@ -243,7 +293,7 @@ class _Planner:
         return title
 
     def feed(self, url: str, data: FeedData, origin: str) -> None:
-        self.targets.append(Target(output_path(url), url, Kind.FEED, origin, data={"feed": data}))
+        self.targets.append(Target(output_path(url), url, Kind.FEED, origin, context=Feed(data)))
 
     def qr_files(self, url: str, title: str, origin: str, line: int) -> None:
         """``qr.svg`` and ``qr.png`` beside the page at ``url``, encoding its address."""
@@ -256,13 +306,22 @@ class _Planner:
                     kind,
                     origin,
                     line,
-                    data={"target_url": url, "label": label},
+                    context=QrCode(url, label),
                 )
             )
 
-    def aliases(self, item: Post | Page | Plan) -> None:
+    def copy(self, url: str, src: str, origin: str, line: int | None = None) -> None:
+        """Publish the file ``src`` as it is at ``url``."""
+        self.targets.append(
+            Target(output_path(url), url, Kind.STATIC, origin, line, context=CopiedFile(src))
+        )
+
+    def aliases(self, item: Any) -> None:
+        """Old addresses of ``item`` (its ``aliases``) that redirect to its ``url``."""
         for alias in item.aliases:
-            meta = PageMeta("alias", item.title, "", alias, indexable=False)
+            meta = PageMeta(
+                kind="alias", title=item.title, description="", url=alias, indexable=False
+            )
             self.targets.append(
                 Target(
                     output_path(alias),
@@ -272,529 +331,76 @@ class _Planner:
                     item.aliases_line,
                     "alias.html",
                     meta,
-                    {"target_url": item.url},
+                    Redirect(item.url),
                 )
             )
 
-    # -- sections
+    # -- the site's own pages
 
     def plan_home(self) -> None:
         config = self.site.config
         meta = PageMeta(
-            "home",
-            config.title,
-            config.description or config.title,
-            "/",
+            kind="home",
+            title=config.title,
+            description=config.description or config.title,
+            url=route("home"),
             feeds=self.all_feeds,
             creator=config.agency.name,
         )
-        posts = self.site.posts[: config.home_posts]
-        lastmod = max((p.lastmod for p in posts), default=None)
-        self.page("/", "index.html", meta, "site.yaml", lastmod, posts=posts)
+        context = _home_context(self.site)
+        lastmod = max((p.lastmod for p in context.posts), default=None)
+        self.page(route("home"), "index.html", meta, "site.yaml", context, lastmod=lastmod)
 
-    def plan_posts(self) -> None:
+    def plan_site_feed(self) -> None:
         site = self.site
-        related = related_posts(site.posts, site.config.related_posts)
-        for post in site.posts:
-            crumbs = (self.home, self.news_crumb, Crumb(post.title, None))
-            meta = PageMeta(
-                "post",
-                post.title,
-                post.summary,
-                post.url,
-                crumbs,
-                "article",
-                post.date,
-                post.updated,
-                tuple(t.name for t in post.tags),
-                post.author or site.config.agency.name,
-                self.all_feeds,
-                post.image,
-                post.image_alt,
-            )
-            self.page(
-                post.url,
-                "post.html",
-                meta,
-                post.src,
-                post.lastmod,
-                line=post.line,
-                post=post,
-                related=related[post.src],
-            )
-            self.aliases(post)
-
-        def news_meta(number: int, total: int) -> PageMeta:
-            crumbs = (self.home, Crumb(self.t("news"), None))
-            return PageMeta(
-                "posts",
-                self.titled(self.t("news_long"), number, total),
-                self.t("news_long"),
-                paged(NEWS, number),
-                crumbs,
-                feeds=self.all_feeds,
-            )
-
-        self.paginate(NEWS, site.posts, "posts.html", news_meta, "content/posts")
-        for year in site.years:
-            base = section("tin-tuc", str(year))
-
-            def year_meta(number: int, total: int, year: int = year, base: str = base) -> PageMeta:
-                crumbs = (self.home, self.news_crumb, Crumb(str(year), None))
-                title = self.t("news_of_year", year=year)
-                return PageMeta(
-                    "year",
-                    self.titled(title, number, total),
-                    title,
-                    paged(base, number),
-                    crumbs,
-                    feeds=self.all_feeds,
-                )
-
-            self.paginate(
-                base, site.posts_of_year(year), "year.html", year_meta, "content/posts", year=year
-            )
-        limit = site.config.feed_items
-        everything = sorted(
-            [FeedEntry.of_post(p) for p in site.posts] + [FeedEntry.of_plan(p) for p in site.plans],
+        entries = sorted(
+            (entry for kind in _registry() for entry in kind.feed_entries(site)),
             key=lambda e: (e.date, e.url),
             reverse=True,
-        )[:limit]
+        )[: site.config.feed_items]
         description = site.config.description or site.config.title
         self.feed(
-            "/rss.xml",
-            FeedData(site.config.title, description, "/", tuple(everything)),
+            route("feed"),
+            FeedData(site.config.title, description, route("home"), tuple(entries)),
             "site.yaml",
         )
-        news = tuple(FeedEntry.of_post(p) for p in site.posts[:limit])
-        title = f"{self.t('news_long')} – {site.config.title}"
-        self.feed(
-            "/tin-tuc/rss.xml", FeedData(title, self.t("news_long"), NEWS, news), "content/posts"
-        )
-
-    def plan_tags(self) -> None:
-        site = self.site
-        if not site.tags:
-            return
-        crumbs = (self.home, Crumb(self.t("topics"), None))
-        meta = PageMeta("tags", self.t("all_topics"), self.t("all_topics"), TOPICS, crumbs)
-        self.page(TOPICS, "tags.html", meta, "content/posts", None, groups=site.tags)
-        for group in site.tags:
-            tag = group.tag
-            feed_url = f"{tag.url}rss.xml"
-            feeds = ((self.t("feed_topic", name=tag.name), feed_url), *self.all_feeds)
-
-            def tag_meta(number: int, total: int, tag: Tag = tag, feeds: Any = feeds) -> PageMeta:
-                crumbs = (self.home, Crumb(self.t("topics"), TOPICS), Crumb(tag.name, None))
-                title = self.t("topic_title", name=tag.name)
-                return PageMeta(
-                    "tag",
-                    self.titled(title, number, total),
-                    title,
-                    paged(tag.url, number),
-                    crumbs,
-                    subjects=(tag.name,),
-                    feeds=feeds,
-                )
-
-            self.paginate(
-                tag.url,
-                group.posts,
-                "tag.html",
-                tag_meta,
-                "content/posts",
-                tag=tag,
-                feed_url=feed_url,
-            )
-            self.feed(
-                feed_url,
-                FeedData(
-                    f"{tag.name} – {site.config.title}",
-                    self.t("topic_title", name=tag.name),
-                    tag.url,
-                    tuple(FeedEntry.of_post(p) for p in group.posts[: site.config.feed_items]),
-                ),
-                "content/posts",
-            )
-
-    def plan_pages(self) -> None:
-        for page in self.site.pages:
-            crumbs = (self.home, Crumb(page.title, None))
-            meta = PageMeta(
-                "page",
-                page.title,
-                page.summary,
-                page.url,
-                crumbs,
-                modified=page.updated,
-                creator=self.site.config.agency.name,
-            )
-            self.page(page.url, "page.html", meta, page.src, page.updated, line=page.line, doc=page)
-            self.aliases(page)
-
-    def plan_plans(self) -> None:
-        site = self.site
-        if not site.plans:
-            return
-        plans_crumb = Crumb(self.t("plans"), PLANS)
-        feeds = ((self.t("feed_plans"), "/ke-hoach/rss.xml"), *self.all_feeds)
-        crumbs: tuple[Crumb, ...] = (self.home, Crumb(self.t("plans"), None))
-        meta = PageMeta(
-            "plans", self.t("plans_long"), self.t("plans_intro"), PLANS, crumbs, feeds=feeds
-        )
-        newest = max(p.lastmod for p in site.plans)
-        self.page(PLANS, "plans.html", meta, "content/plans", newest, years=site.plan_years)
-        for year in site.plan_years:
-            url = section("ke-hoach", str(year))
-            crumbs = (self.home, plans_crumb, Crumb(str(year), None))
-            title = self.t("plans_of_year", year=year)
-            meta = PageMeta("plans_year", title, title, url, crumbs, feeds=feeds)
-            plans = site.plans_of_year(year)
-            self.page(
-                url,
-                "plans.html",
-                meta,
-                "content/plans",
-                max(p.lastmod for p in plans),
-                years=(year,),
-            )
-        for plan in site.plans:
-            self.plan_one(plan, plans_crumb, feeds)
-        entries = sorted(
-            (FeedEntry.of_plan(p) for p in site.plans), key=lambda e: (e.date, e.url), reverse=True
-        )
-        self.feed(
-            "/ke-hoach/rss.xml",
-            FeedData(
-                f"{self.t('plans_long')} – {site.config.title}",
-                self.t("plans_intro"),
-                PLANS,
-                tuple(entries[: site.config.feed_items]),
-            ),
-            "content/plans",
-        )
-
-    def plan_one(self, plan: Plan, plans_crumb: Crumb, feeds: Any) -> None:
-        site = self.site
-        replacement = site.plan_by_reference(plan.superseded_by) if plan.superseded_by else None
-        replaces = tuple(
-            p
-            for p in site.plans
-            if p.superseded_by and site.plan_by_reference(p.superseded_by) is plan
-        )
-        year_crumb = Crumb(str(plan.year), section("ke-hoach", str(plan.year)))
-        crumbs = (
-            self.home,
-            plans_crumb,
-            year_crumb,
-            Crumb(plan.full_number if plan.number else plan.title, None),
-        )
-        meta = PageMeta(
-            "plan",
-            plan.display_title,
-            plan.summary,
-            plan.url,
-            crumbs,
-            "article",
-            plan.published_at,
-            None,
-            tuple(t.name for t in plan.tags),
-            plan.issuer_name.title() if plan.issuer_name.isupper() else plan.issuer_name,
-            feeds,
-        )
-        self.page(
-            plan.url,
-            "plan.html",
-            meta,
-            plan.src,
-            plan.lastmod,
-            line=plan.line,
-            plan=plan,
-            replacement=replacement,
-            replaces=replaces,
-        )
-        if plan.qr:
-            self.qr_files(plan.url, plan.display_title, plan.src, plan.line)
-            poster = plan.url + "ma-qr/"
-            poster_meta = PageMeta(
-                "qr_poster",
-                f"{self.t('qr_poster')}: {plan.display_title}",
-                plan.summary,
-                poster,
-                crumbs[:-1]
-                + (
-                    Crumb(plan.full_number if plan.number else plan.title, plan.url),
-                    Crumb(self.t("qr_poster"), None),
-                ),
-                indexable=False,
-            )
-            self.page(
-                poster,
-                "plan_qr.html",
-                poster_meta,
-                plan.src,
-                None,
-                sitemap=False,
-                line=plan.line,
-                plan=plan,
-                canonical_url=plan.url,
-            )
-        for attachment in plan.attachments:
-            url = plan.url + attachment.filename
-            self.targets.append(
-                Target(
-                    output_path(url),
-                    url,
-                    Kind.STATIC,
-                    plan.src,
-                    plan.line,
-                    data={"src": attachment.src},
-                )
-            )
-        self.aliases(plan)
-
-    def plan_procedures(self) -> None:
-        site = self.site
-        if not site.procedures:
-            return
-        t = self.t
-        catalogue = Crumb(t("procedures"), PROCEDURES)
-        feeds = ((t("feed_procedures"), PROCEDURES_FEED), *self.all_feeds)
-        newest = max(p.source.retrieved for p in site.procedures)
-        lastmod = dt.datetime(newest.year, newest.month, newest.day, tzinfo=site.config.timezone)
-        in_force = site.procedures_in_force
-        meta = PageMeta(
-            "procedures",
-            t("procedures_long"),
-            t("procedures_intro"),
-            PROCEDURES,
-            (self.home, Crumb(t("procedures"), None)),
-            feeds=feeds,
-        )
-        self.page(
-            PROCEDURES,
-            "procedures.html",
-            meta,
-            "content/procedures",
-            lastmod,
-            groups=site.sectors,
-            level_counts=level_counts(in_force),
-            total=len(in_force),
-        )
-        for sector, items in site.sectors:
-            title = t("sector_title", name=sector.name)
-            meta = PageMeta(
-                "procedures_sector",
-                title,
-                t("sector_intro", name=sector.name, count=len(items)),
-                sector.url,
-                (self.home, catalogue, Crumb(sector.name, None)),
-                feeds=feeds,
-                subjects=(sector.name,),
-            )
-            self.page(
-                sector.url,
-                "procedures.html",
-                meta,
-                "content/procedures",
-                lastmod,
-                groups=((sector, items),),
-                level_counts=level_counts(items),
-                total=len(items),
-            )
-        for level, count in level_counts(in_force):
-            url = f"{PROCEDURES}cap-{level}/"
-            title = t("level_title", level=t(f"level_{level}"))
-            groups = tuple(
-                (sector, chosen)
-                for sector, items in site.sectors
-                if (chosen := tuple(p for p in items if level in p.levels))
-            )
-            meta = PageMeta(
-                "procedures_level",
-                title,
-                t("level_intro", level=t(f"level_{level}"), count=count),
-                url,
-                (self.home, catalogue, Crumb(t(f"level_{level}"), None)),
-                feeds=feeds,
-            )
-            self.page(
-                url,
-                "procedures.html",
-                meta,
-                "content/procedures",
-                lastmod,
-                groups=groups,
-                level_counts=(),
-                total=count,
-            )
-        for procedure in site.procedures:
-            self.plan_procedure(procedure, catalogue, feeds)
-        changes = site.procedure_changes
-        meta = PageMeta(
-            "procedure_changes",
-            t("changes_long"),
-            t("changes_intro"),
-            CHANGES,
-            (self.home, catalogue, Crumb(t("changes"), None)),
-            feeds=feeds,
-        )
-        retired = tuple(p for p in site.procedures if not p.in_force)
-        self.page(
-            CHANGES,
-            "procedure_changes.html",
-            meta,
-            "content/procedures",
-            lastmod,
-            changes=changes,
-            retired=retired,
-            change_anchor=change_anchor,
-        )
-        tz = site.config.timezone
-        entries = tuple(
-            change_entry(p, c, self.locale, tz) for p, c in changes[: site.config.feed_items]
-        )
-        self.feed(
-            PROCEDURES_FEED,
-            FeedData(
-                f"{t('changes_long')} – {site.config.title}", t("changes_intro"), CHANGES, entries
-            ),
-            "content/procedures",
-        )
-        for name, fmt in (("du-lieu.json", "json"), ("du-lieu.csv", "csv")):
-            url = PROCEDURES + name
-            self.targets.append(
-                Target(output_path(url), url, Kind.DATA, "content/procedures", data={"format": fmt})
-            )
-
-    def plan_procedure(self, procedure: Procedure, catalogue: Crumb, feeds: Any) -> None:
-        site = self.site
-        replacement = site.procedure(procedure.replaced_by) if procedure.replaced_by else None
-        replaces = tuple(p for p in site.procedures if p.replaced_by == procedure.code)
-        related = tuple(
-            (code, site.procedure(code)) for code in procedure.related if code != procedure.code
-        )
-        sector_crumb = Crumb(procedure.sector.name, procedure.sector.url)
-        checked = procedure.reviewed_on or procedure.source.retrieved
-        meta = PageMeta(
-            "procedure",
-            procedure.name,
-            self.t(
-                "procedure_description",
-                name=procedure.name,
-                code=procedure.code,
-                sector=procedure.sector.name,
-            ),
-            procedure.url,
-            (self.home, catalogue, sector_crumb, Crumb(procedure.code, None)),
-            "article",
-            None,
-            dt.datetime(checked.year, checked.month, checked.day, tzinfo=site.config.timezone),
-            (procedure.sector.name,),
-            site.config.agency.name,
-            feeds,
-        )
-        self.page(
-            procedure.url,
-            "procedure.html",
-            meta,
-            procedure.src,
-            meta.modified,
-            line=procedure.line,
-            procedure=procedure,
-            replacement=replacement,
-            replaces=replaces,
-            related=related,
-            change_anchor=change_anchor,
-        )
-        self.qr_files(procedure.url, procedure.display_title, procedure.src, procedure.line)
-
-    def plan_civic(self) -> None:
-        """The hotline page, published feedback and the reform indices."""
-        site, t = self.site, self.t
-        if site.contact is not None:
-            meta = PageMeta(
-                "hotline",
-                t("hotline_long"),
-                t("hotline_intro"),
-                HOTLINE,
-                (self.home, Crumb(t("hotline"), None)),
-            )
-            self.page(
-                HOTLINE, "hotline.html", meta, "content/hotline.yaml", None, contact=site.contact
-            )
-        if site.feedback:
-            crumb = Crumb(t("feedback"), FEEDBACK)
-            meta = PageMeta(
-                "feedback_list",
-                t("feedback_long"),
-                t("feedback_intro"),
-                FEEDBACK,
-                (self.home, Crumb(t("feedback"), None)),
-            )
-            newest = site.feedback[0].published_at
-            self.page(FEEDBACK, "feedback_list.html", meta, "content/feedback", newest)
-            for item in site.feedback:
-                meta = PageMeta(
-                    "feedback",
-                    item.title,
-                    t("feedback_description", title=item.title),
-                    item.url,
-                    (self.home, crumb, Crumb(item.id, None)),
-                    "article",
-                    item.published_at,
-                    None,
-                    (t("feedback"),),
-                    item.answer.by if item.answer else "",
-                )
-                procedure = site.procedure(item.related_procedure)
-                self.page(
-                    item.url,
-                    "feedback.html",
-                    meta,
-                    item.src,
-                    item.published_at,
-                    line=item.line,
-                    item=item,
-                    procedure=procedure,
-                )
-        if site.indices:
-            meta = PageMeta(
-                "indices",
-                t("indices_long"),
-                t("indices_intro"),
-                INDICES,
-                (self.home, Crumb(t("indices"), None)),
-            )
-            self.page(INDICES, "indices.html", meta, "content/indices.yaml", None)
 
     def plan_search(self) -> None:
         if not (self.site.config.search and self.site.searchable):
             return
         meta = PageMeta(
-            "search",
-            self.t("search_title"),
-            self.t("search_intro"),
-            SEARCH,
-            (self.home, Crumb(self.t("search_title"), None)),
+            kind="search",
+            title=self.t("search_title"),
+            description=self.t("search_intro"),
+            url=route("search"),
+            breadcrumbs=(self.home, Crumb(self.t("search_title"), None)),
             indexable=False,
         )
-        self.page(SEARCH, "search.html", meta, "site.yaml", None, sitemap=False)
+        self.page(route("search"), "search.html", meta, "site.yaml", Nothing(), sitemap=False)
 
     def plan_site_files(self) -> None:
+        url = route("sitemap_page")
         crumbs = (self.home, Crumb(self.t("sitemap"), None))
-        meta = PageMeta("sitemap", self.t("sitemap"), self.t("sitemap_intro"), SITEMAP_HTML, crumbs)
-        self.page(SITEMAP_HTML, "sitemap.html", meta, "site.yaml", None)
         meta = PageMeta(
-            "not_found",
-            self.t("not_found_title"),
-            self.t("not_found_text"),
-            "/404.html",
+            kind="sitemap",
+            title=self.t("sitemap"),
+            description=self.t("sitemap_intro"),
+            url=url,
+            breadcrumbs=crumbs,
+        )
+        self.page(url, "sitemap.html", meta, "site.yaml", Nothing())
+        url = route("not_found")
+        meta = PageMeta(
+            kind="not_found",
+            title=self.t("not_found_title"),
+            description=self.t("not_found_text"),
+            url=url,
             indexable=False,
         )
-        self.page("/404.html", "404.html", meta, "site.yaml", None, sitemap=False)
-        self.targets.append(Target("sitemap.xml", "/sitemap.xml", Kind.SITEMAP, "site.yaml"))
-        self.targets.append(Target("robots.txt", "/robots.txt", Kind.ROBOTS, "site.yaml"))
+        self.page(url, "404.html", meta, "site.yaml", Nothing(), sitemap=False)
+        for name, kind in (("sitemap", Kind.SITEMAP), ("robots", Kind.ROBOTS)):
+            url = route(name)
+            self.targets.append(Target(output_path(url), url, kind, "site.yaml"))
         for static in self.site.static:
             self.targets.append(
                 Target(
@@ -802,64 +408,35 @@ class _Planner:
                     "/" + static.output,
                     Kind.STATIC,
                     static.src,
-                    data={"src": static.src},
+                    context=CopiedFile(static.src),
                 )
             )
 
     def plan(self) -> list[Target]:
         self.plan_home()
-        self.plan_posts()
-        self.plan_tags()
-        self.plan_pages()
-        self.plan_plans()
-        self.plan_procedures()
-        self.plan_civic()
+        for kind in _registry():
+            kind.plan(self)
+        self.plan_site_feed()
         self.plan_search()
         self.plan_site_files()
         return self.targets
 
 
-def level_counts(procedures: Sequence[Procedure]) -> tuple[tuple[str, int], ...]:
-    """(level, number of procedures carried out at that level), top level first."""
-    counts = {level: sum(1 for p in procedures if level in p.levels) for level in LEVELS}
-    return tuple((level, count) for level, count in counts.items() if count)
+def _registry() -> tuple[Any, ...]:
+    from . import kinds
+
+    return kinds.registry()
 
 
-def related_posts(posts: Sequence[Post], limit: int) -> dict[str, tuple[Post, ...]]:
-    """ "Tin khác" for each post: posts sharing the most tags, nearest in time, then the newest.
+@dataclass(frozen=True, slots=True)
+class Home(LayoutContext):
+    """The home page: the newest posts (the other sections come from ``site``)."""
 
-    Candidates come from a window around the post in each of its tags' date-ordered
-    lists, so the cost grows with posts × tags × limit, not posts².
-    """
-    by_tag: dict[str, list[Post]] = {}
-    for post in posts:
-        for tag in post.tags:
-            by_tag.setdefault(tag.slug, []).append(post)
-    position = {slug: {p.src: i for i, p in enumerate(group)} for slug, group in by_tag.items()}
-    newest = posts[: limit + 1]
-    result: dict[str, tuple[Post, ...]] = {}
-    for post in posts:
-        scores: dict[str, int] = {}
-        pool: dict[str, Post] = {}
-        for tag in post.tags:
-            group = by_tag[tag.slug]
-            index = position[tag.slug][post.src]
-            for other in group[max(0, index - limit) : index + limit + 1]:
-                if other.src != post.src:
-                    scores[other.src] = scores.get(other.src, 0) + 1
-                    pool[other.src] = other
-        ranked = sorted(
-            pool.values(),
-            key=lambda o: (-scores[o.src], abs((o.date - post.date).total_seconds()), o.src),
-        )
-        chosen = ranked[:limit]
-        for other in newest:
-            if len(chosen) >= limit:
-                break
-            if other.src != post.src and other not in chosen:
-                chosen.append(other)
-        result[post.src] = tuple(chosen)
-    return result
+    posts: tuple[Any, ...]
+
+
+def _home_context(site: Site) -> Home:
+    return Home(posts=site.posts[: site.config.home_posts])
 
 
 def plan(
@@ -876,7 +453,7 @@ def plan(
     diags = Collector()
     diags.extend(earlier)
     try:
-        targets = _Planner(site, locale).plan()
+        targets = Planner(site, locale).plan()
     except UnsafePath as exc:  # slugs and aliases are validated earlier; this is a backstop
         diags.error("content", None, None, str(exc))
         raise ContentError(diags.items) from None
@@ -894,16 +471,24 @@ FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.(css|js)$")
 
 def server_files(targets: Sequence[Target]) -> list[Target]:
     """``_headers``, ``_redirects`` and ``_nginx.conf`` for this site's files."""
-    aliases = tuple((t.url, t.data["target_url"]) for t in targets if t.kind is Kind.ALIAS)
+    aliases = tuple((t.url, t.context.target_url) for t in targets if t.kind is Kind.ALIAS)
     fingerprinted = tuple(
         t.url for t in targets if t.kind is Kind.ASSET and FINGERPRINTED.search(t.url)
     )
     return [
-        Target(name, f"/{name}", Kind.SERVER, "site.yaml",
-               data={"format": fmt, "aliases": aliases, "fingerprinted": fingerprinted})
-        for name, fmt in (("_headers", "headers"), ("_redirects", "redirects"),
-                          ("_nginx.conf", "nginx"))
-    ]  # fmt: skip
+        Target(
+            name,
+            f"/{name}",
+            Kind.SERVER,
+            "site.yaml",
+            context=ServerFiles(fmt, aliases, fingerprinted),
+        )
+        for name, fmt in (
+            ("_headers", "headers"),
+            ("_redirects", "redirects"),
+            ("_nginx.conf", "nginx"),
+        )
+    ]
 
 
 def check_unique(targets: Sequence[Target], diags: Collector, blamed: Collection[str] = ()) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cchcgen import config, contact, feedback, indices, loader, plans, procedures
+from cchcgen import config, kinds
 from cchcgen.schema import Field
 
 
@@ -33,31 +33,13 @@ class ContentType:
 
 
 def content_types() -> tuple[ContentType, ...]:
-    plan_fields = plans.plan_fields(loader._alias)  # the alias reader the loader gives it
+    """The site settings, then every content type of the registry, in its order."""
+    site = ContentType("site", "Site settings", "site.yaml",
+                       "The site's settings. Unknown keys are errors.", config.FIELDS)  # fmt: skip
     return (
-        ContentType("site", "Site settings", "site.yaml",
-                    "The site's settings. Unknown keys are errors.", config.FIELDS),
-        ContentType("post", "Posts", "content/posts/**/*.md",
-                    "The front matter of a news post; the Markdown body follows it.",
-                    loader.POST_FIELDS),
-        ContentType("page", "Pages", "content/pages/*.md",
-                    "The front matter of a standalone page, published at `/<slug>/`.",
-                    loader.PAGE_FIELDS),
-        ContentType("plan", "Plans and other documents", "content/plans/**/*.md",
-                    "The front matter of a plan or other official document; the body is the "
-                    "document's text.", plan_fields),
-        ContentType("procedure", "Procedures", "content/procedures/<code>.yaml",
-                    "One administrative procedure (thủ tục hành chính), named after its code.",
-                    procedures.FIELDS),
-        ContentType("hotline", "Hotline and contacts", "content/hotline.yaml",
-                    "Hotlines, contact officials, the one-stop desk's hours, feedback channels.",
-                    contact.FIELDS),
-        ContentType("feedback", "Feedback", "content/feedback/<id>.yaml",
-                    "One item of citizens' feedback (phản ánh, kiến nghị) with the answer.",
-                    feedback.FIELDS),
-        ContentType("indices", "Reform indices", "content/indices.yaml",
-                    "A list of results; each item of the list has these keys.", indices.FIELDS),
-    )  # fmt: skip
+        site,
+        *(ContentType(k.name, k.title, k.where, k.intro, k.fields) for k in kinds.registry()),
+    )
 
 
 _NAMED: dict[str, str] = {
@@ -73,8 +55,8 @@ _NAMED: dict[str, str] = {
     "_zone": "IANA time zone",
     "_menu_url": "site path (`/tin-tuc/`) or http(s) address",
     "_menu_item": "block of keys",
-    "_slug": "slug (lowercase letters, digits, `-`)",
-    "_alias": "old address of the site",
+    "slug": "slug (lowercase letters, digits, `-`)",
+    "alias": "old address of the site",
     "_number": "number",
     "_symbol": "document symbol, e.g. `KH-UBND`",
     "_issued": "date, or month and year (`10/2022`)",

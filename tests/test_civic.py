@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from cchcgen.feedback import find_personal_data
+from cchcgen.kinds.feedback import find_personal_data
 
 BASE = "https://example.gov.vn/cchc/"
 SITE_YAML = f"""\

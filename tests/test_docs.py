@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cchcgen import config, contact, feedback, indices, loader, procedures, sample
+from cchcgen import config, kinds, sample
+from cchcgen.kinds import hotline
 from cchcgen.schema import Field
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,10 +60,11 @@ def test_every_page_is_built(built: Path) -> None:
 def _declared_field_names() -> set[str]:
     """Every key name a content type declares: literal ``Field("name"`` in the source,
     and the fields of module-level tuples (some are made in a loop)."""
-    names = {sample.KEY, *contact.LINK_KINDS}
-    for path in (REPO / "cchcgen").glob("*.py"):
+    names = {sample.KEY, *hotline.LINK_KINDS}
+    for path in (REPO / "cchcgen").glob("**/*.py"):
         names.update(re.findall(r'Field\(\s*"([a-z0-9_]+)"', path.read_text(encoding="utf-8")))
-    for module in (config, contact, feedback, indices, loader, procedures):
+    modules = [config] + [sys.modules[type(kind).__module__] for kind in kinds.registry()]
+    for module in modules:
         for value in vars(module).values():
             if isinstance(value, tuple) and value and all(isinstance(v, Field) for v in value):
                 names.update(f.name for f in value)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cchcgen import i18n, webserver
 from cchcgen.dates import DateParseError, parse_date
-from cchcgen.plans import split_appendix
+from cchcgen.kinds.plan import split_appendix
 from cchcgen.urls import (
     ENCODED_PATH,
     SLUG_RE,

@@ -11,12 +11,14 @@ never rebuilt from numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from . import sample, schema
-from .config import SiteConfig
-from .content import (
+from .. import opendata, sample, schema
+from ..config import SiteConfig
+from ..content import (
     Agencies,
     Case,
     Change,
@@ -32,10 +34,19 @@ from .content import (
     Source,
     Step,
 )
-from .errors import Collector
-from .messages import N_, _
-from .schema import Field, Invalid
-from .yamlutil import Node, ScalarNode, YamlSource, child
+from ..errors import Collector
+from ..messages import N_, _
+from ..routes import route
+from ..schema import Field, Invalid
+from ..targets import Crumb, DataFile, FeedData, FeedEntry, Kind, LayoutContext, PageMeta, Target
+from ..urls import fold, output_path
+from ..yamlutil import Node, ScalarNode, YamlSource, child
+from .base import Body, ContentType, Loading, MenuEntry, Planning, View
+
+if TYPE_CHECKING:
+    from ..content import Site
+    from ..i18n import Locale
+    from ..search import SearchRecord
 
 CODE_RE = r"[1-3]\.\d{6}"
 LOCAL_CODE_RE = r"[1-3]\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.H\d{2}|\.H\d{2})?"
@@ -483,3 +494,336 @@ def check_procedures(
                 ).format(date=f"{procedure.source.retrieved:%d/%m/%Y}", age=age, limit=limit),
                 _("compare it with the national database, then update source.retrieved"),
             )
+
+
+# ---------------------------------------------------------------- the type
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue(LayoutContext):
+    """The catalogue, or one sector's or one level's part of it."""
+
+    groups: tuple[tuple[Sector, tuple[Procedure, ...]], ...]
+    level_counts: tuple[tuple[str, int], ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureView(LayoutContext):
+    procedure: Procedure
+    replacement: Procedure | None
+    replaces: tuple[Procedure, ...]
+    related: tuple[tuple[str, Procedure | None], ...]
+    """Related codes, with their record when the site has it."""
+    change_anchor: Callable[[Change], str]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeList(LayoutContext):
+    changes: tuple[tuple[Procedure, Change], ...]
+    retired: tuple[Procedure, ...]
+    change_anchor: Callable[[Change], str]
+
+
+def change_anchor(change: Change) -> str:
+    """Fragment of a history entry on its procedure's page: ``thay-doi-20240315-amended``."""
+    return f"thay-doi-{change.date:%Y%m%d}-{change.change_type}"
+
+
+def change_entry(procedure: Procedure, change: Change, locale: Locale, tz: dt.tzinfo) -> FeedEntry:
+    """A procedure change as a feed item; the link points at the entry in the page's history."""
+    title = locale.t(
+        "change_title",
+        change=locale.t(f"change_{change.change_type}"),
+        name=procedure.name,
+        code=procedure.code,
+    )
+    summary = locale.t(
+        "change_summary",
+        decision=change.decision,
+        date=locale.date_short(change.date),
+        sector=procedure.sector.name,
+    )
+    moment = dt.datetime(change.date.year, change.date.month, change.date.day, tzinfo=tz)
+    url = f"{procedure.url}#{change_anchor(change)}"
+    return FeedEntry(title, url, moment, summary, (procedure.sector.name,))
+
+
+def level_counts(procedures: Sequence[Procedure]) -> tuple[tuple[str, int], ...]:
+    """(level, number of procedures carried out at that level), top level first."""
+    counts = {level: sum(1 for p in procedures if level in p.levels) for level in LEVELS}
+    return tuple((level, count) for level, count in counts.items() if count)
+
+
+def _in_force(site: Site) -> tuple[Procedure, ...]:
+    return tuple(p for p in site.procedures if p.in_force)
+
+
+def _by_code(site: Site, code: str) -> Procedure | None:
+    for procedure in site.procedures:
+        if procedure.code == code:
+            return procedure
+    return None
+
+
+def _sectors(site: Site) -> tuple[tuple[Sector, tuple[Procedure, ...]], ...]:
+    """Sectors with their procedures in force, by sector name (sectors with none left out)."""
+    groups: dict[str, list[Procedure]] = {}
+    names: dict[str, Sector] = {}
+    for procedure in _in_force(site):
+        groups.setdefault(procedure.sector.code, []).append(procedure)
+        names.setdefault(procedure.sector.code, procedure.sector)
+    order = sorted(groups, key=lambda code: (fold(names[code].name), code))
+    return tuple((names[code], tuple(groups[code])) for code in order)
+
+
+def _changes(site: Site) -> tuple[tuple[Procedure, Change], ...]:
+    """Every announced change of every procedure, newest first (ties by code)."""
+    changes = [(p, change) for p in site.procedures for change in p.history]
+    changes.sort(key=lambda item: item[0].code)
+    changes.sort(key=lambda item: item[1].date, reverse=True)
+    return tuple(changes)
+
+
+def _open_data(make: Callable[..., bytes]) -> Callable[[Site, Callable[[str], str]], bytes]:
+    return lambda site, absolute: make(site.procedures, absolute)
+
+
+class ProcedureType(ContentType):
+    name = "procedure"
+    title = "Procedures"
+    where = "content/procedures/<code>.yaml"
+    intro = "One administrative procedure (thủ tục hành chính), named after its code."
+    fields = FIELDS
+    order = 40
+    provides = {"procedures": ()}
+    routes = {
+        "procedures": "/thu-tuc-hanh-chinh/",
+        "procedures_feed": "/thu-tuc-hanh-chinh/rss.xml",
+        "procedure_changes": "/thu-tuc-hanh-chinh/moi-cap-nhat/",
+        "procedures_json": "/thu-tuc-hanh-chinh/du-lieu.json",
+        "procedures_csv": "/thu-tuc-hanh-chinh/du-lieu.csv",
+        "sector": "/thu-tuc-hanh-chinh/linh-vuc/{code}/",
+        "level": "/thu-tuc-hanh-chinh/cap-{level}/",
+        "procedure": "/thu-tuc-hanh-chinh/{code}/",
+    }
+    views = {
+        "procedures_in_force": View(_in_force, ("procedures",)),
+        "procedure": View(_by_code, ("procedures",), method=True),
+        "sectors": View(_sectors, ("procedures",)),
+        "procedure_changes": View(_changes, ("procedures",)),
+    }
+    searched = ("procedures",)
+    sitemap_partial = "partials/sitemap/procedures.html"
+
+    def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
+        reader = ProcedureReader(loading.config, loading.diags)
+
+        def read(path: Path, rel: str) -> Procedure | None:
+            found = loading.load_yaml(path, rel)
+            return reader.read(rel, *found, path.stem) if found is not None else None
+
+        files = loading.files("procedures", ".yaml")
+        procedures = [p for p in loading.load_many("procedure", files, read) if p]
+        loading.ignored_files("procedures", ".yaml")
+        check_procedures(
+            procedures, loading.diags, loading.now.date(), loading.config.stale_after_days
+        )
+        procedures.sort(key=lambda p: p.code)
+        procedures.sort(key=lambda p: (fold(p.sector.name), fold(p.name)))
+        return {"procedures": tuple(procedures)}
+
+    def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        if site.procedures:
+            yield 30, MenuEntry(locale.t("procedures"), route("procedures"), False)
+
+    def bodies(self, site: Site) -> Iterable[Body]:
+        return ()  # records are YAML fields, not Markdown
+
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        from ..search import SearchRecord
+
+        for p in site.procedures:
+            text = " ".join(
+                (
+                    p.short_name,
+                    p.sector.name,
+                    *p.keywords,
+                    *p.subjects,
+                    *(step.body for step in p.steps),
+                    *(doc.name for case in p.cases for doc in case.documents),
+                    *p.results,
+                )
+            )
+            yield SearchRecord(
+                p.url,
+                locale.t("search_section_procedure"),
+                p.name,
+                locale.date_short(p.announcement.date),
+                f"{p.code} · {p.sector.name} · {p.processing_time}".rstrip(" ·"),
+                text,
+                tuple(c for c in (p.code, p.local_code) if c),
+            )
+
+    def plan(self, planning: Planning) -> None:
+        site, t, home = planning.site, planning.t, planning.home
+        if not site.procedures:
+            return
+        catalogue_url = route("procedures")
+        catalogue = Crumb(t("procedures"), catalogue_url)
+        feeds = ((t("feed_procedures"), route("procedures_feed")), *planning.all_feeds)
+        newest = max(p.source.retrieved for p in site.procedures)
+        lastmod = dt.datetime(newest.year, newest.month, newest.day, tzinfo=site.config.timezone)
+        in_force = site.procedures_in_force
+        meta = PageMeta(
+            kind="procedures",
+            title=t("procedures_long"),
+            description=t("procedures_intro"),
+            url=catalogue_url,
+            breadcrumbs=(home, Crumb(t("procedures"), None)),
+            feeds=feeds,
+        )
+        context = Catalogue(site.sectors, level_counts(in_force), len(in_force))
+        planning.page(
+            catalogue_url, "procedures.html", meta, "content/procedures", context, lastmod=lastmod
+        )
+        for sector, items in site.sectors:
+            meta = PageMeta(
+                kind="procedures_sector",
+                title=t("sector_title", name=sector.name),
+                description=t("sector_intro", name=sector.name, count=len(items)),
+                url=sector.url,
+                breadcrumbs=(home, catalogue, Crumb(sector.name, None)),
+                feeds=feeds,
+                subjects=(sector.name,),
+            )
+            context = Catalogue(((sector, items),), level_counts(items), len(items))
+            planning.page(
+                sector.url, "procedures.html", meta, "content/procedures", context, lastmod=lastmod
+            )
+        for level, count in level_counts(in_force):
+            url = route("level", level=level)
+            groups = tuple(
+                (sector, chosen)
+                for sector, items in site.sectors
+                if (chosen := tuple(p for p in items if level in p.levels))
+            )
+            meta = PageMeta(
+                kind="procedures_level",
+                title=t("level_title", level=t(f"level_{level}")),
+                description=t("level_intro", level=t(f"level_{level}"), count=count),
+                url=url,
+                breadcrumbs=(home, catalogue, Crumb(t(f"level_{level}"), None)),
+                feeds=feeds,
+            )
+            planning.page(
+                url,
+                "procedures.html",
+                meta,
+                "content/procedures",
+                Catalogue(groups, (), count),
+                lastmod=lastmod,
+            )
+        for procedure in site.procedures:
+            self.plan_procedure(planning, procedure, catalogue, feeds)
+        changes = site.procedure_changes
+        changes_url = route("procedure_changes")
+        meta = PageMeta(
+            kind="procedure_changes",
+            title=t("changes_long"),
+            description=t("changes_intro"),
+            url=changes_url,
+            breadcrumbs=(home, catalogue, Crumb(t("changes"), None)),
+            feeds=feeds,
+        )
+        retired = tuple(p for p in site.procedures if not p.in_force)
+        planning.page(
+            changes_url,
+            "procedure_changes.html",
+            meta,
+            "content/procedures",
+            ChangeList(changes, retired, change_anchor),
+            lastmod=lastmod,
+        )
+        tz = site.config.timezone
+        entries = tuple(
+            change_entry(p, c, planning.locale, tz) for p, c in changes[: site.config.feed_items]
+        )
+        planning.feed(
+            route("procedures_feed"),
+            FeedData(
+                f"{t('changes_long')} – {site.config.title}",
+                t("changes_intro"),
+                changes_url,
+                entries,
+            ),
+            "content/procedures",
+        )
+        for name, make in (
+            ("procedures_json", opendata.procedures_json),
+            ("procedures_csv", opendata.procedures_csv),
+        ):
+            url = route(name)
+            planning.add(
+                Target(
+                    output_path(url),
+                    url,
+                    Kind.DATA,
+                    "content/procedures",
+                    context=DataFile(_open_data(make), ("procedures",)),
+                )
+            )
+
+    def plan_procedure(
+        self,
+        planning: Planning,
+        procedure: Procedure,
+        catalogue: Crumb,
+        feeds: tuple[tuple[str, str], ...],
+    ) -> None:
+        site = planning.site
+        replacement = site.procedure(procedure.replaced_by) if procedure.replaced_by else None
+        replaces = tuple(p for p in site.procedures if p.replaced_by == procedure.code)
+        related = tuple(
+            (code, site.procedure(code)) for code in procedure.related if code != procedure.code
+        )
+        checked = procedure.reviewed_on or procedure.source.retrieved
+        modified = dt.datetime(
+            checked.year, checked.month, checked.day, tzinfo=site.config.timezone
+        )
+        meta = PageMeta(
+            kind="procedure",
+            title=procedure.name,
+            description=planning.t(
+                "procedure_description",
+                name=procedure.name,
+                code=procedure.code,
+                sector=procedure.sector.name,
+            ),
+            url=procedure.url,
+            breadcrumbs=(
+                planning.home,
+                catalogue,
+                Crumb(procedure.sector.name, procedure.sector.url),
+                Crumb(procedure.code, None),
+            ),
+            og_type="article",
+            modified=modified,
+            subjects=(procedure.sector.name,),
+            creator=site.config.agency.name,
+            feeds=feeds,
+        )
+        context = ProcedureView(procedure, replacement, replaces, related, change_anchor)
+        planning.page(
+            procedure.url,
+            "procedure.html",
+            meta,
+            procedure.src,
+            context,
+            lastmod=modified,
+            line=procedure.line,
+        )
+        planning.qr_files(procedure.url, procedure.display_title, procedure.src, procedure.line)
+
+
+TYPE = ProcedureType()

@@ -6,14 +6,24 @@ the decisions print them, with a decimal comma (``86,45``) or point.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from . import sample, schema
-from .content import IndexResult
-from .errors import Collector
-from .messages import N_, _
-from .schema import Field, Invalid
-from .yamlutil import Node, SequenceNode, YamlSource
+from .. import sample, schema
+from ..content import IndexResult
+from ..errors import Collector
+from ..messages import N_, _
+from ..routes import route
+from ..schema import Field, Invalid
+from ..targets import Crumb, Nothing, PageMeta
+from ..yamlutil import Node, SequenceNode, YamlSource
+from .base import Body, ContentType, Loading, Planning, View
+
+if TYPE_CHECKING:
+    from ..content import Site
+    from ..i18n import Locale
+    from ..search import SearchRecord
+
 
 INDICES = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
 
@@ -109,3 +119,69 @@ def read_indices(
             )
         )
     return tuple(results)
+
+
+# ---------------------------------------------------------------- the type
+
+INDICES_FILE = "content/indices.yaml"
+INDEX_ORDER = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
+
+
+def _series(site: Site) -> tuple[tuple[str, tuple[IndexResult, ...]], ...]:
+    """Each index with its results, oldest year first, in a fixed index order."""
+    names = sorted({r.index for r in site.indices}, key=INDEX_ORDER.index)
+    return tuple(
+        (name, tuple(sorted((r for r in site.indices if r.index == name), key=lambda r: r.year)))
+        for name in names
+    )
+
+
+class IndicesType(ContentType):
+    """``content/indices.yaml``: the reform indices page (PAR INDEX, SIPAS, PAPI, …)."""
+
+    name = "indices"
+    title = "Reform indices"
+    where = "content/indices.yaml"
+    intro = "A list of results; each item of the list has these keys."
+    fields = FIELDS
+    order = 70
+    provides = {"indices": ()}
+    routes = {"indices": "/chi-so-cchc/"}
+    views = {"index_series": View(_series, ("indices",))}
+    sitemap_partial = "partials/sitemap/indices.html"
+
+    def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
+        path = loading.root / INDICES_FILE
+        if not path.is_file():
+            return {}
+        found = loading.load_yaml(path, INDICES_FILE)
+        if found is None:
+            return {}
+        tz = loading.config.timezone
+        return {"indices": read_indices(INDICES_FILE, *found, loading.diags, tz)}
+
+    def every_page(self, site: Site) -> Any:
+        return bool(site.indices)  # the footer links the page
+
+    def bodies(self, site: Site) -> Iterable[Body]:
+        return ()  # numbers, no Markdown
+
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        return ()  # a table of scores: nothing a citizen searches for
+
+    def plan(self, planning: Planning) -> None:
+        t = planning.t
+        if not planning.site.indices:
+            return
+        url = route("indices")
+        meta = PageMeta(
+            kind="indices",
+            title=t("indices_long"),
+            description=t("indices_intro"),
+            url=url,
+            breadcrumbs=(planning.home, Crumb(t("indices"), None)),
+        )
+        planning.page(url, "indices.html", meta, INDICES_FILE, Nothing())
+
+
+TYPE = IndicesType()

@@ -10,14 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from . import sample, schema
-from .content import Channel, ContactInfo, ContactPoint, Hotline, OneStop, WorkingHours
-from .errors import Collector
-from .messages import _
-from .schema import Field, Invalid
-from .yamlutil import Node, YamlSource, child
+from .. import sample, schema
+from ..content import Channel, ContactInfo, ContactPoint, Hotline, OneStop, WorkingHours
+from ..errors import Collector
+from ..messages import _
+from ..routes import route
+from ..schema import Field, Invalid
+from ..targets import Crumb, LayoutContext, PageMeta
+from ..yamlutil import Node, YamlSource, child
+from .base import Body, ContentType, Loading, Planning
+
+if TYPE_CHECKING:
+    from ..content import Site
+    from ..i18n import Locale
+    from ..search import SearchRecord
+
 
 PURPOSES = ("pakn", "one_stop", "leader", "dvc_support", "other")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -192,3 +203,64 @@ def read_contact(
         links=tuple((kind, url) for kind, url in (values["external_links"] or {}).items() if url),
         verified_at=verified,
     )
+
+
+# ---------------------------------------------------------------- the type
+
+HOTLINE_FILE = "content/hotline.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class HotlineView(LayoutContext):
+    contact: ContactInfo
+
+
+class HotlineType(ContentType):
+    """``content/hotline.yaml``: the hotline page, and the strip every page shows."""
+
+    name = "hotline"
+    title = "Hotline and contacts"
+    where = "content/hotline.yaml"
+    intro = "Hotlines, contact officials, the one-stop desk's hours, feedback channels."
+    fields = FIELDS
+    order = 50
+    provides = {"contact": None}
+    routes = {"hotline": "/duong-day-nong/"}
+    sitemap_partial = "partials/sitemap/hotline.html"
+
+    def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
+        path = loading.root / HOTLINE_FILE
+        if not path.is_file():
+            return {}
+        found = loading.load_yaml(path, HOTLINE_FILE)
+        if found is None:
+            return {}
+        tz = loading.config.timezone
+        contact = read_contact(HOTLINE_FILE, *found, loading.diags, tz, loading.now.date())
+        return {"contact": contact}
+
+    def every_page(self, site: Site) -> Any:
+        return site.contact  # the hotline strip and the footer
+
+    def bodies(self, site: Site) -> Iterable[Body]:
+        return ()  # YAML fields, no Markdown
+
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        return ()  # one page of numbers and addresses, linked from every page
+
+    def plan(self, planning: Planning) -> None:
+        contact, t = planning.site.contact, planning.t
+        if contact is None:
+            return
+        url = route("hotline")
+        meta = PageMeta(
+            kind="hotline",
+            title=t("hotline_long"),
+            description=t("hotline_intro"),
+            url=url,
+            breadcrumbs=(planning.home, Crumb(t("hotline"), None)),
+        )
+        planning.page(url, "hotline.html", meta, HOTLINE_FILE, HotlineView(contact))
+
+
+TYPE = HotlineType()

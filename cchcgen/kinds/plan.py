@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import sample, schema
-from .content import Attachment, Plan, Signer, Tag
-from .errors import Collector
-from .files import file_inside
-from .markup import APPENDIX_ID_PREFIX, Markdown, Source, shorten
-from .messages import N_, _
-from .schema import Field, Invalid
-from .urls import UnsafePath, fold, safe_relative, slugify
-from .yamlutil import MappingNode, Node, ScalarNode, child
+from .. import sample, schema
+from ..content import Attachment, Plan, Signer, Tag
+from ..errors import Collector
+from ..files import file_inside
+from ..markup import APPENDIX_ID_PREFIX, Markdown, Source, plain_text, shorten
+from ..messages import N_, _
+from ..routes import route
+from ..schema import Field, Invalid
+from ..targets import Crumb, FeedData, FeedEntry, LayoutContext, PageMeta
+from ..urls import UnsafePath, fold, safe_relative, slugify
+from ..yamlutil import MappingNode, Node, ScalarNode, child
+from . import fields
+from .base import Body, ContentType, Loading, MenuEntry, Planning, View
+from .post import key_line
+
+if TYPE_CHECKING:
+    from ..content import Site
+    from ..i18n import Locale
+    from ..search import SearchRecord
 
 # NĐ 30/2020/NĐ-CP Phụ lục III: abbreviation → name of the document type.
 DOC_TYPES = {
@@ -157,30 +168,30 @@ ISSUER_FIELDS = (
 )
 
 
-def plan_fields(alias: Callable[[Node, schema.Context], str]) -> tuple[Field, ...]:
-    return (
-        Field("doc_type", schema.choice(*DOC_TYPES), required=True),
-        Field("number", _number, required=True, blank=True),
-        Field("symbol", _symbol, required=True),
-        Field("issuer", schema.mapping(ISSUER_FIELDS), required=True),
-        Field("place", schema.one_line, required=True),
-        Field("issued_date", _issued, required=True),
-        Field("title", schema.one_line, required=True),
-        Field("basis", schema.list_of(schema.one_line), default=()),
-        Field("signer", schema.mapping(SIGNER_FIELDS)),
-        Field("recipients", schema.list_of(_recipient), default=()),
-        Field("archive", schema.one_line, default=""),
-        Field("attachments", schema.list_of(schema.mapping(_attachment_fields())), default=()),
-        Field("status", schema.choice(*STATUSES), default="active"),
-        Field("superseded_by", schema.one_line, default=""),
-        Field("published_at", schema.when),
-        Field("tags", schema.list_of(schema.tag, allow_scalar=True), default=()),
-        Field("summary", schema.one_line, default=""),
-        Field("slug", schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", N_("a slug"), "13-kh-ubnd")),
-        Field("aliases", schema.list_of(alias, allow_scalar=True), default=()),
-        Field("qr", schema.boolean, default=True),
-        sample.FIELD,
-    )
+FIELDS = (
+    Field("doc_type", schema.choice(*DOC_TYPES), required=True),
+    Field("number", _number, required=True, blank=True),
+    Field("symbol", _symbol, required=True),
+    Field("issuer", schema.mapping(ISSUER_FIELDS), required=True),
+    Field("place", schema.one_line, required=True),
+    Field("issued_date", _issued, required=True),
+    Field("title", schema.one_line, required=True),
+    Field("basis", schema.list_of(schema.one_line), default=()),
+    Field("signer", schema.mapping(SIGNER_FIELDS)),
+    Field("recipients", schema.list_of(_recipient), default=()),
+    Field("archive", schema.one_line, default=""),
+    Field("attachments", schema.list_of(schema.mapping(_attachment_fields())), default=()),
+    Field("status", schema.choice(*STATUSES), default="active"),
+    Field("superseded_by", schema.one_line, default=""),
+    Field("published_at", schema.when),
+    Field("tags", schema.list_of(schema.tag, allow_scalar=True), default=()),
+    Field("summary", schema.one_line, default=""),
+    Field("slug", schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", N_("a slug"), "13-kh-ubnd")),
+    Field("aliases", fields.ALIASES, default=()),
+    Field("qr", schema.boolean, default=True),
+    sample.FIELD,
+)
+"""The front matter of a plan or another document."""
 
 
 class PlanReader:
@@ -192,13 +203,12 @@ class PlanReader:
         diags: Collector,
         markdown: Markdown,
         tz: Any,
-        alias: Callable[[Node, schema.Context], str],
     ) -> None:
         self.root = root
         self.diags = diags
         self.markdown = markdown
         self.tz = tz
-        self.fields = plan_fields(alias)
+        self.fields = FIELDS
 
     def read(
         self,
@@ -291,7 +301,7 @@ class PlanReader:
             src=rel,
             line=key_line("number") if not values["slug"] else key_line("slug"),
             slug=slug,
-            url=f"/ke-hoach/{issued.year}/{slug}/",
+            url=route("plan", year=issued.year, slug=slug),
             year=issued.year,
             doc_type=doc_type,
             doc_type_name=DOC_TYPES[doc_type],
@@ -476,3 +486,304 @@ def split_appendix(body: str) -> tuple[str, str]:
 def _is_appendix_heading(line: str) -> bool:
     heading = _HEADING.fullmatch(line)
     return heading is not None and fold(heading.group(1)).startswith("phu luc")
+
+
+# ---------------------------------------------------------------- the type
+
+
+@dataclass(frozen=True, slots=True)
+class PlanList(LayoutContext):
+    years: tuple[int, ...]
+    """The years listed on the page, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView(LayoutContext):
+    plan: Plan
+    replacement: Plan | None
+    """The document that replaces this one."""
+    replaces: tuple[Plan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPoster(LayoutContext):
+    """The printable page with the document's QR code: another view of its page."""
+
+    plan: Plan
+    page_url: str
+
+    def canonical_url(self) -> str | None:
+        return self.page_url
+
+
+def feed_entry(plan: Plan) -> FeedEntry:
+    return FeedEntry(
+        plan.display_title,
+        plan.url,
+        plan.published_at,
+        plan.summary,
+        tuple(t.name for t in plan.tags),
+    )
+
+
+def _plan_years(site: Site) -> tuple[int, ...]:
+    return tuple(sorted({p.year for p in site.plans}, reverse=True))
+
+
+def _plans_of_year(site: Site, year: int) -> tuple[Plan, ...]:
+    return tuple(p for p in site.plans if p.year == year)
+
+
+def _plan_by_reference(site: Site, reference: str) -> Plan | None:
+    """The plan an editor means by a full number (``15/KH-UBND``) or a site URL."""
+    for plan in site.plans:
+        if reference in (plan.full_number, plan.url, plan.url.rstrip("/")):
+            return plan
+    return None
+
+
+def check_plans(diags: Collector, plans: list[Plan]) -> None:
+    """Numbers are unique per issuer and year; replacements must exist."""
+    seen: dict[tuple[str, int, str], Plan] = {}
+    for plan in plans:
+        if not plan.number:
+            continue
+        key = (plan.issuer_name, plan.year, plan.full_number)
+        if key in seen:
+            diags.error(
+                plan.src,
+                plan.line,
+                None,
+                _("the number {number} of {year} is already used by {file}").format(
+                    number=plan.full_number, year=plan.year, file=seen[key].src
+                ),
+                _("each document of an issuer has its own number in a year"),
+            )
+        else:
+            seen[key] = plan
+    for plan in plans:
+        if plan.superseded_by and not any(
+            plan.superseded_by in (other.full_number, other.url, other.url.rstrip("/"))
+            for other in plans
+            if other is not plan
+        ):
+            diags.error(
+                plan.src,
+                plan.superseded_line,
+                None,
+                _(
+                    "'superseded_by' names {name}, which is not a published document of this site"
+                ).format(name=plan.superseded_by),
+                _("write the number (15/KH-UBND) or the address of the new plan"),
+            )
+
+
+class PlanType(ContentType):
+    name = "plan"
+    title = "Plans and other documents"
+    where = "content/plans/**/*.md"
+    intro = (
+        "The front matter of a plan or other official document; the body is the document's text."
+    )
+    fields = FIELDS
+    order = 30
+    provides = {"plans": ()}
+    routes = {
+        "plans": "/ke-hoach/",
+        "plans_feed": "/ke-hoach/rss.xml",
+        "plans_year": "/ke-hoach/{year}/",
+        "plan": "/ke-hoach/{year}/{slug}/",
+        "plan_poster": "/ke-hoach/{year}/{slug}/ma-qr/",
+    }
+    views = {
+        "plan_years": View(_plan_years, ("plans",)),
+        "plans_of_year": View(_plans_of_year, ("plans",), method=True),
+        "plan_by_reference": View(_plan_by_reference, ("plans",), method=True),
+    }
+    searched = ("plans",)
+    sitemap_partial = "partials/sitemap/plans.html"
+
+    def cache_env(self, loading: Loading) -> Any:
+        return loading.listing("plans", ".md")  # attachments beside the plans
+
+    def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
+        reader = PlanReader(loading.root, loading.diags, loading.markdown, loading.config.timezone)
+
+        def read(path: Path, rel: str) -> Plan | None:
+            file = loading.parse(path, rel)
+            if file is None:
+                return None
+            return reader.read(
+                rel,
+                file.front,
+                loading.context(file.front_source),
+                file.body,
+                file.body_line,
+                lambda key: key_line(file, key),
+            )
+
+        plans = []
+        for plan in loading.load_many("plan", loading.files("plans", ".md"), read):
+            if plan is None:
+                continue
+            if plan.published_at <= loading.now or loading.future:
+                plans.append(plan)
+            else:
+                loading.due(plan.published_at)
+        check_plans(loading.diags, plans)
+        plans.sort(key=lambda p: p.full_number)
+        plans.sort(
+            key=lambda p: (p.year, p.issued_month or 0, p.issued_date or dt.date.min), reverse=True
+        )
+        return {"plans": tuple(plans)}
+
+    def site_feeds(self, locale: Locale) -> Iterable[tuple[str, str]]:
+        return ()
+
+    def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        if site.plans:
+            yield 20, MenuEntry(locale.t("plans"), route("plans"), False)
+
+    def feed_entries(self, site: Site) -> Iterable[FeedEntry]:
+        return (feed_entry(p) for p in site.plans)
+
+    def bodies(self, site: Site) -> Iterable[Body]:
+        return (Body(p.src, p.url, p.body_html + p.appendix_html) for p in site.plans)
+
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        from ..search import SearchRecord
+
+        for plan in site.plans:
+            text = " ".join(
+                (
+                    plan.issuer_name,
+                    *plan.basis,
+                    plain_text(plan.body_html),
+                    plain_text(plan.appendix_html),
+                )
+            )
+            yield SearchRecord(
+                plan.url,
+                locale.t("search_section_plan"),
+                plan.display_title,
+                locale.date_short(plan.published_at),
+                plan.summary,
+                text,
+                (plan.full_number,) if plan.number else (),
+            )
+
+    def plan(self, planning: Planning) -> None:
+        site, t, home = planning.site, planning.t, planning.home
+        if not site.plans:
+            return
+        plans_url = route("plans")
+        plans_crumb = Crumb(t("plans"), plans_url)
+        feeds = ((t("feed_plans"), route("plans_feed")), *planning.all_feeds)
+        meta = PageMeta(
+            kind="plans",
+            title=t("plans_long"),
+            description=t("plans_intro"),
+            url=plans_url,
+            breadcrumbs=(home, Crumb(t("plans"), None)),
+            feeds=feeds,
+        )
+        newest = max(p.lastmod for p in site.plans)
+        planning.page(
+            plans_url,
+            "plans.html",
+            meta,
+            "content/plans",
+            PlanList(site.plan_years),
+            lastmod=newest,
+        )
+        for year in site.plan_years:
+            url = route("plans_year", year=year)
+            title = t("plans_of_year", year=year)
+            meta = PageMeta(
+                kind="plans_year",
+                title=title,
+                description=title,
+                url=url,
+                breadcrumbs=(home, plans_crumb, Crumb(str(year), None)),
+                feeds=feeds,
+            )
+            lastmod = max(p.lastmod for p in site.plans_of_year(year))
+            planning.page(
+                url, "plans.html", meta, "content/plans", PlanList((year,)), lastmod=lastmod
+            )
+        for plan in site.plans:
+            self.plan_one(planning, plan, plans_crumb, feeds)
+        entries = sorted(
+            (feed_entry(p) for p in site.plans), key=lambda e: (e.date, e.url), reverse=True
+        )
+        planning.feed(
+            route("plans_feed"),
+            FeedData(
+                f"{t('plans_long')} – {site.config.title}",
+                t("plans_intro"),
+                plans_url,
+                tuple(entries[: site.config.feed_items]),
+            ),
+            "content/plans",
+        )
+
+    def plan_one(
+        self, planning: Planning, plan: Plan, plans_crumb: Crumb, feeds: tuple[tuple[str, str], ...]
+    ) -> None:
+        site, t = planning.site, planning.t
+        replacement = site.plan_by_reference(plan.superseded_by) if plan.superseded_by else None
+        replaces = tuple(
+            p
+            for p in site.plans
+            if p.superseded_by and site.plan_by_reference(p.superseded_by) is plan
+        )
+        year_crumb = Crumb(str(plan.year), route("plans_year", year=plan.year))
+        short = plan.full_number if plan.number else plan.title
+        crumbs = (planning.home, plans_crumb, year_crumb, Crumb(short, None))
+        meta = PageMeta(
+            kind="plan",
+            title=plan.display_title,
+            description=plan.summary,
+            url=plan.url,
+            breadcrumbs=crumbs,
+            og_type="article",
+            published=plan.published_at,
+            subjects=tuple(tag.name for tag in plan.tags),
+            creator=plan.issuer_name.title() if plan.issuer_name.isupper() else plan.issuer_name,
+            feeds=feeds,
+        )
+        planning.page(
+            plan.url,
+            "plan.html",
+            meta,
+            plan.src,
+            PlanView(plan, replacement, replaces),
+            lastmod=plan.lastmod,
+            line=plan.line,
+        )
+        if plan.qr:
+            planning.qr_files(plan.url, plan.display_title, plan.src, plan.line)
+            poster = route("plan_poster", year=plan.year, slug=plan.slug)
+            poster_meta = PageMeta(
+                kind="qr_poster",
+                title=f"{t('qr_poster')}: {plan.display_title}",
+                description=plan.summary,
+                url=poster,
+                breadcrumbs=crumbs[:-1] + (Crumb(short, plan.url), Crumb(t("qr_poster"), None)),
+                indexable=False,
+            )
+            planning.page(
+                poster,
+                "plan_qr.html",
+                poster_meta,
+                plan.src,
+                PlanPoster(plan, plan.url),
+                sitemap=False,
+                line=plan.line,
+            )
+        for attachment in plan.attachments:
+            planning.copy(plan.url + attachment.filename, attachment.src, plan.src, plan.line)
+        planning.aliases(plan)
+
+
+TYPE = PlanType()

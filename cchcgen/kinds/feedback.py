@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from . import sample, schema
-from .content import Answer, Feedback
-from .errors import Collector
-from .messages import N_, _
-from .procedures import CODE_RE
-from .schema import Field
-from .yamlutil import Node, ScalarNode, YamlSource, child
+from .. import sample, schema
+from ..content import Answer, Feedback, Procedure
+from ..errors import Collector
+from ..messages import N_, _
+from ..routes import route
+from ..schema import Field
+from ..targets import Crumb, LayoutContext, Nothing, PageMeta
+from ..yamlutil import Node, ScalarNode, YamlSource, child
+from .base import Body, ContentType, Loading, Planning
+from .procedure import CODE_RE
+
+if TYPE_CHECKING:
+    from ..content import Site
+    from ..i18n import Locale
+    from ..search import SearchRecord
+
 
 CHANNELS = ("written", "phone", "survey", "email", "national_portal", "in_person")
 CATEGORIES = (
@@ -65,7 +76,7 @@ FIELDS = (
         "id",
         schema.matching(r"[A-Za-z0-9-]+", N_("letters, digits and '-'"), '"PAKN-2024-0012"'),
         required=True,
-    ),  # fmt: skip
+    ),
     Field("received_date", schema.day, required=True),
     Field("channel", schema.choice(*CHANNELS), default="written"),
     Field("category", schema.choice(*CATEGORIES), default="other"),
@@ -76,7 +87,7 @@ FIELDS = (
         "related_procedure",
         schema.matching(CODE_RE, N_("a procedure code"), '"1.001193"'),
         default="",
-    ),  # fmt: skip
+    ),
     Field("handling_agency", schema.one_line, default=""),
     Field("forwarded", schema.mapping((Field("to", schema.one_line), Field("date", schema.day)))),
     Field("status", schema.choice(*STATUSES), default="received"),
@@ -200,3 +211,134 @@ def read_feedback(
         answer=answered,
         published_at=published_at,
     )
+
+
+# ---------------------------------------------------------------- the type
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackView(LayoutContext):
+    item: Feedback
+    procedure: Procedure | None
+    """The related procedure's record, when the site has it."""
+
+
+def load_feedback(loading: Loading, codes: set[str]) -> list[Feedback]:
+    items: list[Feedback] = []
+    seen: dict[str, Feedback] = {}
+    diags, tz = loading.diags, loading.config.timezone
+    for path, rel in loading.files("feedback", ".yaml"):
+        found = loading.load_yaml(path, rel)
+        item = read_feedback(rel, *found, diags, tz) if found else None
+        if item is None:
+            continue
+        if item.slug in seen:
+            diags.error(
+                rel,
+                item.line,
+                None,
+                _("the id {id} is already used by {file}").format(
+                    id=item.id, file=seen[item.slug].src
+                ),
+                _("give each feedback item its own id"),
+            )
+            continue
+        seen[item.slug] = item
+        if item.related_procedure and item.related_procedure not in codes:
+            diags.warning(
+                rel,
+                item.line,
+                None,
+                _(
+                    "'related_procedure' {code} has no file in "
+                    "content/procedures/; it is shown without a link"
+                ).format(code=item.related_procedure),
+                _("add the procedure or correct the code"),
+            )
+        items.append(item)
+    loading.ignored_files("feedback", ".yaml")
+    items.sort(key=lambda f: f.id)
+    items.sort(key=lambda f: f.published_at, reverse=True)
+    return items
+
+
+class FeedbackType(ContentType):
+    """Published feedback (phản ánh, kiến nghị) with the answers, from ``content/feedback/``."""
+
+    name = "feedback"
+    title = "Feedback"
+    where = "content/feedback/<id>.yaml"
+    intro = "One item of citizens' feedback (phản ánh, kiến nghị) with the answer."
+    fields = FIELDS
+    order = 60
+    provides = {"feedback": ()}
+    routes = {"feedback_list": "/phan-anh-kien-nghi/", "feedback": "/phan-anh-kien-nghi/{slug}/"}
+    searched = ("feedback",)
+    sitemap_partial = "partials/sitemap/feedback.html"
+
+    def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
+        codes = {p.code for p in loaded.get("procedures", ())}
+        return {"feedback": tuple(load_feedback(loading, codes))}
+
+    def every_page(self, site: Site) -> Any:
+        return bool(site.feedback)  # the footer links the list
+
+    def bodies(self, site: Site) -> Iterable[Body]:
+        return ()  # plain text, no Markdown
+
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        from ..search import SearchRecord
+
+        for item in site.feedback:
+            yield SearchRecord(
+                item.url,
+                locale.t("search_section_feedback"),
+                item.title,
+                locale.date_short(item.answer.date) if item.answer else "",
+                item.question.strip().split("\n")[0],
+                " ".join((item.question, item.answer.body if item.answer else "")),
+                (item.id,),
+            )
+
+    def plan(self, planning: Planning) -> None:
+        site, t, home = planning.site, planning.t, planning.home
+        if not site.feedback:
+            return
+        list_url = route("feedback_list")
+        crumb = Crumb(t("feedback"), list_url)
+        meta = PageMeta(
+            kind="feedback_list",
+            title=t("feedback_long"),
+            description=t("feedback_intro"),
+            url=list_url,
+            breadcrumbs=(home, Crumb(t("feedback"), None)),
+        )
+        newest = site.feedback[0].published_at
+        planning.page(
+            list_url, "feedback_list.html", meta, "content/feedback", Nothing(), lastmod=newest
+        )
+        for item in site.feedback:
+            meta = PageMeta(
+                kind="feedback",
+                title=item.title,
+                description=t("feedback_description", title=item.title),
+                url=item.url,
+                breadcrumbs=(home, crumb, Crumb(item.id, None)),
+                og_type="article",
+                published=item.published_at,
+                subjects=(t("feedback"),),
+                creator=item.answer.by if item.answer else "",
+            )
+            context = FeedbackView(item, site.procedure(item.related_procedure))
+            planning.page(
+                item.url,
+                "feedback.html",
+                meta,
+                item.src,
+                context,
+                lastmod=item.published_at,
+                line=item.line,
+            )
+
+
+TYPE = FeedbackType()

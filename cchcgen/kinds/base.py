@@ -1,0 +1,199 @@
+"""What a content type declares, and what the pipeline offers it.
+
+A content type is one module of :mod:`cchcgen.kinds` with a ``TYPE`` object, an instance
+of a :class:`ContentType` subclass. The pipeline (loader, planner, search, link checker,
+fingerprints, menu, sitemap) loops over the registry and asks each type; it knows no type
+by name. The abstract methods must all be written, so a type cannot be half-registered;
+returning nothing is an explicit answer ("this type has no search records").
+
+The type sees the pipeline only through the two protocols below, so that no module of
+this package imports the pipeline.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from ..config import SiteConfig
+from ..errors import Collector
+from ..markup import Markdown
+from ..schema import Context, Field
+from ..targets import Crumb, FeedData, FeedEntry, PageMeta, Paginator, Target
+from ..yamlutil import Node, YamlSource
+
+if TYPE_CHECKING:
+    from ..content import Site
+    from ..i18n import Locale
+    from ..search import SearchRecord
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Markdown file split into front matter and body."""
+
+    rel: str
+    front: Node | None
+    front_source: YamlSource
+    body: str
+    body_line: int
+    """Line of the file on which the body starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """Converted Markdown that the link checker reads: whose, published where."""
+
+    src: str
+    url: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    title: str
+    url: str
+    external: bool
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A value layouts and Python read as ``site.<name>``, computed from the content.
+
+    ``reads`` names the site entries it is computed from: an incremental build redoes
+    the pages that read the view when one of those changes."""
+
+    compute: Callable[..., Any]
+    reads: tuple[str, ...]
+    method: bool = False
+    """True when layouts call it with arguments: ``site.posts_of_year(2023)``."""
+
+
+class Loading(Protocol):
+    """What the loader offers a content type while it reads ``content/``."""
+
+    root: Path
+    config: SiteConfig
+    diags: Collector
+    markdown: Markdown
+    now: dt.datetime
+    drafts: bool
+    future: bool
+
+    def files(self, folder: str, suffix: str | None = None) -> list[tuple[Path, str]]: ...
+    def listing(self, folder: str, skip_suffix: str | None) -> tuple[tuple[str, int, int], ...]: ...
+    def load_many(
+        self, kind: str, files: Sequence[tuple[Path, str]], read: Callable[[Path, str], Any]
+    ) -> list[Any]: ...
+    def parse(self, path: Path, rel: str) -> SourceFile | None: ...
+    def load_yaml(self, path: Path, rel: str) -> tuple[Node, YamlSource] | None: ...
+    def context(self, source: YamlSource) -> Context: ...
+    def default_slug(self, path: Path, rel: str, front: Node | None, source: YamlSource) -> str: ...
+    def ignored_files(self, folder: str, suffix: str) -> None: ...
+    def due(self, moment: dt.datetime) -> None: ...
+    def note(self, text: str) -> None: ...
+
+
+class Planning(Protocol):
+    """What the planner offers a content type while it decides the output files."""
+
+    site: Site
+    locale: Locale
+    home: Crumb
+    all_feeds: tuple[tuple[str, str], ...]
+
+    def t(self, key: str, **values: Any) -> str: ...
+    def page(
+        self,
+        url: str,
+        layout: str,
+        meta: PageMeta,
+        origin: str,
+        context: Any,
+        *,
+        lastmod: dt.datetime | None = None,
+        sitemap: bool = True,
+        line: int | None = None,
+    ) -> None: ...
+    def paginate(
+        self,
+        base: str,
+        items: Sequence[Any],
+        layout: str,
+        make_meta: Callable[[int, int], PageMeta],
+        origin: str,
+        make_context: Callable[[Paginator], Any] = ...,
+    ) -> None: ...
+    def titled(self, title: str, number: int, total: int) -> str: ...
+    def feed(self, url: str, data: FeedData, origin: str) -> None: ...
+    def qr_files(self, url: str, title: str, origin: str, line: int) -> None: ...
+    def aliases(self, item: Any) -> None: ...
+    def copy(self, url: str, src: str, origin: str, line: int | None = None) -> None: ...
+    def add(self, target: Target) -> None: ...
+
+
+class ContentType(abc.ABC):
+    """One kind of content: where it comes from, how it is read, what it publishes."""
+
+    name: ClassVar[str]
+    """``post``: also the key of its cache entries and its name in messages."""
+    title: ClassVar[str]
+    """For the reference documentation: ``Posts``."""
+    where: ClassVar[str]
+    """Its files: ``content/posts/**/*.md``."""
+    intro: ClassVar[str]
+    """One sentence for the reference documentation."""
+    fields: ClassVar[tuple[Field, ...]]
+    """The keys of one file (front matter or YAML), declared once: the loader reads
+    with them, the reference documentation and the editors' schemas are made from them."""
+    order: ClassVar[int]
+    """Loading and planning order: a type may use what lower orders loaded."""
+    provides: ClassVar[Mapping[str, Any]]
+    """The site entries it fills (``site.posts``), with their value when nothing is loaded."""
+    routes: ClassVar[Mapping[str, str]] = {}
+    """Its addresses, by route name (see :mod:`cchcgen.routes`)."""
+    views: ClassVar[Mapping[str, View]] = {}
+    searched: ClassVar[tuple[str, ...]] = ()
+    """The site entries its search records are made from."""
+    sitemap_partial: ClassVar[str | None] = None
+    """Layout included in the HTML sitemap (``so-do-trang``) for this type."""
+
+    def cache_env(self, loading: Loading) -> Any:
+        """What else a file's parsed value depends on (other files it refers to)."""
+        return ()
+
+    @abc.abstractmethod
+    def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Read the type's files; ``loaded`` holds what the types before it loaded."""
+
+    @abc.abstractmethod
+    def plan(self, planning: Planning) -> None:
+        """Add the type's pages, feeds and files."""
+
+    @abc.abstractmethod
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        """One record per page worth finding."""
+
+    @abc.abstractmethod
+    def bodies(self, site: Site) -> Iterable[Body]:
+        """The Markdown the editor wrote, converted, for the link checker."""
+
+    def feed_entries(self, site: Site) -> Iterable[FeedEntry]:
+        """What the type adds to the site's feed (``/rss.xml``)."""
+        return ()
+
+    def site_feeds(self, locale: Locale) -> Iterable[tuple[str, str]]:
+        """Feeds every page offers (``<link rel="alternate">``), as (title, site URL)."""
+        return ()
+
+    def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        """Entries of the default menu, with their place (lower first)."""
+        return ()
+
+    def every_page(self, site: Site) -> Any:
+        """What of this type every page shows (the menu, the footer, the hotline strip)."""
+        return None

@@ -1,0 +1,492 @@
+"""News posts (tin bài) from ``content/posts/**/*.md``, and the topics (tags) they carry.
+
+Publishes the news list by page and by year, each post's page, a topic page per tag,
+and the news and topic feeds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import sample, schema
+from ..content import Post, Tag, TagGroup
+from ..files import file_inside
+from ..markup import Source, plain_text, shorten
+from ..messages import _
+from ..routes import paged, route
+from ..schema import Field
+from ..targets import Crumb, FeedData, FeedEntry, LayoutContext, Listing, PageMeta, Paginator
+from ..urls import UnsafePath, safe_relative, slugify
+from . import fields
+from .base import Body, ContentType, Loading, MenuEntry, Planning, SourceFile, View
+
+if TYPE_CHECKING:
+    from ..content import Site
+    from ..i18n import Locale
+    from ..search import SearchRecord
+
+FIELDS = (
+    Field("title", schema.one_line, required=True),
+    Field("date", schema.when, required=True),
+    Field("summary", schema.one_line, default=""),
+    Field("tags", fields.TAGS, default=()),
+    Field("category", schema.one_line, default=""),
+    Field("author", schema.one_line, default=""),
+    Field("source", schema.one_line, default=""),
+    Field("image", schema.one_line),
+    Field("image_alt", schema.one_line, default=""),
+    Field("draft", schema.boolean, default=False),
+    Field("expiry_date", schema.when),
+    Field("updated", schema.when),
+    Field("slug", fields.slug),
+    Field("aliases", fields.ALIASES, default=()),
+    sample.FIELD,
+)
+"""The front matter of a post."""
+
+
+# ---------------------------------------------------------------- layout contexts
+
+
+@dataclass(frozen=True, slots=True)
+class PostView(LayoutContext):
+    post: Post
+    related: tuple[Post, ...]
+    """"Tin khác": posts sharing its tags, nearest in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class YearListing(LayoutContext):
+    paginator: Paginator
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagListing(LayoutContext):
+    paginator: Paginator
+    tag: Tag
+    feed_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagIndex(LayoutContext):
+    groups: tuple[TagGroup, ...]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _check_image(loading: Loading, values: dict[str, Any], file: SourceFile) -> str | None:
+    image = values["image"]
+    if not image:
+        return None
+    line, column = schema.key_position(file.front, "image", file.front_source)
+    if image.startswith(("http://", "https://", "//")):
+        loading.diags.error(
+            file.rel,
+            line,
+            column,
+            _("images must be stored with the site, not loaded from another server"),
+            _("save the image in content/static/images/ and write image: images/<name>"),
+        )
+        return None
+    rel_image = image.lstrip("/")
+    try:
+        rel_image = safe_relative(rel_image)
+    except UnsafePath as exc:
+        loading.diags.error(
+            file.rel,
+            line,
+            column,
+            _("'{field}' {message}").format(field="image", message=exc),
+            _("write a path inside content/static/, e.g. images/a.jpg"),
+        )
+        return None
+    static = loading.root / "content" / "static"
+    if not file_inside(static / rel_image, static):
+        loading.diags.error(
+            file.rel,
+            line,
+            column,
+            _("'image' file content/static/{path} does not exist").format(path=rel_image),
+            _("put the image in content/static/ or fix the path"),
+        )
+        return None
+    if not values["image_alt"]:
+        loading.diags.error(
+            file.rel,
+            line,
+            column,
+            _("'image_alt' is required with 'image'"),
+            _("describe the picture for people who cannot see it: image_alt: ..."),
+        )
+    return "/" + rel_image
+
+
+def key_line(file: SourceFile, key: str) -> int:
+    """Line of ``key`` in the front matter, else 1."""
+    line, _column = schema.key_position(file.front, key, file.front_source)
+    return line if line is not None and file.front is not None else 1
+
+
+def read_post(loading: Loading, path: Path, rel: str) -> Post | None:
+    file = loading.parse(path, rel)
+    if file is None:
+        return None
+    diags = loading.diags
+    errors_before = len(diags.items)
+    values = schema.read_mapping(
+        file.front, FIELDS, loading.context(file.front_source), _("the front matter")
+    )
+    slug = values["slug"] or loading.default_slug(path, rel, file.front, file.front_source)
+    image = _check_image(loading, values, file)
+    date, expiry, updated = values["date"], values["expiry_date"], values["updated"]
+    if date and expiry and expiry.value <= date.value:
+        line, column = schema.key_position(file.front, "expiry_date", file.front_source)
+        diags.error(
+            rel,
+            line,
+            column,
+            _("'expiry_date' must be after 'date'"),
+            _("write the day the post stops being shown, after it appears, or remove the line"),
+        )
+    if date and updated and updated.value < date.value:
+        line, column = schema.key_position(file.front, "updated", file.front_source)
+        diags.warning(rel, line, column, _("'updated' is before 'date'"))
+    if any(d.is_error for d in diags.items[errors_before:]):
+        return None
+    rendered = loading.markdown.convert(file.body, Source(rel, file.body_line), diags)
+    tags = tuple(Tag(slugify(name), name) for name in dict.fromkeys(values["tags"]))
+    return Post(
+        src=rel,
+        line=key_line(file, "slug"),
+        slug=slug,
+        url=route("post", slug=slug),
+        title=values["title"],
+        date=date.value,
+        has_time=date.has_time,
+        summary=values["summary"] or shorten(rendered.first_paragraph),
+        lead=values["summary"],
+        body_html=rendered.html,
+        tags=tags,
+        category=values["category"],
+        author=values["author"],
+        source=values["source"],
+        image=image,
+        image_alt=values["image_alt"],
+        draft=values["draft"],
+        expiry_date=expiry.value if expiry else None,
+        updated=updated.value if updated else None,
+        aliases=values["aliases"],
+        aliases_line=key_line(file, "aliases"),
+        tags_line=key_line(file, "tags"),
+    )
+
+
+def _published(loading: Loading, post: Post) -> bool:
+    now = loading.now
+    if post.draft and not loading.drafts:
+        return False
+    if post.date > now and not loading.future:
+        loading.due(post.date)
+        loading.note(
+            _(
+                "{file}: dated {date}, published by the first build "
+                "on or after that time (--future shows it now)"
+            ).format(file=post.src, date=f"{post.date:%d/%m/%Y %H:%M}")
+        )
+        return False
+    if post.expiry_date is not None and post.expiry_date > now:
+        loading.due(post.expiry_date)
+    return not (post.expiry_date is not None and post.expiry_date <= now)
+
+
+def group_tags(loading: Loading, posts: list[Post]) -> tuple[list[Post], tuple[TagGroup, ...]]:
+    """One spelling per tag slug (the most used); posts rewritten to use it."""
+    spellings: dict[str, Counter[str]] = {}
+    first: dict[Tag, Post] = {}
+    for post in posts:
+        for tag in post.tags:
+            spellings.setdefault(tag.slug, Counter())[tag.name] += 1
+            first.setdefault(tag, post)
+    canonical: dict[str, Tag] = {}
+    for slug, names in sorted(spellings.items()):
+        name = sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        canonical[slug] = Tag(slug, name)
+        for other in sorted(n for n in names if n != name):
+            post = first[Tag(slug, other)]
+            loading.diags.warning(
+                post.src,
+                post.tags_line,
+                None,
+                _("the tag '{tag}' is written '{name}' elsewhere; its page shows '{name}'").format(
+                    tag=other, name=name
+                ),
+                _("use one spelling so readers see one name"),
+            )
+    posts = [
+        _with_tags(post, tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))
+        for post in posts
+    ]
+    members: dict[str, list[Post]] = {}
+    for post in posts:
+        for tag in post.tags:
+            members.setdefault(tag.slug, []).append(post)
+    groups = tuple(TagGroup(canonical[slug], tuple(members[slug])) for slug in sorted(members))
+    return posts, groups
+
+
+def _with_tags(post: Post, tags: tuple[Tag, ...]) -> Post:
+    """The post with these tags; the same object when they are the ones it has."""
+    return post if tags == post.tags else replace(post, tags=tags)
+
+
+def related_posts(posts: Sequence[Post], limit: int) -> dict[str, tuple[Post, ...]]:
+    """ "Tin khác" for each post: posts sharing the most tags, nearest in time, then the newest.
+
+    Candidates come from a window around the post in each of its tags' date-ordered
+    lists, so the cost grows with posts × tags × limit, not posts².
+    """
+    by_tag: dict[str, list[Post]] = {}
+    for post in posts:
+        for tag in post.tags:
+            by_tag.setdefault(tag.slug, []).append(post)
+    position = {slug: {p.src: i for i, p in enumerate(group)} for slug, group in by_tag.items()}
+    newest = posts[: limit + 1]
+    result: dict[str, tuple[Post, ...]] = {}
+    for post in posts:
+        scores: dict[str, int] = {}
+        pool: dict[str, Post] = {}
+        for tag in post.tags:
+            group = by_tag[tag.slug]
+            index = position[tag.slug][post.src]
+            for other in group[max(0, index - limit) : index + limit + 1]:
+                if other.src != post.src:
+                    scores[other.src] = scores.get(other.src, 0) + 1
+                    pool[other.src] = other
+        ranked = sorted(
+            pool.values(),
+            key=lambda o: (-scores[o.src], abs((o.date - post.date).total_seconds()), o.src),
+        )
+        chosen = ranked[:limit]
+        for other in newest:
+            if len(chosen) >= limit:
+                break
+            if other.src != post.src and other not in chosen:
+                chosen.append(other)
+        result[post.src] = tuple(chosen)
+    return result
+
+
+def feed_entry(post: Post) -> FeedEntry:
+    return FeedEntry(
+        post.title, post.url, post.date, post.summary, tuple(t.name for t in post.tags)
+    )
+
+
+# ---------------------------------------------------------------- the type
+
+
+def _years(site: Site) -> tuple[int, ...]:
+    return tuple(sorted({p.year for p in site.posts}, reverse=True))
+
+
+def _posts_of_year(site: Site, year: int) -> tuple[Post, ...]:
+    return tuple(p for p in site.posts if p.year == year)
+
+
+class PostType(ContentType):
+    name = "post"
+    title = "Posts"
+    where = "content/posts/**/*.md"
+    intro = "The front matter of a news post; the Markdown body follows it."
+    fields = FIELDS
+    order = 10
+    provides = {"posts": (), "tags": ()}
+    routes = {
+        "news": "/tin-tuc/",
+        "news_feed": "/tin-tuc/rss.xml",
+        "news_year": "/tin-tuc/{year}/",
+        "post": "/tin-tuc/{slug}/",
+        "topics": "/chu-de/",
+        "topic": "/chu-de/{slug}/",
+        "topic_feed": "/chu-de/{slug}/rss.xml",
+    }
+    views = {
+        "years": View(_years, ("posts",)),
+        "posts_of_year": View(_posts_of_year, ("posts",), method=True),
+    }
+    searched = ("posts",)
+    sitemap_partial = "partials/sitemap/news.html"
+
+    def cache_env(self, loading: Loading) -> Any:
+        return loading.listing("static", None)  # a post's image must exist
+
+    def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
+        files = loading.files("posts", ".md")
+        posts = [
+            post
+            for post in loading.load_many("post", files, lambda p, r: read_post(loading, p, r))
+            if post is not None and _published(loading, post)
+        ]
+        loading.ignored_files("posts", ".md")
+        posts.sort(key=lambda p: p.slug)
+        posts.sort(key=lambda p: p.date, reverse=True)
+        posts, tags = group_tags(loading, posts)
+        return {"posts": tuple(posts), "tags": tags}
+
+    def site_feeds(self, locale: Locale) -> Iterable[tuple[str, str]]:
+        return ((locale.t("feed_news"), route("news_feed")),)
+
+    def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        yield 10, MenuEntry(locale.t("news"), route("news"), False)
+        if site.tags:
+            yield 40, MenuEntry(locale.t("topics"), route("topics"), False)
+
+    def feed_entries(self, site: Site) -> Iterable[FeedEntry]:
+        return (feed_entry(p) for p in site.posts)
+
+    def bodies(self, site: Site) -> Iterable[Body]:
+        return (Body(post.src, post.url, post.body_html) for post in site.posts)
+
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        from ..search import SearchRecord
+
+        t, day = locale.t, locale.date_short
+        for post in site.posts:
+            text = " ".join((*(tag.name for tag in post.tags), plain_text(post.body_html)))
+            yield SearchRecord(
+                post.url, t("search_section_news"), post.title, day(post.date), post.summary, text
+            )
+
+    def plan(self, planning: Planning) -> None:
+        self.plan_posts(planning)
+        self.plan_tags(planning)
+
+    def plan_posts(self, planning: Planning) -> None:
+        site, t, home = planning.site, planning.t, planning.home
+        news = route("news")
+        news_crumb = Crumb(t("news"), news)
+        related = related_posts(site.posts, site.config.related_posts)
+        for post in site.posts:
+            meta = PageMeta(
+                kind="post",
+                title=post.title,
+                description=post.summary,
+                url=post.url,
+                breadcrumbs=(home, news_crumb, Crumb(post.title, None)),
+                og_type="article",
+                published=post.date,
+                modified=post.updated,
+                subjects=tuple(tag.name for tag in post.tags),
+                creator=post.author or site.config.agency.name,
+                feeds=planning.all_feeds,
+                image=post.image,
+                image_alt=post.image_alt,
+            )
+            context = PostView(post, related[post.src])
+            planning.page(
+                post.url, "post.html", meta, post.src, context, lastmod=post.lastmod, line=post.line
+            )
+            planning.aliases(post)
+
+        def news_meta(number: int, total: int) -> PageMeta:
+            return PageMeta(
+                kind="posts",
+                title=planning.titled(t("news_long"), number, total),
+                description=t("news_long"),
+                url=paged(news, number),
+                breadcrumbs=(home, Crumb(t("news"), None)),
+                feeds=planning.all_feeds,
+            )
+
+        planning.paginate(news, site.posts, "posts.html", news_meta, "content/posts")
+        for year in site.years:
+            base = route("news_year", year=year)
+
+            def year_meta(number: int, total: int, year: int = year, base: str = base) -> PageMeta:
+                title = t("news_of_year", year=year)
+                return PageMeta(
+                    kind="year",
+                    title=planning.titled(title, number, total),
+                    description=title,
+                    url=paged(base, number),
+                    breadcrumbs=(home, news_crumb, Crumb(str(year), None)),
+                    feeds=planning.all_feeds,
+                )
+
+            planning.paginate(
+                base,
+                site.posts_of_year(year),
+                "year.html",
+                year_meta,
+                "content/posts",
+                lambda paginator, year=year: YearListing(paginator, year),  # type: ignore[misc]
+            )
+        limit = site.config.feed_items
+        entries = tuple(feed_entry(p) for p in site.posts[:limit])
+        title = f"{t('news_long')} – {site.config.title}"
+        planning.feed(
+            route("news_feed"), FeedData(title, t("news_long"), news, entries), "content/posts"
+        )
+
+    def plan_tags(self, planning: Planning) -> None:
+        site, t, home = planning.site, planning.t, planning.home
+        if not site.tags:
+            return
+        topics = route("topics")
+        crumbs = (home, Crumb(t("topics"), None))
+        meta = PageMeta(
+            kind="tags",
+            title=t("all_topics"),
+            description=t("all_topics"),
+            url=topics,
+            breadcrumbs=crumbs,
+        )
+        planning.page(topics, "tags.html", meta, "content/posts", TagIndex(site.tags))
+        for group in site.tags:
+            tag = group.tag
+            feed_url = route("topic_feed", slug=tag.slug)
+            feeds = ((t("feed_topic", name=tag.name), feed_url), *planning.all_feeds)
+
+            def tag_meta(number: int, total: int, tag: Tag = tag, feeds: Any = feeds) -> PageMeta:
+                title = t("topic_title", name=tag.name)
+                return PageMeta(
+                    kind="tag",
+                    title=planning.titled(title, number, total),
+                    description=title,
+                    url=paged(tag.url, number),
+                    breadcrumbs=(home, Crumb(t("topics"), topics), Crumb(tag.name, None)),
+                    subjects=(tag.name,),
+                    feeds=feeds,
+                )
+
+            planning.paginate(
+                tag.url,
+                group.posts,
+                "tag.html",
+                tag_meta,
+                "content/posts",
+                lambda paginator, tag=tag, feed_url=feed_url: TagListing(  # type: ignore[misc]
+                    paginator, tag, feed_url
+                ),
+            )
+            planning.feed(
+                feed_url,
+                FeedData(
+                    f"{tag.name} – {site.config.title}",
+                    t("topic_title", name=tag.name),
+                    tag.url,
+                    tuple(feed_entry(p) for p in group.posts[: site.config.feed_items]),
+                ),
+                "content/posts",
+            )
+
+
+TYPE = PostType()
+
+__all__ = ["TYPE", "Listing"]
