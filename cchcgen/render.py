@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,11 @@ def default_menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
     )
 
 
+def _parts(placed: Iterable[tuple[int, str]]) -> tuple[str, ...]:
+    """Layout names in the order of their places."""
+    return tuple(name for _place, name in sorted(placed, key=lambda item: item[0]))
+
+
 def menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
     if site.config.menu is None:
         return default_menu(site, locale)
@@ -80,9 +85,15 @@ class Renderer:
                 "url": base.public,
                 "route": lambda name, **values: base.public(route(name, **values)),
                 "url_for": lambda item: base.public(url_for(item)),
-                "sitemap_parts": tuple(
-                    k.sitemap_partial for k in kinds.registry() if k.sitemap_partial
+                "sitemap_parts": _parts(
+                    (p, n) for k in kinds.registry() for p, n in k.sitemap_parts
                 ),
+                "home_parts": {
+                    slot: _parts(
+                        (p, n) for k in kinds.registry() for s, p, n in k.home_parts if s == slot
+                    )
+                    for slot in ("main", "aside")
+                },
                 "abs_url": base.absolute,
                 "asset": lambda name: base.public(self.assets.get(name, route("assets") + name)),
                 "language": locale.code,

@@ -388,7 +388,10 @@ class Planner:
             url=url,
             breadcrumbs=crumbs,
         )
-        self.page(url, "sitemap.html", meta, "site.yaml", Nothing())
+        feeds = tuple(
+            feed for kind in _registry() for feed in kind.feed_links(self.site, self.locale)
+        )
+        self.page(url, "sitemap.html", meta, "site.yaml", SitemapPage(feeds))
         url = route("not_found")
         meta = PageMeta(
             kind="not_found",
@@ -426,6 +429,14 @@ def _registry() -> tuple[Any, ...]:
     from . import kinds
 
     return kinds.registry()
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapPage(LayoutContext):
+    """The HTML sitemap; each content type's part comes from its own layout."""
+
+    feeds: tuple[tuple[str, str], ...]
+    """(title, site URL) of every feed besides the site's own."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..config import SiteConfig
 from ..errors import Collector
 from ..markup import Markdown
+from ..routes import route
 from ..schema import Context, Field
 from ..targets import Crumb, FeedData, FeedEntry, PageMeta, Paginator, Target
 from ..yamlutil import Node, YamlSource
@@ -58,6 +59,14 @@ class MenuEntry:
     title: str
     url: str
     external: bool
+
+    def state(self, page_url: str) -> str:
+        """``current`` on the entry's own page, ``within`` on a page of its section
+        (a post, under the news), else ""."""
+        if page_url == self.url:
+            return "current"
+        inside = not self.external and self.url != route("home")
+        return "within" if inside and page_url.startswith(self.url) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +168,11 @@ class ContentType(abc.ABC):
     views: ClassVar[Mapping[str, View]] = {}
     searched: ClassVar[tuple[str, ...]] = ()
     """The site entries its search records are made from."""
-    sitemap_partial: ClassVar[str | None] = None
-    """Layout included in the HTML sitemap (``so-do-trang``) for this type."""
+    sitemap_parts: ClassVar[tuple[tuple[int, str], ...]] = ()
+    """Layouts the HTML sitemap (``so-do-trang``) includes for this type, with their
+    place among all types' parts (lower first)."""
+    home_parts: ClassVar[tuple[tuple[str, int, str], ...]] = ()
+    """Layouts the home page includes: (``main`` or ``aside``, place, layout)."""
 
     def cache_env(self, loading: Loading) -> Any:
         """What else a file's parsed value depends on (other files it refers to)."""
@@ -188,6 +200,10 @@ class ContentType(abc.ABC):
 
     def site_feeds(self, locale: Locale) -> Iterable[tuple[str, str]]:
         """Feeds every page offers (``<link rel="alternate">``), as (title, site URL)."""
+        return ()
+
+    def feed_links(self, site: Site, locale: Locale) -> Iterable[tuple[str, str]]:
+        """The type's feeds that exist, as (title, site URL), for the HTML sitemap."""
         return ()
 
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:

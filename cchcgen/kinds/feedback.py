@@ -274,7 +274,7 @@ class FeedbackType(ContentType):
     provides = {"feedback": ()}
     routes = {"feedback_list": "/phan-anh-kien-nghi/", "feedback": "/phan-anh-kien-nghi/{slug}/"}
     searched = ("feedback",)
-    sitemap_partial = "partials/sitemap/feedback.html"
+    sitemap_parts = ((50, "partials/sitemap/feedback.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
         codes = {p.code for p in loaded.get("procedures", ())}

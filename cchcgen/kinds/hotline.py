@@ -226,7 +226,8 @@ class HotlineType(ContentType):
     order = 50
     provides = {"contact": None}
     routes = {"hotline": "/duong-day-nong/"}
-    sitemap_partial = "partials/sitemap/hotline.html"
+    sitemap_parts = ((40, "partials/sitemap/hotline.html"),)
+    home_parts = (("aside", 10, "partials/home/hotline.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
         path = loading.root / HOTLINE_FILE

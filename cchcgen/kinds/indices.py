@@ -148,7 +148,8 @@ class IndicesType(ContentType):
     provides = {"indices": ()}
     routes = {"indices": "/chi-so-cchc/"}
     views = {"index_series": View(_series, ("indices",))}
-    sitemap_partial = "partials/sitemap/indices.html"
+    sitemap_parts = ((60, "partials/sitemap/indices.html"),)
+    home_parts = (("aside", 20, "partials/home/indices.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
         path = loading.root / INDICES_FILE

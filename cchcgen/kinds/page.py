@@ -90,7 +90,8 @@ class PageType(ContentType):
     provides = {"pages": ()}
     routes = {"page": "/{slug}/"}
     searched = ("pages",)
-    sitemap_partial = "partials/sitemap/pages.html"
+    sitemap_parts = ((80, "partials/sitemap/pages.html"),)
+    home_parts = (("aside", 50, "partials/home/pages.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
         files = loading.files("pages", ".md")

@@ -601,7 +601,8 @@ class PlanType(ContentType):
         "plan_by_reference": View(_plan_by_reference, ("plans",), method=True),
     }
     searched = ("plans",)
-    sitemap_partial = "partials/sitemap/plans.html"
+    sitemap_parts = ((20, "partials/sitemap/plans.html"),)
+    home_parts = (("main", 20, "partials/home/plans.html"),)
 
     def cache_env(self, loading: Loading) -> Any:
         return loading.listing("plans", ".md")  # attachments beside the plans
@@ -637,8 +638,8 @@ class PlanType(ContentType):
         )
         return {"plans": tuple(plans)}
 
-    def site_feeds(self, locale: Locale) -> Iterable[tuple[str, str]]:
-        return ()
+    def feed_links(self, site: Site, locale: Locale) -> Iterable[tuple[str, str]]:
+        return ((locale.t("feed_plans"), route("plans_feed")),) if site.plans else ()
 
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         if site.plans:

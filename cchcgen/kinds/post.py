@@ -321,7 +321,12 @@ class PostType(ContentType):
         "posts_of_year": View(_posts_of_year, ("posts",), method=True),
     }
     searched = ("posts",)
-    sitemap_partial = "partials/sitemap/news.html"
+    sitemap_parts = ((10, "partials/sitemap/news.html"), (70, "partials/sitemap/topics.html"))
+    home_parts = (
+        ("main", 10, "partials/home/news.html"),
+        ("aside", 30, "partials/home/topics.html"),
+        ("aside", 40, "partials/home/years.html"),
+    )
 
     def cache_env(self, loading: Loading) -> Any:
         return loading.listing("static", None)  # a post's image must exist
@@ -341,6 +346,9 @@ class PostType(ContentType):
 
     def site_feeds(self, locale: Locale) -> Iterable[tuple[str, str]]:
         return ((locale.t("feed_news"), route("news_feed")),)
+
+    def feed_links(self, site: Site, locale: Locale) -> Iterable[tuple[str, str]]:
+        return self.site_feeds(locale)
 
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         yield 10, MenuEntry(locale.t("news"), route("news"), False)

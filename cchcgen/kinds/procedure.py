@@ -614,7 +614,8 @@ class ProcedureType(ContentType):
         "procedure_changes": View(_changes, ("procedures",)),
     }
     searched = ("procedures",)
-    sitemap_partial = "partials/sitemap/procedures.html"
+    sitemap_parts = ((30, "partials/sitemap/procedures.html"),)
+    home_parts = (("main", 30, "partials/home/changes.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
         reader = ProcedureReader(loading.config, loading.diags)
@@ -632,6 +633,10 @@ class ProcedureType(ContentType):
         procedures.sort(key=lambda p: p.code)
         procedures.sort(key=lambda p: (fold(p.sector.name), fold(p.name)))
         return {"procedures": tuple(procedures)}
+
+    def feed_links(self, site: Site, locale: Locale) -> Iterable[tuple[str, str]]:
+        if site.procedures:
+            yield locale.t("feed_procedures"), route("procedures_feed")
 
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         if site.procedures:
