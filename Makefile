@@ -42,6 +42,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check cchcgen tests docs
 	$(BIN)/ruff format --check cchcgen tests docs
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: $(TEST_STAMP) test-deps lint
 	$(BIN)/python -m pytest -q

@@ -30,9 +30,10 @@ from .loader import LoadOptions, load_site, published_assets
 from .messages import _
 from .options import BuildOptions, BuildResult, Progress, StrictError
 from .output import SiteWriter, check_output_dir
+from .outputs import Kind, Target, ThemeFile
 from .render import Renderer
 from .routes import route
-from .targets import Kind, Target, ThemeFile, plan
+from .targets import plan
 from .urls import safe_relative
 
 __all__ = ["BuildOptions", "BuildResult", "Progress", "StrictError", "build_site"]

@@ -26,7 +26,7 @@ from . import __version__, kinds
 from .content import Site
 from .fingerprint import Digests
 from .i18n import Locale
-from .targets import CopiedFile, DataFile, Feed, Kind, Target, ThemeFile
+from .outputs import CopiedFile, DataFile, Feed, Kind, Target, ThemeFile
 from .templates import Templates
 
 

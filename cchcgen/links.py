@@ -24,7 +24,7 @@ from . import kinds
 from .content import Site
 from .errors import Collector, Diagnostic, Severity
 from .messages import _
-from .targets import Kind, Target
+from .outputs import Kind, Target
 from .textfile import read_text
 from .urls import BaseUrl
 

@@ -13,8 +13,7 @@ from . import charts, feeds, jsonld, kinds, qrcodes, sitemap, webserver
 from .content import IndexResult, Site
 from .i18n import Locale
 from .kinds.base import MenuEntry
-from .routes import route, url_for
-from .targets import (
+from .outputs import (
     CopiedFile,
     DataFile,
     Feed,
@@ -26,6 +25,7 @@ from .targets import (
     Target,
     ThemeFile,
 )
+from .routes import route, url_for
 from .templates import Templates
 from .urls import fold
 

@@ -17,11 +17,11 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Site
 from .i18n import Locale
+from .outputs import SearchRecord
 from .urls import fold
 
 INDEX_DIR = "pagefind"
@@ -29,22 +29,6 @@ INDEX_DIR = "pagefind"
 
 _UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 """Pagefind's ready-made interfaces: the search page has its own, in Vietnamese."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRecord:
-    url: str
-    """Site URL without the base path: ``/tin-tuc/a/``."""
-    section: str
-    """Shown with the result and offered as a filter: ``Tin tức``."""
-    title: str
-    date: str
-    """As shown: ``01/03/2022``; "" when the item has none."""
-    summary: str
-    text: str
-    """Everything to search in, as plain text (HTML is stripped here)."""
-    codes: tuple[str, ...] = ()
-    """Numbers people type as they are printed: ``1.001193``, ``13/KH-UBND``."""
 
 
 def searchable(record: SearchRecord) -> tuple[str, str]:

@@ -22,15 +22,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..config import SiteConfig
 from ..errors import Collector
 from ..markup import Markdown
+from ..outputs import Crumb, FeedData, FeedEntry, PageMeta, Paginator, SearchRecord, Target
 from ..routes import route
 from ..schema import Context, Field
-from ..targets import Crumb, FeedData, FeedEntry, PageMeta, Paginator, Target
 from ..yamlutil import Node, YamlSource
 
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
 
 
 @dataclass(frozen=True, slots=True)

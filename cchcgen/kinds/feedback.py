@@ -18,9 +18,9 @@ from .. import sample, schema
 from ..content import Answer, Feedback, Procedure
 from ..errors import Collector
 from ..messages import N_, _
+from ..outputs import Crumb, LayoutContext, Nothing, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field
-from ..targets import Crumb, LayoutContext, Nothing, PageMeta
 from ..yamlutil import Node, ScalarNode, YamlSource, child
 from .base import Body, ContentType, Loading, Planning
 from .procedure import CODE_RE
@@ -28,8 +28,6 @@ from .procedure import CODE_RE
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
-
 
 CHANNELS = ("written", "phone", "survey", "email", "national_portal", "in_person")
 CATEGORIES = (
@@ -287,8 +285,6 @@ class FeedbackType(ContentType):
         return ()  # plain text, no Markdown
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        from ..search import SearchRecord
-
         for item in site.feedback:
             yield SearchRecord(
                 item.url,

@@ -18,17 +18,15 @@ from .. import sample, schema
 from ..content import Channel, ContactInfo, ContactPoint, Hotline, OneStop, WorkingHours
 from ..errors import Collector
 from ..messages import _
+from ..outputs import Crumb, LayoutContext, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field, Invalid
-from ..targets import Crumb, LayoutContext, PageMeta
 from ..yamlutil import Node, YamlSource, child
 from .base import Body, ContentType, Loading, Planning
 
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
-
 
 PURPOSES = ("pakn", "one_stop", "leader", "dvc_support", "other")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

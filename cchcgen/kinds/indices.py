@@ -13,17 +13,15 @@ from .. import sample, schema
 from ..content import IndexResult
 from ..errors import Collector
 from ..messages import N_, _
+from ..outputs import Crumb, Nothing, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field, Invalid
-from ..targets import Crumb, Nothing, PageMeta
 from ..yamlutil import Node, SequenceNode, YamlSource
 from .base import Body, ContentType, Loading, Planning, View
 
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
-
 
 INDICES = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
 

@@ -11,9 +11,9 @@ from .. import routes, sample, schema
 from ..content import Page
 from ..markup import Source, plain_text, shorten
 from ..messages import _
+from ..outputs import Crumb, LayoutContext, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field
-from ..targets import Crumb, LayoutContext, PageMeta
 from . import fields
 from .base import Body, ContentType, Loading, MenuEntry, Planning
 from .post import key_line
@@ -21,7 +21,7 @@ from .post import key_line
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
+
 
 FIELDS = (
     Field("title", schema.one_line, required=True),
@@ -114,8 +114,6 @@ class PageType(ContentType):
         return (Body(page.src, page.url, page.body_html) for page in site.pages)
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        from ..search import SearchRecord
-
         for page in site.pages:
             yield SearchRecord(
                 page.url,

@@ -21,9 +21,9 @@ from ..errors import Collector
 from ..files import file_inside
 from ..markup import APPENDIX_ID_PREFIX, Markdown, Source, plain_text, shorten
 from ..messages import N_, _
+from ..outputs import Crumb, FeedData, FeedEntry, LayoutContext, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field, Invalid
-from ..targets import Crumb, FeedData, FeedEntry, LayoutContext, PageMeta
 from ..urls import UnsafePath, fold, safe_relative, slugify
 from ..yamlutil import MappingNode, Node, ScalarNode, child
 from . import fields
@@ -33,7 +33,7 @@ from .post import key_line
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
+
 
 # NĐ 30/2020/NĐ-CP Phụ lục III: abbreviation → name of the document type.
 DOC_TYPES = {
@@ -536,7 +536,8 @@ def _plans_of_year(site: Site, year: int) -> tuple[Plan, ...]:
 
 def _plan_by_reference(site: Site, reference: str) -> Plan | None:
     """The plan an editor means by a full number (``15/KH-UBND``) or a site URL."""
-    for plan in site.plans:
+    plans: tuple[Plan, ...] = site.plans
+    for plan in plans:
         if reference in (plan.full_number, plan.url, plan.url.rstrip("/")):
             return plan
     return None
@@ -652,8 +653,6 @@ class PlanType(ContentType):
         return (Body(p.src, p.url, p.body_html + p.appendix_html) for p in site.plans)
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        from ..search import SearchRecord
-
         for plan in site.plans:
             text = " ".join(
                 (

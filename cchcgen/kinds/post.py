@@ -17,9 +17,18 @@ from ..content import Post, Tag, TagGroup
 from ..files import file_inside
 from ..markup import Source, plain_text, shorten
 from ..messages import _
+from ..outputs import (
+    Crumb,
+    FeedData,
+    FeedEntry,
+    LayoutContext,
+    Listing,
+    PageMeta,
+    Paginator,
+    SearchRecord,
+)
 from ..routes import paged, route
 from ..schema import Field
-from ..targets import Crumb, FeedData, FeedEntry, LayoutContext, Listing, PageMeta, Paginator
 from ..urls import UnsafePath, safe_relative, slugify
 from . import fields
 from .base import Body, ContentType, Loading, MenuEntry, Planning, SourceFile, View
@@ -27,7 +36,7 @@ from .base import Body, ContentType, Loading, MenuEntry, Planning, SourceFile, V
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
+
 
 FIELDS = (
     Field("title", schema.one_line, required=True),
@@ -362,8 +371,6 @@ class PostType(ContentType):
         return (Body(post.src, post.url, post.body_html) for post in site.posts)
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        from ..search import SearchRecord
-
         t, day = locale.t, locale.date_short
         for post in site.posts:
             text = " ".join((*(tag.name for tag in post.tags), plain_text(post.body_html)))

@@ -36,9 +36,19 @@ from ..content import (
 )
 from ..errors import Collector
 from ..messages import N_, _
+from ..outputs import (
+    Crumb,
+    DataFile,
+    FeedData,
+    FeedEntry,
+    Kind,
+    LayoutContext,
+    PageMeta,
+    SearchRecord,
+    Target,
+)
 from ..routes import route
 from ..schema import Field, Invalid
-from ..targets import Crumb, DataFile, FeedData, FeedEntry, Kind, LayoutContext, PageMeta, Target
 from ..urls import fold, output_path
 from ..yamlutil import Node, ScalarNode, YamlSource, child
 from .base import Body, ContentType, Loading, MenuEntry, Planning, View
@@ -46,7 +56,7 @@ from .base import Body, ContentType, Loading, MenuEntry, Planning, View
 if TYPE_CHECKING:
     from ..content import Site
     from ..i18n import Locale
-    from ..search import SearchRecord
+
 
 CODE_RE = r"[1-3]\.\d{6}"
 LOCAL_CODE_RE = r"[1-3]\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.H\d{2}|\.H\d{2})?"
@@ -64,11 +74,13 @@ _texts = schema.list_of(schema.one_line, allow_scalar=True)
 
 
 def _count(node: Node, ctx: schema.Context) -> int:
-    return schema.integer(0, 100)(node, ctx)
+    count: int = schema.integer(0, 100)(node, ctx)
+    return count
 
 
 def _amount(node: Node, ctx: schema.Context) -> int:
-    return schema.integer(0, 10_000_000_000)(node, ctx)
+    amount: int = schema.integer(0, 10_000_000_000)(node, ctx)
+    return amount
 
 
 def _number(node: Node, ctx: schema.Context) -> float:
@@ -560,7 +572,8 @@ def _in_force(site: Site) -> tuple[Procedure, ...]:
 
 
 def _by_code(site: Site, code: str) -> Procedure | None:
-    for procedure in site.procedures:
+    procedures: tuple[Procedure, ...] = site.procedures
+    for procedure in procedures:
         if procedure.code == code:
             return procedure
     return None
@@ -646,8 +659,6 @@ class ProcedureType(ContentType):
         return ()  # records are YAML fields, not Markdown
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        from ..search import SearchRecord
-
         for p in site.procedures:
             text = " ".join(
                 (
