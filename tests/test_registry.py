@@ -147,9 +147,7 @@ def test_every_published_address_is_a_named_route(sample: tuple[Site, list[Targe
     patterns = [_pattern(route) for route in routes.TABLE]
     named = (Kind.PAGE, Kind.FEED, Kind.DATA, Kind.SITEMAP, Kind.ROBOTS)
     loose = [
-        t.url
-        for t in targets
-        if t.kind in named and not any(p.fullmatch(t.url) for p in patterns)
+        t.url for t in targets if t.kind in named and not any(p.fullmatch(t.url) for p in patterns)
     ]
     assert loose == []
 
