@@ -37,7 +37,8 @@ MODULES = (
     "cchcgen.markup",
     "cchcgen.options",
 )
-"""The modules whose dataclasses and enums a cache file may hold."""
+"""The modules whose dataclasses and enums a cache file may hold, besides the modules of
+the registered content types (:mod:`cchcgen.kinds`)."""
 
 _ZONE_KEY = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
 
@@ -123,7 +124,8 @@ def _layout(kind: type) -> _Layout | None:
 
 
 def _allowed_name(kind: type) -> str:
-    if kind.__module__ not in MODULES or "." in kind.__qualname__:
+    allowed = kind.__module__ in MODULES or kind.__module__ in _type_modules()
+    if not allowed or "." in kind.__qualname__:
         raise TypeError(f"the build cache cannot hold a {kind.__module__}.{kind.__qualname__}")
     return f"{kind.__module__}.{kind.__qualname__}"
 
@@ -288,12 +290,19 @@ def _lookup(name: Any) -> tuple[type, _Fields] | None:
     """The dataclass or enum called ``name`` (with its fields and their checks), when
     it is defined in one of :data:`MODULES`; else None."""
     module_name, _dot, class_name = _text(name).rpartition(".")
-    if module_name not in MODULES:
+    if module_name not in MODULES and module_name not in _type_modules():
         return None
     known = _allow.get(module_name)
     if known is None:
         known = _allow[module_name] = _classes(module_name)
     return known.get(class_name)
+
+
+def _type_modules() -> frozenset[str]:
+    """The modules of the registered content types, which declare their own records."""
+    from . import kinds
+
+    return frozenset(type(kind).__module__ for kind in kinds.registry())
 
 
 def _classes(module_name: str) -> dict[str, tuple[type, _Fields]]:

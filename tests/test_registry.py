@@ -53,7 +53,8 @@ def _route_names(kind: ContentType) -> Iterable[str]:
 
 def test_the_registry_holds_every_content_type() -> None:
     names = [kind.name for kind in TYPES]
-    assert names == ["post", "page", "plan", "procedure", "hotline", "feedback", "indices"]
+    core = ["post", "page", "plan", "procedure", "hotline", "feedback", "indices"]
+    assert [name for name in names if name in core] == core
     entries = [entry for kind in TYPES for entry in kind.provides]
     assert len(entries) == len(set(entries))
 
