@@ -24,7 +24,7 @@ from .errors import CchcError, Diagnostic, os_failure
 from .messages import N_, _
 from .options import BuildOptions, BuildResult, StrictError
 from .output import check_output_dir
-from .scaffold import KINDS, new_content
+from .scaffold import new_content, new_kinds
 from .urls import BaseUrl, UnsafePath
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         ).format(version=__version__),
     )
     new = commands.add_parser("new", parents=[common], help=_("create a post or page"))
-    new.add_argument("kind", choices=KINDS)
+    new.add_argument("kind", choices=new_kinds())
     new.add_argument("title", help=_("the title, in quotes"))
     imports = commands.add_parser(
         "import",

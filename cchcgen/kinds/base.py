@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from ..config import SiteConfig
+from ..config import Agency, SiteConfig
 from ..errors import Collector
 from ..markup import Markdown
 from ..outputs import Crumb, FeedData, FeedEntry, PageMeta, Paginator, SearchRecord, Target
@@ -208,6 +208,13 @@ class ContentType(abc.ABC):
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         """Entries of the default menu, with their place (lower first)."""
         return ()
+
+    def new_file(
+        self, title: str, slug: str, now: dt.datetime, agency: Agency | None
+    ) -> tuple[str, dict[str, object], str] | None:
+        """What ``cchcgen new <type> <title>`` writes: (site-relative path, front matter,
+        body); None when the type has no such starter."""
+        return None
 
     def every_page(self, site: Site) -> Any:
         """What of this type every page shows (the menu, the footer, the hotline strip)."""

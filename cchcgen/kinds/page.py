@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from .base import Body, ContentType, Loading, MenuEntry, Planning
 from .post import key_line
 
 if TYPE_CHECKING:
+    from ..config import Agency
     from ..content import Site
     from ..i18n import Locale
 
@@ -103,6 +105,12 @@ class PageType(ContentType):
         loading.ignored_files("pages", ".md")
         pages.sort(key=lambda p: (p.weight, p.title, p.slug))
         return {"pages": tuple(pages)}
+
+    def new_file(
+        self, title: str, slug: str, now: dt.datetime, agency: Agency | None
+    ) -> tuple[str, dict[str, object], str]:
+        body = "Viết nội dung trang ở đây, bằng Markdown.\n"
+        return f"content/pages/{slug}.md", {"title": title, "summary": ""}, body
 
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         return ((50, MenuEntry(p.title, p.url, False)) for p in site.pages)

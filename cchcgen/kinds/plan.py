@@ -31,6 +31,7 @@ from .base import Body, ContentType, Loading, MenuEntry, Planning, View
 from .post import key_line
 
 if TYPE_CHECKING:
+    from ..config import Agency
     from ..content import Site
     from ..i18n import Locale
 
@@ -638,6 +639,44 @@ class PlanType(ContentType):
             key=lambda p: (p.year, p.issued_month or 0, p.issued_date or dt.date.min), reverse=True
         )
         return {"plans": tuple(plans)}
+
+    def new_file(
+        self, title: str, slug: str, now: dt.datetime, agency: Agency | None
+    ) -> tuple[str, dict[str, object], str]:
+        """A plan to fill in; its issuer is the site's agency, in capitals as on paper."""
+        front: dict[str, object] = {
+            "doc_type": "KH",
+            "number": "",
+            "symbol": "KH-UBND",
+            "issuer": {
+                "parent": agency.parent.upper() if agency else "",
+                "name": agency.name.upper() if agency else "ỦY BAN NHÂN DÂN ...",
+            },
+            "place": "...",
+            "issued_date": now.strftime("%d/%m/%Y"),
+            "title": title,
+            "basis": [],
+            "signer": {
+                "authority": "TM",
+                "on_behalf_of": "ỦY BAN NHÂN DÂN",
+                "title": "CHỦ TỊCH",
+                "name": "...",
+            },
+            "recipients": [],
+            "archive": "VT, VP",
+            "attachments": [],
+            "status": "active",
+            "published_at": now.strftime("%d/%m/%Y %H:%M"),
+            "tags": ["Kế hoạch"],
+            "slug": slug,
+        }
+        body = (
+            "Chép nội dung văn bản ở đây, giữ nguyên số thứ tự các phần: dùng `## I. ...` "
+            "cho phần, `### 1. ...` cho mục, và đoạn bắt đầu bằng `a) ...` cho điểm.\n\n"
+            "Điền số văn bản (`number`) khi đã vào sổ; trường `slug` giữ nguyên địa chỉ "
+            "trang (và mã QR đã in) khi thêm số sau.\n"
+        )
+        return f"content/plans/{now.year}/{slug}.md", front, body
 
     def feed_links(self, site: Site, locale: Locale) -> Iterable[tuple[str, str]]:
         return ((locale.t("feed_plans"), route("plans_feed")),) if site.plans else ()

@@ -6,6 +6,7 @@ and the news and topic feeds.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from . import fields
 from .base import Body, ContentType, Loading, MenuEntry, Planning, SourceFile, View
 
 if TYPE_CHECKING:
+    from ..config import Agency
     from ..content import Site
     from ..i18n import Locale
 
@@ -352,6 +354,25 @@ class PostType(ContentType):
         posts.sort(key=lambda p: p.date, reverse=True)
         posts, tags = group_tags(loading, posts)
         return {"posts": tuple(posts), "tags": tags}
+
+    def new_file(
+        self, title: str, slug: str, now: dt.datetime, agency: Agency | None
+    ) -> tuple[str, dict[str, object], str]:
+        front: dict[str, object] = {
+            "title": title,
+            "date": now.strftime("%d/%m/%Y %H:%M"),
+            "summary": "",
+            "tags": [],
+            "category": "Tin hoạt động",
+            "author": "",
+            "source": "",
+            "draft": True,
+        }
+        body = (
+            "Viết nội dung bài ở đây, bằng Markdown.\n\n"
+            "Khi bài đã sẵn sàng, đổi `draft: true` thành `draft: false` để đăng.\n"
+        )
+        return f"content/posts/{now.year}/{slug}.md", front, body
 
     def site_feeds(self, locale: Locale) -> Iterable[tuple[str, str]]:
         return ((locale.t("feed_news"), route("news_feed")),)
