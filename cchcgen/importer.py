@@ -31,10 +31,11 @@ from .importcells import (
     show,
 )
 from .importheader import HEADER_SCAN_ROWS, Col, Header, find_header, match_header
-from .importmerge import dump_record, merge_text, reads_as
+from .importmerge import merge_text, reads_as
 from .importrows import Candidate, ImportOptions, RowReader
 from .messages import N_, _
 from .spreadsheet import SheetRow, SpreadsheetError, read_rows
+from .yamledit import dump as dump_record
 
 __all__ = [
     "Col",

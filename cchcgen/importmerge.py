@@ -2,101 +2,26 @@
 
 A record that already exists is only *filled*: missing or empty fields get the spreadsheet's
 value; a field whose value differs is kept and reported ("kept 'name' as edited"), unless
-``overwrite`` is set, which replaces it and says so. Every new text is checked by reading it
-back with cchcgen's own YAML reader before it is written.
+``overwrite`` is set, which replaces it and says so. The file is edited by
+:mod:`cchcgen.yamledit` (ruamel.yaml's round trip), which keeps its comments, key order and
+quoting; only a file ruamel.yaml cannot read must be rewritten whole, which needs
+``overwrite`` and is reported. Every new text is read back with cchcgen's own YAML reader and
+must give the expected values before it is written.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import dates
+from . import dates, yamledit
 from .errors import Collector
 from .importcells import DATE_ZONE, Skip, one_line, show
 from .messages import _
 from .yamlutil import MappingNode, Node, ScalarNode, SequenceNode, YamlSource, compose, is_null
-
-
-class _Plain(str):
-    """Text written without quotes in an existing file; rewritten the same way if we must."""
-
-    __slots__ = ()
-
-
-_SAFE_PLAIN = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*|\d{1,2}/\d{1,2}/\d{4}|0|[1-9]\d{0,9}")
-_KEPT_PLAIN = re.compile(r"[\w.+][\w./+-]*")
-_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-
-
-def _scalar(value: object) -> str:
-    """One scalar, in flow or block context: plain when unambiguous, else double-quoted.
-
-    A JSON string is a valid YAML double-quoted scalar, so quoting can never let a cell's
-    text break out of its value.
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    if isinstance(value, _Plain) and _KEPT_PLAIN.fullmatch(text):
-        return text
-    if _SAFE_PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _inline(value: object) -> bool:
-    return not isinstance(value, (dict, list)) and "\n" not in str(value or "")
-
-
-def _after_key(value: object, indent: int) -> str:
-    """What follows ``key:`` for a key at column ``indent``: " value" or a nested block."""
-    if isinstance(value, dict):
-        return " {}" if not value else "\n" + _mapping_text(value, indent + 2)
-    if isinstance(value, list):
-        if not value:
-            return " []"
-        if all(_inline(item) for item in value):
-            flow = "[" + ", ".join(_scalar(item) for item in value) + "]"
-            if indent + len(flow) < 90:
-                return " " + flow
-        return "\n" + _sequence_text(value, indent + 2)
-    if value is None:
-        return ""
-    text = str(value)
-    if "\n" in text and not text.startswith(" ") and not text.endswith("\n"):
-        pad = " " * (indent + 2)
-        return " |-\n" + "\n".join(pad + line if line else "" for line in text.split("\n"))
-    return " " + _scalar(value)
-
-
-def _mapping_text(data: dict[str, Any], indent: int) -> str:
-    return "\n".join(f"{' ' * indent}{key}:{_after_key(v, indent)}" for key, v in data.items())
-
-
-def _sequence_text(items: list[Any], indent: int) -> str:
-    lines = []
-    for item in items:
-        if isinstance(item, dict) and item:
-            lines.append(" " * indent + "- " + _mapping_text(item, indent + 2)[indent + 2 :])
-        elif isinstance(item, list) and item:
-            lines.append(" " * indent + "-\n" + _sequence_text(item, indent + 2))
-        else:
-            lines.append(" " * indent + "-" + _after_key(item, indent))
-    return "\n".join(lines)
-
-
-def dump_record(record: dict[str, Any]) -> str:
-    """A whole record as block YAML, in the order given, ending with a newline."""
-    return _mapping_text(record, 0) + "\n"
 
 
 def _plain_tree(node: Node) -> Any:
@@ -114,7 +39,7 @@ def _plain_tree(node: Node) -> Any:
     assert isinstance(node, ScalarNode)  # the third kind of node
     value = node.value
     if node.style is None:
-        return _Plain(value.strip())
+        return value.strip()
     if node.style in ("|", ">"):
         return value.rstrip("\n")
     return value
@@ -288,7 +213,7 @@ def plan_changes(
 
 def _apply_to_tree(tree: dict[str, Any], changes: Iterable[Change]) -> dict[str, Any]:
     """The plain tree the file should read as after ``changes``."""
-    result = json.loads(json.dumps(tree))  # a deep copy without the _Plain marks
+    result = json.loads(json.dumps(tree))  # a deep copy
     for change in changes:
         target = result
         for key in change.path[:-1]:
@@ -310,95 +235,6 @@ def _comparable(tree: Any) -> Any:
     if isinstance(tree, bool):
         return "true" if tree else "false"
     return str(tree)
-
-
-class _NeedsRewrite(Exception):
-    """A change the text editor cannot make in place."""
-
-
-class _TextEditor:
-    """Edits a YAML text in place: the value of a key, a key added to a block mapping.
-
-    Works on the composed nodes' character positions, so comments, key order and quoting of
-    everything else stay as the editor wrote them. What it cannot do exactly (add a key to a
-    flow mapping ``{...}``, say) raises :class:`_NeedsRewrite`; whatever it does is read back
-    and compared by the caller before anything is written.
-    """
-
-    def __init__(self, text: str, root: MappingNode) -> None:
-        self.text = text
-        self.root = root
-        self.edits: list[tuple[int, int, int, str]] = []
-        self.appended: dict[str, Any] = {}
-        self.parents: dict[str, tuple[ScalarNode, Node, dict[str, Any]]] = {}
-
-    @staticmethod
-    def entry(mapping: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
-        for key_node, value in mapping.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return key_node, value
-        return None
-
-    def value_end(self, node: Node) -> int:
-        """Where a value's own text ends (before a trailing comment or line break)."""
-        if isinstance(node, ScalarNode):
-            end = node.end_mark.index
-            if node.style in ("|", ">"):
-                while end > node.start_mark.index and self.text[end - 1] in "\n ":
-                    end -= 1
-            return end
-        assert isinstance(node, MappingNode | SequenceNode)
-        if node.flow_style or not node.value:
-            return node.end_mark.index
-        last = node.value[-1]
-        return self.value_end(last[1] if isinstance(node, MappingNode) else last)
-
-    def edit(self, start: int, end: int, replacement: str) -> None:
-        self.edits.append((start, end, len(self.edits), replacement))
-
-    def replace(self, key_node: ScalarNode, value: Node, new: Any) -> None:
-        colon = self.text.index(":", key_node.end_mark.index) + 1
-        self.edit(colon, self.value_end(value), _after_key(new, key_node.start_mark.column))
-
-    def add_key(self, mapping: MappingNode, key: str, new: Any) -> None:
-        if mapping.flow_style or not mapping.value:
-            raise _NeedsRewrite
-        column = mapping.value[0][0].start_mark.column
-        end = self.value_end(mapping.value[-1][1])
-        line_end = self.text.find("\n", end)
-        position = len(self.text) if line_end < 0 else line_end
-        self.edit(position, position, f"\n{' ' * column}{key}:{_after_key(new, column)}")
-
-    def set(self, path: FieldPath, new: Any) -> None:
-        top = self.entry(self.root, path[0])
-        if top is None:
-            if len(path) == 1:
-                self.appended[path[0]] = new
-            else:
-                self.appended.setdefault(path[0], {})[path[1]] = new
-            return
-        key_node, value = top
-        if len(path) == 1:
-            self.replace(key_node, value, new)
-        elif not isinstance(value, MappingNode):
-            # an empty or odd parent ("announcement: ''"): written once, as a new block
-            self.parents.setdefault(path[0], (key_node, value, {}))[2][path[1]] = new
-        elif (child := self.entry(value, path[1])) is None:
-            self.add_key(value, path[1], new)
-        else:
-            self.replace(child[0], child[1], new)
-
-    def result(self) -> str:
-        for key_node, value, block in self.parents.values():
-            self.replace(key_node, value, block)
-        text = self.text
-        for start, end, _order, replacement in sorted(self.edits, reverse=True):
-            text = text[:start] + replacement + text[end:]
-        if self.appended:
-            if text and not text.endswith("\n"):
-                text += "\n"
-            text += dump_record(self.appended)
-        return text
 
 
 def _leading_comments(text: str) -> str:
@@ -444,14 +280,9 @@ def merge_text(text: str, record: dict[str, Any], overwrite: bool) -> Merge:
         return Merge(text, (), tuple(notes))
     expected = _apply_to_tree(tree, changes)
     if root is None:  # an empty file, perhaps with comments
-        return Merge(_leading_comments(text) + dump_record(expected), tuple(changes), tuple(notes))
-    editor = _TextEditor(text, root)
-    try:
-        for change in changes:
-            editor.set(change.path, change.value)
-        edited: str | None = editor.result()
-    except _NeedsRewrite:
-        edited = None
+        filled = _leading_comments(text) + yamledit.dump(expected)
+        return Merge(filled, tuple(changes), tuple(notes))
+    edited = yamledit.edit(text, [(change.path, change.value) for change in changes])
     if edited is not None and reads_as(edited, expected):
         return Merge(edited, tuple(changes), tuple(notes))
     if not overwrite:
@@ -463,7 +294,7 @@ def merge_text(text: str, record: dict[str, Any], overwrite: bool) -> Merge:
             ).format(fields=fills)
         )
         return Merge(text, (), tuple(notes))
-    rewritten = _leading_comments(text) + dump_record(expected)
+    rewritten = _leading_comments(text) + yamledit.dump(expected)
     if not reads_as(rewritten, expected):
         raise Skip(_("the record could not be written back faithfully; edit it by hand"))
     replaced = [c.dotted for c in changes if not c.is_fill]
