@@ -75,6 +75,7 @@ def edit(text: str, changes: Iterable[tuple[Path, Any]]) -> str | None:
     Returns None when ruamel.yaml cannot read the text as a mapping (cchcgen's reader accepts a
     little more, a tab after a value for one); the caller checks what it returns.
     """
+    head, text = _document_start(text)
     try:
         data = _yaml().load(text)
     except YAMLError:
@@ -82,7 +83,6 @@ def edit(text: str, changes: Iterable[tuple[Path, Any]]) -> str | None:
     if not isinstance(data, CommentedMap):
         return None
     yaml = _yaml(_guess_indent(data))
-    yaml.explicit_start = _starts_explicitly(text)
     lines = text.split("\n")
     for path, value in changes:
         parent = data
@@ -92,7 +92,7 @@ def edit(text: str, changes: Iterable[tuple[Path, Any]]) -> str | None:
             _keep_gap(parent, key, lines)  # {code: x} grows on its line
             parent = parent[key]
         _set(parent, path[-1], value, lines, nested=parent is not data)
-    return _dumped(yaml, data)
+    return head + _dumped(yaml, data)
 
 
 # --- new values ----------------------------------------------------------------------------
@@ -242,11 +242,13 @@ def _block_children(mapping: CommentedMap) -> Iterable[tuple[CommentedMap, str, 
                 yield from _block_children(item)
 
 
-def _starts_explicitly(text: str) -> bool:
-    """The file starts its document with ``---`` (after any comments)."""
-    for line in text.split("\n"):
-        if line.startswith("---"):
-            return True
-        if line.strip() and not line.lstrip().startswith("#"):
-            return False
-    return False
+def _document_start(text: str) -> tuple[str, str]:
+    """(the lines up to a ``---`` line, the rest). ruamel.yaml would drop comments written
+    above ``---``: they are kept here as they are."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if line.rstrip() == "---" or line.startswith("--- #"):
+            return "\n".join(lines[: number + 1]) + "\n", "\n".join(lines[number + 1 :])
+        if line.strip() and not line.startswith(("#", "%")):
+            break
+    return "", text

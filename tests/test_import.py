@@ -553,8 +553,19 @@ def vars_of(value: ImportOptions) -> dict[str, object]:
             "code: 1.001193\nlocal_code: 0241\neffective_from: 2025-07-01 08:00:00.50 +7\n"
             "fee: +12\nlegacy_level: 1_0\nstatus: abolished\n",
         ),
+        (  # comments above the document's start
+            '# Rà soát 02/2026\n---\ncode: "1.001193"\n',
+            {"status": "abolished"},
+            '# Rà soát 02/2026\n---\ncode: "1.001193"\nstatus: abolished\n',
+        ),
     ],
-    ids=["comment below a mapping", "comment below a list", "indentation", "plain values"],
+    ids=[
+        "comment below a mapping",
+        "comment below a list",
+        "indentation",
+        "plain values",
+        "comment above ---",
+    ],
 )
 def test_an_edit_changes_only_the_values_it_sets(
     text: str, record: dict[str, object], expected: str
