@@ -425,7 +425,7 @@ def test_missing_fields_are_filled_in_place(site: Path) -> None:
     path = site / "content/procedures/1.000893.yaml"
     original = path.read_text(encoding="utf-8")
     text = original.replace('  name: "Hộ tịch"\n', "")
-    text = text.replace("levels: [xa]\n", "levels: []  # chưa rõ\n")
+    text = text.replace("levels:\n  - xa\n", "levels: []  # chưa rõ\n")
     text = text.replace("legal_basis:\n", "# căn cứ\nlegal_basis:\n")
     text = text[: text.index("online_service:")] + "featured: true\n" + "source:\n  name: Tay\n"
     path.write_text(text, encoding="utf-8")
@@ -452,11 +452,151 @@ def test_missing_fields_are_filled_in_place(site: Path) -> None:
     }
 
 
-def test_a_flow_mapping_needs_overwrite_to_be_rewritten() -> None:
+EDITED = """\
+# 1.000893 — rà soát 02/2026
+code: "1.000893"
+name: "Đăng ký kết hôn"  # tên rút gọn, sửa tay
+sector:
+  code: ho-tich
+  name: "Hộ tịch"
+levels:
+  - xa  # chỉ cấp xã
+legal_basis:
+  - number: "60/2014/QH13"
+    title: "Luật Hộ tịch"
+    issued: 20/11/2014
+  - number: "123/2015/NĐ-CP"
+    title: "Nghị định của Chính phủ"
+    issued: 15/11/2015
+
+# Công bố và nguồn
+announcement:
+  number: "2215/QĐ-UBND"
+  date: 15/03/2024
+  change_type: new
+detail_level: list_only
+source:
+  name: "Quyết định công bố 2215/QĐ-UBND"
+  retrieved: 01/01/2026  # ngày nhập lần đầu
+"""
+FILLED = """\
+methods:
+  - channel: direct
+    processing_time:
+      text: "Ngay trong ngày làm việc"
+    fees:
+      - kind: le_phi
+        text: "Miễn lệ phí"
+online_service:
+  level: toan_trinh
+"""
+
+
+def test_a_reimport_keeps_the_editors_comments_order_and_edits(site: Path) -> None:
+    """The editor shortened the name, moved legal_basis up, deleted methods and online_service
+    and wrote comments above and beside keys. A re-import fills what is missing and changes
+    nothing else; --overwrite then replaces the name, still beside its comment."""
+    kwargs = {"decision": "2215/QĐ-UBND", "decision_date": dt.date(2024, 3, 15)}
+    import_procedures(options(site, CSV, **kwargs))
+    path = site / "content/procedures/1.000893.yaml"
+    path.write_text(EDITED, encoding="utf-8")
+    later = ImportOptions(site=site, file=CSV, today=dt.date(2026, 1, 31), **kwargs)
+
+    report = import_procedures(later)
+    assert report.rows[0].lines() == [
+        "row 4 (1.000893): updated content/procedures/1.000893.yaml: "
+        "filled 'methods', 'online_service.level'",
+        "row 4 (1.000893): kept 'name' as edited (spreadsheet: 'Thủ tục đăng ký kết hôn')",
+    ]
+    filled = EDITED.replace("01/01/2026  #", "31/01/2026  #") + FILLED
+    assert path.read_text(encoding="utf-8") == filled
+
+    report = import_procedures(ImportOptions(**{**vars_of(later), "overwrite": True}))
+    assert report.rows[0].lines() == [
+        "row 4 (1.000893): updated content/procedures/1.000893.yaml",
+        "row 4 (1.000893): replaced 'name' (was: 'Đăng ký kết hôn')",
+    ]
+    assert path.read_text(encoding="utf-8") == filled.replace(
+        '"Đăng ký kết hôn"  #', '"Thủ tục đăng ký kết hôn"  #'
+    )
+    assert import_procedures(later).rows[0].outcome is Outcome.UNCHANGED
+
+
+def vars_of(value: ImportOptions) -> dict[str, object]:
+    return {name: getattr(value, name) for name in value.__dataclass_fields__}
+
+
+@pytest.mark.parametrize(
+    ("text", "record", "expected"),
+    [
+        (  # a comment below a mapping stays below the key added to it
+            'code: "1.001193"\nsource:\n  name: CSDLQG\n\n# Rà soát\nreviewed:\n  by: A\n',
+            {"source": {"name": "CSDLQG", "retrieved": "01/01/2026"}},
+            'code: "1.001193"\nsource:\n  name: CSDLQG\n  retrieved: 01/01/2026\n'
+            "\n# Rà soát\nreviewed:\n  by: A\n",
+        ),
+        (  # and below a list replaced, beside which the new list's comment goes
+            'levels:  # cấp\n  - tinh  # cũ\n\n# Tên\nname: "A"\n',
+            {"levels": ["huyen", "xa"]},
+            'levels:  # cấp\n  - huyen\n  - xa\n\n# Tên\nname: "A"\n',
+        ),
+        (  # the file's own indentation: 4 spaces, dashes at the key's column
+            'code: "1"\nsector:\n    code: ho-tich\nlegal_basis:\n- number: "1/2020/QH14"\n',
+            {"sector": {"code": "ho-tich", "name": "Hộ tịch"}, "levels": ["xa"]},
+            'code: "1"\nsector:\n    code: ho-tich\n    name: "Hộ tịch"\n'
+            'legal_basis:\n- number: "1/2020/QH14"\nlevels:\n- xa\n',
+        ),
+        (  # values a YAML library would read as numbers or dates are written back as typed
+            "code: 1.001193\nlocal_code: 0241\neffective_from: 2025-07-01 08:00:00.50 +7\n"
+            "fee: +12\nlegacy_level: 1_0\n",
+            {"status": "abolished"},
+            "code: 1.001193\nlocal_code: 0241\neffective_from: 2025-07-01 08:00:00.50 +7\n"
+            "fee: +12\nlegacy_level: 1_0\nstatus: abolished\n",
+        ),
+        (  # comments above the document's start
+            '# Rà soát 02/2026\n---\ncode: "1.001193"\n',
+            {"status": "abolished"},
+            '# Rà soát 02/2026\n---\ncode: "1.001193"\nstatus: abolished\n',
+        ),
+    ],
+    ids=[
+        "comment below a mapping",
+        "comment below a list",
+        "indentation",
+        "plain values",
+        "comment above ---",
+    ],
+)
+def test_an_edit_changes_only_the_values_it_sets(
+    text: str, record: dict[str, object], expected: str
+) -> None:
+    merged = merge_text(text, record, overwrite=True)
+    assert merged.text == expected
+
+
+def test_a_flow_mapping_is_filled_in_place() -> None:
     text = (
         "# ghi chú đầu tệp\n"
         'code: "1.001193"\nname: Đăng ký khai sinh\n'
-        "sector: {code: ho-tich}\nlevels: [xa]\n"
+        "sector: {code: ho-tich}  # theo CSDLQG\nlevels: [xa]\n"
+    )
+    record = {
+        "code": "1.001193",
+        "name": "Đăng ký khai sinh",
+        "sector": {"code": "ho-tich", "name": "Hộ tịch"},
+    }
+    merged = merge_text(text, record, overwrite=False)
+    assert [c.dotted for c in merged.changes] == ["sector.name"] and merged.notes == ()
+    assert merged.text == text.replace("{code: ho-tich}", '{code: ho-tich, name: "Hộ tịch"}')
+
+
+def test_a_file_ruamel_cannot_read_needs_overwrite_to_be_rewritten() -> None:
+    """A tab after a value: cchcgen's reader takes it, ruamel.yaml does not, so the file could
+    only be filled by rewriting it."""
+    text = (
+        "# ghi chú đầu tệp\n"
+        'code: "1.001193"\nname: Đăng ký khai sinh\t\n'
+        "sector:\n  code: ho-tich\nlevels: [xa]\n"
     )
     record = {
         "code": "1.001193",
@@ -473,8 +613,11 @@ def test_a_flow_mapping_needs_overwrite_to_be_rewritten() -> None:
     assert rewritten.notes == (
         "rewrote the whole file to fill it: its comments and layout were not kept",
     )
-    assert rewritten.text.startswith("# ghi chú đầu tệp\ncode: ")
-    assert yaml.load(rewritten.text, Loader=yaml.BaseLoader)["sector"] == record["sector"]
+    assert rewritten.text == (
+        "# ghi chú đầu tệp\n"
+        'code: "1.001193"\nname: "Đăng ký khai sinh"\n'
+        'sector:\n  code: ho-tich\n  name: "Hộ tịch"\nlevels:\n  - xa\n'
+    )
 
 
 def test_another_decision_in_the_file_is_kept_as_a_whole() -> None:
