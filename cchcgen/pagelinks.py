@@ -16,12 +16,12 @@ written when it can be found there, with how many pages show it.
 from __future__ import annotations
 
 import difflib
-import functools
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 from .cache import Content, OutputEntry, PageLinks
@@ -33,8 +33,13 @@ from .targets import Kind, Target
 from .templates import BUILTIN_PREFIX, LAYOUTS, Templates
 from .urls import BaseUrl
 
-_ATTRIBUTE = re.compile(rb"""\s(href|src|action|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-"""An address in an HTML attribute, quoted as layouts write them."""
+_ATTRIBUTE = re.compile(
+    rb"""=(?:(?:(?<=\shref=)|(?<=\ssrc=)|(?<=\saction=))(?:"([^"]*)"|'([^']*)')"""
+    rb"""|(?<=\ssrcset=)(?:"([^"]*)"|'([^']*)'))""",
+    re.I,
+)
+"""An address in an HTML attribute (``href``, ``src``, ``action``; ``srcset``: several),
+quoted. It starts at the ``=``, which the regular expression engine finds fast."""
 _BODY_LINK = re.compile(r"""\s(?:href|src)="([^"]*)\"""")
 """An address in a converted Markdown body (as :mod:`cchcgen.links` reads them)."""
 _KINDS = (Kind.PAGE, Kind.ALIAS)
@@ -53,22 +58,36 @@ def extract(data: bytes, base: BaseUrl) -> tuple[str, ...]:
     """The site-internal addresses a page links to, each once, as written (entities
     decoded, without ``?query`` and ``#fragment``): those under the base path, on the
     site's own origin, or relative. Pure, for the render workers."""
+    memo = _memo(base)
     found: set[str] = set()
-    for name, double, single in _ATTRIBUTE.findall(data):
-        value = double or single
-        if name.lower() == b"srcset":
-            for candidate in value.split(b","):
-                address = _internal(candidate.strip().split(b" ")[0], base)
-                if address:
-                    found.add(address)
-        else:
-            address = _internal(value, base)
+    for double, single, set_double, set_single in set(_ATTRIBUTE.findall(data)):
+        srcset = set_double or set_single
+        values = (
+            [c.strip().split(b" ")[0] for c in srcset.split(b",")] if srcset else [double or single]
+        )
+        for value in values:
+            address = memo.get(value, _UNSEEN)
+            if address is _UNSEEN:
+                address = memo[value] = _internal(value, base)
             if address:
                 found.add(address)
     return tuple(sorted(found))
 
 
-@functools.lru_cache(maxsize=16384)
+_UNSEEN = object()
+_MEMO: dict[BaseUrl, dict[bytes, str | None]] = {}
+_MEMO_SIZE = 100_000
+
+
+def _memo(base: BaseUrl) -> dict[bytes, Any]:
+    """What each attribute value seen so far is (the menu's links are on every page)."""
+    memo = _MEMO.get(base)
+    if memo is None or len(memo) > _MEMO_SIZE:
+        _MEMO.clear()
+        memo = _MEMO[base] = {}
+    return memo
+
+
 def _internal(raw: bytes, base: BaseUrl) -> str | None:
     """``raw`` as a site-internal address, or None for any other (external, ``mailto:``,
     ``tel:``, ``#fragment`` only, outside the base path)."""
@@ -100,12 +119,16 @@ def remembered(
     """The links of pages this build did not render, by output path: kept in the cache
     when the file is the one they were found in, else read again from the output folder."""
     kept = content.page_links if content is not None else PageLinks()
+    name = kept.names.__getitem__
     found: dict[str, tuple[str, ...]] = {}
     for output in outputs:
         entry, stored = entries.get(output), kept.pages.get(output)
         if entry is not None and stored is not None and stored[0] == entry.content:
-            found[output] = tuple(kept.names[i] for i in stored[1] if i < len(kept.names))
-            continue
+            try:
+                found[output] = tuple(map(name, stored[1]))
+                continue
+            except IndexError:  # a damaged cache: read the page again
+                pass
         found[output] = _read_again(out, output, base)
     return found
 
@@ -124,16 +147,17 @@ def remember(
 ) -> None:
     """Keep each page's links for the next build, with the digest of the page's bytes;
     each address is written once."""
-    numbers: dict[str, int] = {}
-    pages: dict[str, tuple[bytes, tuple[int, ...]]] = {}
-    for output, hrefs in links.items():
-        entry = entries.get(output)
-        if entry is not None:
-            pages[output] = (
-                entry.content,
-                tuple(numbers.setdefault(href, len(numbers)) for href in hrefs),
-            )
-    content.page_links = PageLinks(tuple(numbers), pages)
+    every: set[str] = set()
+    for hrefs in links.values():
+        every.update(hrefs)
+    names = tuple(sorted(every))
+    number = {href: i for i, href in enumerate(names)}.__getitem__
+    pages = {
+        output: (entries[output].content, tuple(map(number, hrefs)))
+        for output, hrefs in links.items()
+        if output in entries
+    }
+    content.page_links = PageLinks(names, pages)
 
 
 # checking them ---------------------------------------------------------------------------
@@ -165,7 +189,7 @@ class _Checker:
 
     def address(self, href: str, page_url: str) -> str | None:
         """The site URL ``href`` leads to from ``page_url``, or None."""
-        if href.startswith("/") or ":" in href.split("/", 1)[0]:
+        if _absolute(href):
             if href not in self.memo:
                 self.memo[href] = _address(href, page_url, self.site.config.base)
             return self.memo[href]
@@ -190,13 +214,17 @@ def check(
     that no output file answers. ``pages``: each page with its :func:`extract` links.
     Links written in Markdown bodies are left to :mod:`cchcgen.links`."""
     checker = _Checker(site, targets, templates, searching)
+    good: set[str] = set()  # links that lead to the same page from any page
     broken: dict[tuple[str, str, str], set[str]] = {}  # (layout, href, address) → pages
     for target, hrefs in pages:
-        for href in hrefs:
+        for href in set(hrefs).difference(good):
             address = checker.address(href, target.url)
-            if address is not None and not checker.resolves(address):
-                key = (target.layout or "", href, address)
-                broken.setdefault(key, set()).add(target.url)
+            if address is None or checker.resolves(address):
+                if _absolute(href):
+                    good.add(href)
+                continue
+            key = (target.layout or "", href, address)
+            broken.setdefault(key, set()).add(target.url)
     if not broken:
         return []
     finder = _Finder(templates, site.config.base)
@@ -234,6 +262,11 @@ def body_addresses(site: Site) -> set[str]:
             if address is not None:
                 found.add(address)
     return found
+
+
+def _absolute(href: str) -> bool:
+    """Does ``href`` lead to the same address from every page?"""
+    return href.startswith("/") or ":" in href.split("/", 1)[0]
 
 
 def _address(href: str, page_url: str, base: BaseUrl) -> str | None:
