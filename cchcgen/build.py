@@ -184,9 +184,11 @@ def _render_and_write(
         try:
 
             def stage(index: int, output: Any) -> Any:
-                return writer.stage(targets[index].output, fingerprints[index], output.data,
-                                    output.copy_from), _links_of(targets[index], output,
-                                    site.config)  # fmt: skip
+                target = targets[index]
+                staged = writer.stage(
+                    target.output, fingerprints[index], output.data, output.copy_from
+                )
+                return staged, _links_of(target, output, site.config)
 
             staged = _render(renderer, targets, sitemap, todo, options, stage)
         except BaseException:
@@ -207,8 +209,8 @@ def _render_and_write(
                 writer.put(path, records, data)
         kept = [t.output for t in targets if pagelinks.is_page(t) and t.output not in links]
         content = cache.content if cache is not None else None
-        links.update(pagelinks.remembered(content, writer.out, writer.entries, kept,
-                                          site.config.base))  # fmt: skip
+        base = site.config.base
+        links.update(pagelinks.remembered(content, writer.out, writer.entries, kept, base))
         pages = [(t, links[t.output]) for t in targets if pagelinks.is_page(t)]
         found = _check_pages(options, renderer, targets, searching, pages)
         if not unchanged():
