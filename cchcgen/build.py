@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from . import i18n, lock, parallel, quick, search
+from . import i18n, lock, pagelinks, parallel, quick, search
 from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .deps import Fingerprints
@@ -121,19 +121,27 @@ def _pipeline(
             site, locale, renderer.templates, renderer.menu, renderer.assets, root, loaded.digests
         )
 
-        written = _render_and_write(options, prints, renderer, targets, searching, cache, unchanged)
+        files, size, found = _render_and_write(
+            options, prints, renderer, targets, searching, cache, unchanged
+        )
     else:
         sitemap = renderer.sitemap_entries(targets)
         everything = list(range(len(targets)))
-        _render(renderer, targets, sitemap, everything, options, lambda _i, _out: None)
+
+        def links(index: int, output: Any) -> tuple[str, ...] | None:
+            return _links_of(targets[index], output, config)
+
+        pages = _render(renderer, targets, sitemap, everything, options, links)
         if searching:
             _search_bundle(site, locale)
-        written = (0, 0)
+        rendered = [(t, p) for t, p in zip(targets, pages, strict=True) if p is not None]
+        found = _check_pages(options, renderer, targets, searching, rendered)
+        files = size = 0
     result = BuildResult(
         pages=sum(1 for t in targets if t.kind is Kind.PAGE),
-        files=written[0],
-        bytes=written[1],
-        warnings=warnings,
+        files=files,
+        bytes=size,
+        warnings=warnings + found,
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
     )
@@ -148,8 +156,9 @@ def _render_and_write(
     searching: bool,
     cache: BuildCache | None,
     unchanged: Callable[[], bool],
-) -> tuple[int, int]:
-    """Render and write what changed. ``unchanged()`` tells, just before the output
+) -> tuple[int, int, tuple[Diagnostic, ...]]:
+    """Render and write what changed; return the files and bytes written and the
+    warnings about the pages' links. ``unchanged()`` tells, just before the output
     changes, whether the inputs are still those the build read; if a file was saved
     meanwhile, the output would mix two states of the site, so nothing is written."""
     site, locale = renderer.site, renderer.locale
@@ -178,16 +187,22 @@ def _render_and_write(
         try:
 
             def stage(index: int, output: Any) -> Any:
-                return writer.stage(targets[index].output, fingerprints[index], output.data,
-                                    output.copy_from)  # fmt: skip
+                target = targets[index]
+                staged = writer.stage(
+                    target.output, fingerprints[index], output.data, output.copy_from
+                )
+                return staged, _links_of(target, output, site.config)
 
             staged = _render(renderer, targets, sitemap, todo, options, stage)
         except BaseException:
             if pending is not None:
                 pending.cancel()
             raise
-        for done, result in zip(todo, staged, strict=True):
+        links: dict[str, tuple[str, ...]] = {}
+        for done, (result, found) in zip(todo, staged, strict=True):
             writer.record(targets[done].output, *result)
+            if found is not None:
+                links[targets[done].output] = found
         if pending is not None:
             try:
                 bundle = pending.result()
@@ -195,6 +210,12 @@ def _render_and_write(
                 raise _search_failed(exc) from None
             for path, data in bundle.items():
                 writer.put(path, records, data)
+        kept = [t.output for t in targets if pagelinks.is_page(t) and t.output not in links]
+        content = cache.content if cache is not None else None
+        base = site.config.base
+        links.update(pagelinks.remembered(content, writer.out, writer.entries, kept, base))
+        pages = [(t, links[t.output]) for t in targets if pagelinks.is_page(t)]
+        found = _check_pages(options, renderer, targets, searching, pages)
         if not unchanged():
             raise _changed_meanwhile()
         written = writer.commit()
@@ -203,7 +224,27 @@ def _render_and_write(
         raise
     if cache is not None:
         cache.manifest.output_dir, cache.manifest.outputs = out, writer.entries
-    return written.files, written.bytes
+        pagelinks.remember(cache.content, links, writer.entries)
+    return written.files, written.bytes, found
+
+
+def _links_of(target: Target, output: Any, config: SiteConfig) -> tuple[str, ...] | None:
+    """The site-internal links of a rendered page (None for other files); in the workers."""
+    return pagelinks.extract(output.data, config.base) if pagelinks.is_page(target) else None
+
+
+def _check_pages(
+    options: BuildOptions,
+    renderer: Renderer,
+    targets: list[Target],
+    searching: bool,
+    pages: list[tuple[Target, tuple[str, ...]]],
+) -> tuple[Diagnostic, ...]:
+    """The warnings about links in the rendered pages; with ``--strict``, a failure."""
+    found = pagelinks.check(pages, targets, renderer.site, renderer.templates, searching)
+    if options.strict and found:
+        raise StrictError(found)
+    return tuple(found)
 
 
 def _render(

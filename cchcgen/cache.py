@@ -8,7 +8,8 @@ only makes the build slower. ``cchcgen build --full`` ignores it. It holds
 * the output manifest: for every file of the last build, the fingerprint of what it
   was made from and the size and time it was written with, so an unchanged target
   whose file is still there is neither rendered nor written again;
-* the search index's input digest and the quick check (see :mod:`cchcgen.build`).
+* the search index's input digest and the quick check (see :mod:`cchcgen.build`);
+* each page's site-internal links, for the check of the pages' links.
 
 Each file is a JSON header line (program, format, version, code stamp), then the body
 in :mod:`cchcgen.cachecodec`'s JSON, which cannot run code when it is read. A file of
@@ -34,7 +35,7 @@ from .messages import _
 DIRNAME = ".cchcgen-cache"
 _MANIFEST = "manifest.json"
 _CONTENT = "content.json"
-_FORMAT = 5
+_FORMAT = 6
 _PROGRAM = "cchcgen build cache"
 _HEADER_LIMIT = 4096
 _T = TypeVar("_T")
@@ -78,6 +79,16 @@ class QuickCheck:
     result: Any
 
 
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """The site-internal links of the last build's pages (see :mod:`cchcgen.pagelinks`)."""
+
+    names: tuple[str, ...] = ()
+    """Each address once."""
+    pages: dict[str, tuple[bytes, tuple[int, ...]]] = field(default_factory=dict)
+    """Output path → (digest of the page's bytes, the numbers of its addresses in ``names``)."""
+
+
 @dataclass
 class Content:
     """The large part of the cache, read only when the quick check does not answer."""
@@ -85,6 +96,7 @@ class Content:
     files: dict[str, FileEntry] = field(default_factory=dict)
     markdown_env: bytes = b""
     markdown: dict[bytes, Any] = field(default_factory=dict)
+    page_links: PageLinks = field(default_factory=PageLinks)
 
     def prune(self, files: set[str], markdown: set[bytes]) -> None:
         """Forget what this build did not use, so the cache does not grow forever."""
