@@ -23,7 +23,7 @@ def _site_with_broken_footer(copy_site: Callable[[str], Path]) -> tuple[Path, st
     site = copy_site("minimal")
     footer = site / "layouts/partials/footer.html"
     footer.parent.mkdir(parents=True)
-    text = FOOTER.read_text(encoding="utf-8").replace("url('/so-do-trang/')", BROKEN, 1)
+    text = FOOTER.read_text(encoding="utf-8").replace("route('sitemap_page')", BROKEN, 1)
     assert BROKEN in text
     footer.write_text(text, encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if BROKEN in row)
