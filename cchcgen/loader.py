@@ -301,6 +301,12 @@ class Loader:
             )
         return slug
 
+    def optional_yaml(self, rel: str) -> tuple[Node, YamlSource] | None:
+        """A data file a site may leave out (``content/hotline.yaml``): None when it is
+        not there, or (reported) when it cannot be read."""
+        path = self.root / rel
+        return self.load_yaml(path, rel) if path.is_file() else None
+
     def load_yaml(self, path: Path, rel: str) -> tuple[Node, YamlSource] | None:
         """A data file's YAML node tree, or None (with the problem reported)."""
         text = self.read(path, rel)

@@ -228,10 +228,7 @@ class HotlineType(ContentType):
     home_parts = (("aside", 10, "partials/home/hotline.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
-        path = loading.root / HOTLINE_FILE
-        if not path.is_file():
-            return {}
-        found = loading.load_yaml(path, HOTLINE_FILE)
+        found = loading.optional_yaml(HOTLINE_FILE)
         if found is None:
             return {}
         tz = loading.config.timezone

@@ -150,10 +150,7 @@ class IndicesType(ContentType):
     home_parts = (("aside", 20, "partials/home/indices.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
-        path = loading.root / INDICES_FILE
-        if not path.is_file():
-            return {}
-        found = loading.load_yaml(path, INDICES_FILE)
+        found = loading.optional_yaml(INDICES_FILE)
         if found is None:
             return {}
         tz = loading.config.timezone
