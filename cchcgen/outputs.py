@@ -130,19 +130,19 @@ class LayoutContext:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Nothing(LayoutContext):
     """A page that needs nothing but the site (the sitemap, the search page, 404)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Listing(LayoutContext):
     """One page of a paginated list."""
 
     paginator: Paginator
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Redirect(LayoutContext):
     """An old address (alias) that sends the reader to the page's address."""
 
@@ -212,7 +212,7 @@ class Target:
     in_sitemap: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SitemapPage(LayoutContext):
     """The HTML sitemap; each content type's part comes from its own layout."""
 
@@ -220,7 +220,7 @@ class SitemapPage(LayoutContext):
     """(title, site URL) of every feed besides the site's own."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Home(LayoutContext):
     """The home page: the newest posts (the other sections come from ``site``)."""
 

@@ -91,7 +91,7 @@ class Planner:
         layout: str,
         make_meta: Callable[[int, int], PageMeta],
         origin: str,
-        make_context: Callable[[Paginator], LayoutContext] = Listing,
+        make_context: Callable[[Paginator], LayoutContext] | None = None,
     ) -> None:
         size = self.site.config.paginate
         total = max(1, -(-len(items) // size))
@@ -104,7 +104,7 @@ class Planner:
                 layout,
                 make_meta(number, total),
                 origin,
-                make_context(paginator),
+                make_context(paginator) if make_context else Listing(paginator=paginator),
                 lastmod=lastmod,
             )
 
@@ -152,7 +152,7 @@ class Planner:
                     item.aliases_line,
                     "alias.html",
                     meta,
-                    Redirect(item.url),
+                    Redirect(target_url=item.url),
                 )
             )
 
@@ -212,7 +212,7 @@ class Planner:
         feeds = tuple(
             feed for kind in _registry() for feed in kind.feed_links(self.site, self.locale)
         )
-        self.page(url, "sitemap.html", meta, "site.yaml", SitemapPage(feeds))
+        self.page(url, "sitemap.html", meta, "site.yaml", SitemapPage(feeds=feeds))
         url = route("not_found")
         meta = PageMeta(
             kind="not_found",

@@ -77,14 +77,14 @@ class Question:
         return self.slug
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QuestionList(LayoutContext):
     topics: tuple[tuple[str, tuple[Question, ...]], ...]
     structured: Mapping[str, Any]
     """``FAQPage`` (schema.org) of every question, for search engines."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QuestionView(LayoutContext):
     item: Question
     procedures: tuple[tuple[str, Procedure | None], ...]
@@ -239,7 +239,7 @@ class FaqType(ContentType):
         meta = PageMeta(kind="faq", title=t("faq_long"), description=t("faq_intro"),
                         url=list_url, breadcrumbs=(home, Crumb(t("faq"), None)))  # fmt: skip
         newest = max((q.updated for q in ordered if q.updated), default=None)
-        context = QuestionList(topics, _structured(site, ordered))
+        context = QuestionList(topics=topics, structured=_structured(site, ordered))
         planning.page(list_url, "faq_list.html", meta, "content/faq", context, lastmod=newest)
         crumb = Crumb(t("faq"), list_url)
         for topic, items in topics:
@@ -258,7 +258,7 @@ class FaqType(ContentType):
                 procedures = tuple((code, site.procedure(code)) for code in item.related)
                 others = tuple(q for q in items if q is not item)
                 planning.page(item.url, "faq.html", meta, item.src,
-                              QuestionView(item, procedures, others),
+                              QuestionView(item=item, procedures=procedures, others=others),
                               lastmod=item.updated, line=item.line)  # fmt: skip
 
 

@@ -214,7 +214,7 @@ def read_feedback(
 # ---------------------------------------------------------------- the type
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FeedbackView(LayoutContext):
     item: Feedback
     procedure: Procedure | None
@@ -325,7 +325,7 @@ class FeedbackType(ContentType):
                 subjects=(t("feedback"),),
                 creator=item.answer.by if item.answer else "",
             )
-            context = FeedbackView(item, site.procedure(item.related_procedure))
+            context = FeedbackView(item=item, procedure=site.procedure(item.related_procedure))
             planning.page(
                 item.url,
                 "feedback.html",

@@ -208,7 +208,7 @@ def read_contact(
 HOTLINE_FILE = "content/hotline.yaml"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HotlineView(LayoutContext):
     contact: ContactInfo
 
@@ -256,7 +256,7 @@ class HotlineType(ContentType):
             url=url,
             breadcrumbs=(planning.home, Crumb(t("hotline"), None)),
         )
-        planning.page(url, "hotline.html", meta, HOTLINE_FILE, HotlineView(contact))
+        planning.page(url, "hotline.html", meta, HOTLINE_FILE, HotlineView(contact=contact))
 
 
 TYPE = HotlineType()

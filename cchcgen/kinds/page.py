@@ -38,7 +38,7 @@ FIELDS = (
 """The front matter of a page."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PageView(LayoutContext):
     doc: Page
 
@@ -149,7 +149,7 @@ class PageType(ContentType):
                 "page.html",
                 meta,
                 page.src,
-                PageView(page),
+                PageView(doc=page),
                 lastmod=page.updated,
                 line=page.line,
             )

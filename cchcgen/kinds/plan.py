@@ -492,13 +492,13 @@ def _is_appendix_heading(line: str) -> bool:
 # ---------------------------------------------------------------- the type
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanList(LayoutContext):
     years: tuple[int, ...]
     """The years listed on the page, newest first."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanView(LayoutContext):
     plan: Plan
     replacement: Plan | None
@@ -506,7 +506,7 @@ class PlanView(LayoutContext):
     replaces: tuple[Plan, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanPoster(LayoutContext):
     """The printable page with the document's QR code: another view of its page."""
 
@@ -732,7 +732,7 @@ class PlanType(ContentType):
             "plans.html",
             meta,
             "content/plans",
-            PlanList(site.plan_years),
+            PlanList(years=site.plan_years),
             lastmod=newest,
         )
         for year in site.plan_years:
@@ -748,7 +748,7 @@ class PlanType(ContentType):
             )
             lastmod = max(p.lastmod for p in site.plans_of_year(year))
             planning.page(
-                url, "plans.html", meta, "content/plans", PlanList((year,)), lastmod=lastmod
+                url, "plans.html", meta, "content/plans", PlanList(years=(year,)), lastmod=lastmod
             )
         for plan in site.plans:
             self.plan_one(planning, plan, plans_crumb, feeds)
@@ -796,7 +796,7 @@ class PlanType(ContentType):
             "plan.html",
             meta,
             plan.src,
-            PlanView(plan, replacement, replaces),
+            PlanView(plan=plan, replacement=replacement, replaces=replaces),
             lastmod=plan.lastmod,
             line=plan.line,
         )
@@ -816,7 +816,7 @@ class PlanType(ContentType):
                 "plan_qr.html",
                 poster_meta,
                 plan.src,
-                PlanPoster(plan, plan.url),
+                PlanPoster(plan=plan, page_url=plan.url),
                 sitemap=False,
                 line=plan.line,
             )

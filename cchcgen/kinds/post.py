@@ -63,27 +63,27 @@ FIELDS = (
 # ---------------------------------------------------------------- layout contexts
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PostView(LayoutContext):
     post: Post
     related: tuple[Post, ...]
     """"Tin khác": posts sharing its tags, nearest in time."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class YearListing(LayoutContext):
     paginator: Paginator
     year: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TagListing(LayoutContext):
     paginator: Paginator
     tag: Tag
     feed_url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TagIndex(LayoutContext):
     groups: tuple[TagGroup, ...]
 
@@ -424,7 +424,7 @@ class PostType(ContentType):
                 image=post.image,
                 image_alt=post.image_alt,
             )
-            context = PostView(post, related[post.src])
+            context = PostView(post=post, related=related[post.src])
             planning.page(
                 post.url, "post.html", meta, post.src, context, lastmod=post.lastmod, line=post.line
             )
@@ -461,7 +461,7 @@ class PostType(ContentType):
                 "year.html",
                 year_meta,
                 "content/posts",
-                lambda paginator, year=year: YearListing(paginator, year),  # type: ignore[misc]
+                lambda paginator, year=year: YearListing(paginator=paginator, year=year),  # type: ignore[misc]
             )
         limit = site.config.feed_items
         entries = tuple(feed_entry(p) for p in site.posts[:limit])
@@ -483,7 +483,7 @@ class PostType(ContentType):
             url=topics,
             breadcrumbs=crumbs,
         )
-        planning.page(topics, "tags.html", meta, "content/posts", TagIndex(site.tags))
+        planning.page(topics, "tags.html", meta, "content/posts", TagIndex(groups=site.tags))
         for group in site.tags:
             tag = group.tag
             feed_url = route("topic_feed", slug=tag.slug)
@@ -508,7 +508,7 @@ class PostType(ContentType):
                 tag_meta,
                 "content/posts",
                 lambda paginator, tag=tag, feed_url=feed_url: TagListing(  # type: ignore[misc]
-                    paginator, tag, feed_url
+                    paginator=paginator, tag=tag, feed_url=feed_url
                 ),
             )
             planning.feed(

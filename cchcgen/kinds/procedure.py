@@ -511,7 +511,7 @@ def check_procedures(
 # ---------------------------------------------------------------- the type
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Catalogue(LayoutContext):
     """The catalogue, or one sector's or one level's part of it."""
 
@@ -520,7 +520,7 @@ class Catalogue(LayoutContext):
     total: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProcedureView(LayoutContext):
     procedure: Procedure
     replacement: Procedure | None
@@ -530,7 +530,7 @@ class ProcedureView(LayoutContext):
     change_anchor: Callable[[Change], str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeList(LayoutContext):
     changes: tuple[tuple[Procedure, Change], ...]
     retired: tuple[Procedure, ...]
@@ -699,7 +699,9 @@ class ProcedureType(ContentType):
             breadcrumbs=(home, Crumb(t("procedures"), None)),
             feeds=feeds,
         )
-        context = Catalogue(site.sectors, level_counts(in_force), len(in_force))
+        context = Catalogue(
+            groups=site.sectors, level_counts=level_counts(in_force), total=len(in_force)
+        )
         planning.page(
             catalogue_url, "procedures.html", meta, "content/procedures", context, lastmod=lastmod
         )
@@ -713,7 +715,9 @@ class ProcedureType(ContentType):
                 feeds=feeds,
                 subjects=(sector.name,),
             )
-            context = Catalogue(((sector, items),), level_counts(items), len(items))
+            context = Catalogue(
+                groups=((sector, items),), level_counts=level_counts(items), total=len(items)
+            )
             planning.page(
                 sector.url, "procedures.html", meta, "content/procedures", context, lastmod=lastmod
             )
@@ -737,7 +741,7 @@ class ProcedureType(ContentType):
                 "procedures.html",
                 meta,
                 "content/procedures",
-                Catalogue(groups, (), count),
+                Catalogue(groups=groups, level_counts=(), total=count),
                 lastmod=lastmod,
             )
         for procedure in site.procedures:
@@ -758,7 +762,7 @@ class ProcedureType(ContentType):
             "procedure_changes.html",
             meta,
             "content/procedures",
-            ChangeList(changes, retired, change_anchor),
+            ChangeList(changes=changes, retired=retired, change_anchor=change_anchor),
             lastmod=lastmod,
         )
         tz = site.config.timezone
@@ -829,7 +833,13 @@ class ProcedureType(ContentType):
             creator=site.config.agency.name,
             feeds=feeds,
         )
-        context = ProcedureView(procedure, replacement, replaces, related, change_anchor)
+        context = ProcedureView(
+            procedure=procedure,
+            replacement=replacement,
+            replaces=replaces,
+            related=related,
+            change_anchor=change_anchor,
+        )
         planning.page(
             procedure.url,
             "procedure.html",
