@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -228,22 +230,13 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     except UnsafePath as exc:  # only --base-url: base_url was checked at its line
         diags.error("--base-url", None, None, str(exc), exc.hint)
         raise ConfigError(diags.items) from None
-    return SiteConfig(
-        title=values["title"],
-        description=values["description"],
-        base=base,
-        language=values["language"],
-        timezone=values["timezone"] or ZoneInfo(DEFAULT_TZ),
-        agency=agency,
-        copyright=values["copyright"],
-        paginate=values["paginate"],
-        feed_items=values["feed_items"],
-        home_posts=values["home_posts"],
-        related_posts=values["related_posts"],
-        menu=values["menu"],
-        fingerprint=text + "\0" + url,
-        procedure_portal_url=values["procedure_portal_url"] or DEFAULT_PORTAL_URL,
-        stale_after_days=values["stale_after_days"],
-        search=values["search"],
-        raw_html=values["raw_html"],
-    )
+    made: dict[str, Any] = {
+        "base": base,
+        "agency": agency,
+        "timezone": values["timezone"] or ZoneInfo(DEFAULT_TZ),
+        "procedure_portal_url": values["procedure_portal_url"] or DEFAULT_PORTAL_URL,
+        "fingerprint": text + "\0" + url,
+    }
+    # every other key of site.yaml is kept as read, under its own name
+    kept = {f.name: values[f.name] for f in dataclasses.fields(SiteConfig) if f.name not in made}
+    return SiteConfig(**kept, **made)
