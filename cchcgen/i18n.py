@@ -89,7 +89,21 @@ class Locale:
 
 
 def load(code: str) -> Locale:
-    text = resources.files("cchcgen").joinpath("locales", f"{code}.yaml").read_text("utf-8")
-    strings = load_trusted(text)
-    assert isinstance(strings, dict)
+    """The strings of ``locales/<code>.yaml`` and of every ``locales/<code>/*.yaml`` (a
+    section's own strings, kept beside its content type); a key is defined once."""
+    folder = resources.files("cchcgen").joinpath("locales")
+    files = [folder.joinpath(f"{code}.yaml")]
+    sections = folder.joinpath(code)
+    if sections.is_dir():
+        files += sorted(
+            (p for p in sections.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
+        )
+    strings: dict[str, object] = {}
+    for file in files:
+        found = load_trusted(file.read_text("utf-8"))
+        assert isinstance(found, dict), file.name
+        twice = sorted(strings.keys() & found.keys())
+        if twice:
+            raise ValueError(f"locales: {file.name} defines {', '.join(twice)} again")
+        strings.update(found)
     return Locale(code, MappingProxyType(strings))
