@@ -315,7 +315,10 @@ def _classes(module_name: str) -> dict[str, tuple[type, _Fields]]:
         if issubclass(cls, enum.Enum):
             found[name] = (cls, ())
         elif dataclasses.is_dataclass(cls):
-            hints = typing.get_type_hints(cls, vars(module))
+            try:
+                hints = typing.get_type_hints(cls, vars(module))
+            except NameError:  # names imported for type checking only: not a cached record
+                continue
             fields = tuple((f.name, _check(hints[f.name])) for f in dataclasses.fields(cls))
             found[name] = (cls, fields)
     return found
