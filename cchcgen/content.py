@@ -523,7 +523,8 @@ class ContactInfo:
     one_stop: OneStop
     channels: tuple[Channel, ...]
     links: tuple[tuple[str, str], ...]
-    """(kind, URL): national_portal, provincial_portal, satisfaction_survey."""
+    """(kind, URL): national_portal, provincial_portal, satisfaction_survey, dossier_lookup,
+    postal_service, appointment."""
     verified_at: dt.date
 
     @property
