@@ -85,7 +85,7 @@ class OnlineType(ContentType):
     name = "online"
     title = "Online public services"
     where = "content/procedures/<code>.yaml (online_service)"
-    intro = "No file of its own: the page lists the procedures whose online_service is toan_trinh or mot_phan."
+    intro = "No file of its own: procedures whose online_service.level is toan_trinh or mot_phan."
     fields = ()
     order = 55
     provides = {"online_services": ()}
