@@ -319,7 +319,11 @@ class ReceptionType(ContentType):
         reception: Reception | None = site.reception
         if reception is None:
             return
-        days = (*reception.upcoming, *reception.past)
+        items: tuple[RegularReception | ReceptionDay, ...] = (
+            *reception.regular,
+            *reception.upcoming,
+            *reception.past,
+        )
         summary = (
             locale.t(
                 "reception_next",
@@ -337,7 +341,7 @@ class ReceptionType(ContentType):
             summary,
             " ".join(
                 part
-                for item in (*reception.regular, *days)
+                for item in items
                 for part in (item.who, item.name, item.place, item.note)
                 if part
             ),
