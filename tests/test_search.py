@@ -37,11 +37,18 @@ def test_the_sample_site_indexes_content_not_navigation() -> None:
     sections = {r.section for r in records}
     assert sections == {
         "Tin tức", "Trang thông tin", "Kế hoạch, văn bản", "Thủ tục hành chính",
-        "Phản ánh, kiến nghị",
+        "Phản ánh, kiến nghị", "Hỏi đáp", "Dịch vụ công trực tuyến", "Lịch tiếp công dân",
     }  # fmt: skip
-    assert len(records) == len(site.posts) + len(site.pages) + len(site.plans) + len(
-        site.procedures
-    ) + len(site.feedback)
+    assert (
+        len(records)
+        == len(site.posts)
+        + len(site.pages)
+        + len(site.plans)
+        + len(site.procedures)
+        + len(site.feedback)
+        + len(site.faq)
+        + 2
+    )  # one page each: online services, reception
     everything = " ".join(" ".join(searchable(r)) for r in records)
     for chrome in ("bo qua, den noi dung chinh", "duong day nong phan anh, kien nghi:",
                    "cac kenh khac", "theo doi qua rss"):  # fmt: skip
