@@ -523,7 +523,8 @@ class ContactInfo:
     one_stop: OneStop
     channels: tuple[Channel, ...]
     links: tuple[tuple[str, str], ...]
-    """(kind, URL): national_portal, provincial_portal, satisfaction_survey."""
+    """(kind, URL): national_portal, provincial_portal, satisfaction_survey, dossier_lookup,
+    postal_service, appointment."""
     verified_at: dt.date
 
     @property
@@ -584,3 +585,11 @@ class IndexResult:
     decision_number: str
     decision_date: dt.date | None
     source_url: str
+    scope: str = "province"
+    """province: the province's result among provinces (PAR INDEX by the Ministry of Home
+    Affairs, PAPI, ...); unit: the unit's own result where the province scores its
+    communes or departments."""
+    scored_by: str = ""
+    """Who scored it: ``UBND tỉnh Thái Bình``; "" when the index says it (PAR INDEX, PAPI)."""
+    measure: str = "points"
+    """The unit of the score: percent (``86,95%``) or points (``43,35/80``)."""

@@ -127,26 +127,35 @@ class Renderer:
         )
 
     def index_chart(self, name: str, results: Sequence[IndexResult]) -> Any:
-        """An index's results over the years as an inline SVG line chart."""
+        """An index's results over the years as an inline SVG line chart, its unit (``%``,
+        ``điểm/80``) stated in the title, the description and the axis."""
         t, number = self.locale.t, self.locale.number
         long = t(f"index_{name}")
         top = max((r.max_score for r in results), default=100.0)
         points = [charts.Point(r.year, r.score, number(r.score)) for r in results]
+        latest = results[-1] if results else None
+        own_result = latest is not None and latest.scope == "unit"
+        unit = (latest.unit if latest else "") or t(
+            "index_our_unit" if own_result else "index_province"
+        )
+        measure = t(f"index_unit_{latest.measure if latest else 'points'}", max=number(top))
+        own = "-don-vi" if own_result else ""
         return Templates.safe(
             charts.line_chart(
                 points,
-                title=t("index_chart_title", name=long),
+                title=t("index_chart_title", name=long, unit=unit, measure=measure),
                 description=t(
                     "index_chart_desc",
                     name=long,
-                    unit=results[0].unit if results else "",
+                    unit=unit,
                     first=results[0].year if results else "",
-                    last=results[-1].year if results else "",
+                    last=latest.year if latest else "",
                     max=number(top),
+                    measure=measure,
                 ),
                 max_value=top,
-                chart_id=f"bieu-do-{name.lower().replace('_', '-')}",
-                value_axis_label=t("index_score"),
+                chart_id=f"bieu-do-{name.lower().replace('_', '-')}{own}",
+                value_axis_label=t("index_axis", unit=measure),
                 empty_text=t("index_chart_empty"),
             )
         )

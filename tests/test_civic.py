@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import build
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from cchcgen.errors import ContentError
 from cchcgen.kinds.feedback import find_personal_data
 
 BASE = "https://example.gov.vn/cchc/"
@@ -210,7 +212,9 @@ def test_index_chart_is_an_accessible_svg_whose_points_match_the_data(
     assert svg.get("role") == "img"
     ids = svg.get("aria-labelledby").split()
     titles = {el.get("id"): text_of(el) for el in svg.iter() if el.get("id") in ids}
-    assert titles[ids[0]] == "Chỉ số cải cách hành chính (PAR INDEX): điểm qua các năm"
+    assert titles[ids[0]] == (
+        "Chỉ số cải cách hành chính (PAR INDEX) của Tỉnh Mẫu: kết quả qua các năm (%)"
+    )
     labels = [el.text for el in svg.iter() if el.tag.endswith("text")]
     assert "84,12" in labels and "86,45" in labels and "2022" in labels and "2023" in labels
     circles = [el for el in svg.iter() if el.tag.endswith("circle")]
@@ -222,11 +226,94 @@ def test_index_chart_is_an_accessible_svg_whose_points_match_the_data(
         for row in doc.xpath("//section[h2[@id='cs-par_index']]//tbody/tr")
     ]
     assert rows == [
-        ["2023", "86,45/100", "25/63", "Khá", ""],
-        ["2022", "84,12/100", "30/63", "", ""],
+        ["2023", "86,45%", "25/63", "Khá", ""],
+        ["2022", "84,12%", "30/63", "", ""],
     ]
     papi = [text_of(c) for c in doc.xpath("//section[h2[@id='cs-papi']]//tbody/tr")[0]]
     assert papi[:2] == ["2023", "43,1/80"]
+
+
+OWN_RESULTS = """\
+- index: PAR_INDEX
+  scope: unit
+  year: 2023
+  unit: "Xã Thử"
+  scored_by: "UBND tỉnh Mẫu"
+  measure: points
+  score: "88,5"
+  rank: 3
+  of: 120
+  decision: {number: "468/QĐ-UBND", date: 04/03/2024}
+- index: PAR_INDEX
+  scope: unit
+  year: 2022
+  unit: "Xã Thử"
+  scored_by: "UBND tỉnh Mẫu"
+  measure: points
+  score: "81"
+  rank: 9
+  of: 120
+"""
+
+
+def test_the_units_own_results_stand_beside_the_provinces_with_their_units(
+    make_site, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(civic_site(make_site, **{"content/indices.yaml": INDICES + OWN_RESULTS}), out)
+    doc = page(out, "chi-so-cchc/index.html")
+    block = doc.xpath("//section[h2[@id='cs-par_index']]")[0]
+    headings = [text_of(h) for h in block.xpath(".//h3")]
+    assert headings == [
+        "Kết quả của Xã Thử do UBND tỉnh Mẫu đánh giá, xếp hạng",
+        "Kết quả của Tỉnh Mẫu trong cả nước",
+    ]
+    own = block.xpath(".//section[h3[@id='cs-par_index-don-vi']]")[0]
+    assert text_of(own.xpath(".//p[@class='index-unit']")[0]) == "Đơn vị tính: điểm/100."
+    header = [text_of(th) for th in own.xpath(".//thead//th")]
+    assert header[1] == "Kết quả (điểm/100)"
+    rows = [[text_of(c) for c in row.xpath("th|td")] for row in own.xpath(".//tbody/tr")]
+    assert rows == [
+        ["2023", "88,5/100", "3/120", "", "468/QĐ-UBND, 04/03/2024"],
+        ["2022", "81/100", "9/120", "", ""],
+    ]
+    province = block.xpath(".//section[h3[@id='cs-par_index']]")[0]
+    assert [text_of(th) for th in province.xpath(".//thead//th")][1] == "Kết quả (%)"
+    charts = {}
+    for svg in block.xpath(".//svg"):
+        tree = etree.fromstring(lxml_html.tostring(svg))
+        texts = {el.get("class"): el.text for el in tree.iter() if el.tag.endswith("text")}
+        titles = [el.text for el in tree.iter() if el.tag.endswith("title")]
+        charts[svg.get("aria-labelledby").split()[0]] = (texts["chart-axis-label"], titles[0])
+    assert charts == {
+        "bieu-do-par-index-don-vi-title": (
+            "Kết quả (điểm/100)",
+            "Chỉ số cải cách hành chính (PAR INDEX) của Xã Thử: kết quả qua các năm (điểm/100)",
+        ),
+        "bieu-do-par-index-title": (
+            "Kết quả (%)",
+            "Chỉ số cải cách hành chính (PAR INDEX) của Tỉnh Mẫu: kết quả qua các năm (%)",
+        ),
+    }
+    home = page(out, "index.html")
+    scores = text_of(home.xpath("//dl[@class='score-list']")[0])
+    assert scores.startswith(
+        "PAR INDEX 2023 (Xã Thử) 88,5/100 , xếp hạng 3/120 PAR INDEX 2023 (Tỉnh Mẫu) 86,45%"
+    )
+
+
+def test_an_own_result_names_who_scored_it_and_percent_is_out_of_100(make_site) -> None:
+    broken = OWN_RESULTS.replace('  scored_by: "UBND tỉnh Mẫu"\n', "", 1) + (
+        "- index: SIPAS\n  year: 2023\n  score: 70\n  max_score: 80\n"
+    )
+    site = civic_site(make_site, **{"content/indices.yaml": INDICES + broken})
+    with pytest.raises(ContentError) as raised:
+        build(site)
+    found = [(d.line, d.column, d.message) for d in raised.value.diagnostics]
+    assert found == [
+        (20, 10, "the unit's own result does not say who scored it"),
+        (40, 14, "a result in percent is out of 100, not 80"),
+    ]
 
 
 def test_front_page_brings_the_column_together(make_site, tmp_path: Path) -> None:
@@ -237,7 +324,7 @@ def test_front_page_brings_the_column_together(make_site, tmp_path: Path) -> Non
     assert box.startswith("Đường dây nóng Đường dây nóng phản ánh, kiến nghị 0227 3000 111")
     assert "Thứ Hai – Thứ Sáu: 07:00–11:30, 13:30–17:00" in box
     scores = text_of(doc.xpath("//dl[@class='score-list']")[0])
-    assert scores == "PAR INDEX 2023 86,45/100 , xếp hạng 25/63 (Khá) PAPI 2023 43,1/80"
+    assert scores == "PAR INDEX 2023 86,45% , xếp hạng 25/63 (Khá) PAPI 2023 43,1/80"
     quick = [text_of(a) for a in doc.xpath("//ul[@class='quick-list']//a")]
     assert quick == ["Cổng Dịch vụ công quốc gia", "Phản ánh, kiến nghị", "Gửi phản ánh, kiến nghị"]
     assert not doc.xpath("//script[@src]")  # the front page needs no JavaScript

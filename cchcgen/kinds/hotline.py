@@ -31,7 +31,14 @@ if TYPE_CHECKING:
 PURPOSES = ("pakn", "one_stop", "leader", "dvc_support", "other")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNEL_TYPES = ("postal", "in_person", "phone", "email", "national_portal", "provincial_system")
-LINK_KINDS = ("national_portal", "provincial_portal", "satisfaction_survey")
+LINK_KINDS = (
+    "national_portal",
+    "provincial_portal",
+    "satisfaction_survey",
+    "dossier_lookup",
+    "postal_service",
+    "appointment",
+)
 VERIFY_EVERY_DAYS = 180
 
 

@@ -1,12 +1,17 @@
 """Reform index results (PAR INDEX, SIPAS, PAPI, ...): ``content/indices.yaml``.
 
-A list of one result per index and year. Scores are written the way
-the decisions print them, with a decimal comma (``86,45``) or point.
+A list of one result per index, year and scope. Scores are written the way
+the decisions print them, with a decimal comma (``86,45``) or point. A result is the
+province's (``scope: province``, the default: its place among provinces) or the unit's own
+(``scope: unit``: where the province scores its communes or departments, with the body
+that scored it). Each result says its unit: PAR INDEX and SIPAS are in percent, the
+others in points out of ``max_score``, unless ``measure`` says otherwise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import sample, schema
@@ -16,7 +21,7 @@ from ..messages import N_, _
 from ..outputs import Crumb, Nothing, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field, Invalid
-from ..yamlutil import Node, SequenceNode, YamlSource
+from ..yamlutil import Node, SequenceNode, YamlSource, child
 from .base import Body, ContentType, Loading, Planning, View
 
 if TYPE_CHECKING:
@@ -24,6 +29,10 @@ if TYPE_CHECKING:
     from ..i18n import Locale
 
 INDICES = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
+SCOPES = ("province", "unit")
+MEASURES = ("percent", "points")
+IN_PERCENT = ("PAR_INDEX", "SIPAS")
+"""Indices published in percent; the others are in points unless ``measure`` says so."""
 
 
 def _score(node: Node, ctx: schema.Context) -> float:
@@ -48,6 +57,9 @@ FIELDS = (
     Field("classification", schema.one_line, default=""),
     Field("decision", schema.mapping(DECISION)),
     Field("source_url", schema.one_line, default=""),
+    Field("scope", schema.choice(*SCOPES), default="province"),
+    Field("scored_by", schema.one_line, default=""),
+    Field("measure", schema.choice(*MEASURES)),
     sample.FIELD,
 )
 
@@ -65,14 +77,15 @@ def read_indices(
         )
         return ()
     results: list[IndexResult] = []
-    seen: dict[tuple[str, int], int] = {}
+    seen: dict[tuple[str, int, str], int] = {}
     for item in root.value:
         errors_before = len(diags.items)
         values = schema.read_mapping(item, FIELDS, ctx, N_("a result"))
         if any(d.is_error for d in diags.items[errors_before:]):
             continue
         line, column = source.position(item)
-        key = (values["index"], values["year"])
+        key = (values["index"], values["year"], values["scope"])
+        measure = values["measure"] or ("percent" if key[0] in IN_PERCENT else "points")
         if not 0 <= values["score"] <= values["max_score"]:
             diags.error(
                 rel,
@@ -87,6 +100,8 @@ def read_indices(
         if values["rank"] and values["of"] and values["rank"] > values["of"]:
             message = _("rank {rank} is beyond 'of' {of}")
             diags.error(rel, line, column, message.format(rank=values["rank"], of=values["of"]))
+            continue
+        if _scope_error(rel, item, values, measure, source, diags):
             continue
         if key in seen:
             diags.error(
@@ -114,9 +129,33 @@ def read_indices(
                 decision_number=decision.get("number", ""),
                 decision_date=decision.get("date"),
                 source_url=values["source_url"],
+                scope=values["scope"],
+                scored_by=values["scored_by"],
+                measure=measure,
             )
         )
     return tuple(results)
+
+
+def _scope_error(
+    rel: str, item: Node, values: Mapping[str, Any], measure: str, source: YamlSource,
+    diags: Collector,
+) -> bool:  # fmt: skip
+    """Report a unit's own result without the body that scored it, or a result in
+    percent on another scale."""
+    if values["scope"] == "unit" and not values["scored_by"]:
+        diags.error(rel, *source.position(child(item, "scope")),
+                    _("the unit's own result does not say who scored it"),
+                    _("add 'scored_by: ...', e.g. scored_by: \"UBND tỉnh Thái Bình\""))  # fmt: skip
+        return True
+    if measure == "percent" and values["max_score"] != 100:
+        diags.error(rel, *source.position(child(item, "max_score")),
+                    _("a result in percent is out of 100, not {max_score}").format(
+                        max_score=f"{values['max_score']:g}"),
+                    _("remove max_score, or write 'measure: points' if the score is in "
+                      "points"))  # fmt: skip
+        return True
+    return False
 
 
 # ---------------------------------------------------------------- the type
@@ -125,13 +164,37 @@ INDICES_FILE = "content/indices.yaml"
 INDEX_ORDER = ("PAR_INDEX", "SIPAS", "PAPI", "PCI", "DTI")
 
 
-def _series(site: Site) -> tuple[tuple[str, tuple[IndexResult, ...]], ...]:
-    """Each index with its results, oldest year first, in a fixed index order."""
+@dataclass(frozen=True, slots=True)
+class IndexSeries:
+    """One index's results of one scope, oldest year first."""
+
+    index: str
+    scope: str
+    results: tuple[IndexResult, ...]
+
+    @property
+    def latest(self) -> IndexResult:
+        return self.results[-1]
+
+    @property
+    def anchor(self) -> str:
+        """``cs-par_index`` for the province's, ``cs-par_index-don-vi`` for the unit's."""
+        own = "-don-vi" if self.scope == "unit" else ""
+        return f"cs-{self.index.lower()}{own}"
+
+
+def _series(site: Site) -> tuple[tuple[str, tuple[IndexSeries, ...]], ...]:
+    """Each index (in a fixed order) with its series: the unit's own, then the province's."""
     names = sorted({r.index for r in site.indices}, key=INDEX_ORDER.index)
-    return tuple(
-        (name, tuple(sorted((r for r in site.indices if r.index == name), key=lambda r: r.year)))
-        for name in names
-    )
+    groups = []
+    for name in names:
+        series = []
+        for scope in ("unit", "province"):
+            chosen = [r for r in site.indices if r.index == name and r.scope == scope]
+            if chosen:
+                series.append(IndexSeries(name, scope, tuple(sorted(chosen, key=lambda r: r.year))))
+        groups.append((name, tuple(series)))
+    return tuple(groups)
 
 
 class IndicesType(ContentType):
