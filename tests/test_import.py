@@ -620,6 +620,7 @@ BLANK_DATE = (
             "write the number in the title, or give it with --decision",
         ),
     ],
+    ids=["day-left-blank", "impossible-date", "number-left-blank"],
 )
 def test_a_title_without_a_readable_date_or_number_is_reported_not_guessed(
     site: Path, tmp_path: Path, title: str, message: str, hint: str
