@@ -171,6 +171,8 @@ _TITLE_DATE = re.compile(
     r"\bngay\s+(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})\s*(?:[/.-]|nam)\s*(\d{4})\b"
 )
 _TITLE_ISSUER = re.compile(r"\bcua\b")
+_TITLE_SUBJECT = re.compile(r"\s(?:ve viec|v/v)\s")
+"""Where the issuer ends: "... của UBND tỉnh về việc công bố danh mục ..."."""
 # a row continues the line above when one of them breaks inside the sentence
 _CONTINUES = re.compile(r"^\W*(?:so|ngay|thang|nam|cua|quyet\s+dinh|qd)\b|^\W*\d")
 _DANGLES = re.compile(r"\b(?:so|ngay|thang|nam|cua|quyet\s+dinh|qd|theo)\W*$")
@@ -259,7 +261,9 @@ def _read_sentence(row: int, text: str) -> AnnexTitle:
             day = None
     issuer = ""
     if issuer_at:
-        issuer = text[issuer_at.end() :].strip(" .,;:()…")
+        subject = _TITLE_SUBJECT.search(folded, issuer_at.end())
+        issuer = text[issuer_at.end() : subject.start() if subject else len(text)]
+        issuer = issuer.strip(" .,;:()…")
     return AnnexTitle(
         row, text, number_match.group(1) if number_match else None, day, one_line(issuer)
     )

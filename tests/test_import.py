@@ -425,11 +425,17 @@ QUANG_BINH = "Chủ tịch Ủy ban nhân dân tỉnh Quảng Bình"
             id="three-merged-rows",
         ),
         pytest.param(
-            [["PHỤ LỤC I"], ["(Kèm theo QUYẾT ĐỊNH 1234/QĐ-UBND ngày 15/3/2026 của UBND tỉnh)"]],
+            [
+                ["PHỤ LỤC I"],
+                [
+                    "(Kèm theo QUYẾT ĐỊNH 1234/QĐ-UBND ngày 15/3/2026 của UBND tỉnh "
+                    "về việc công bố danh mục thủ tục hành chính)"
+                ],
+            ],  # fmt: skip
             (),
             2,
             "UBND tỉnh",
-            id="no-so-capitals-short-date",
+            id="no-so-capitals-short-date-and-subject",
         ),
         pytest.param(
             [
