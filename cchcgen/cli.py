@@ -172,14 +172,29 @@ def _parser() -> argparse.ArgumentParser:
         "import",
         parents=[common],
         help=_("create or fill procedure files from a spreadsheet (.xlsx or .csv)"),
+        description=_(
+            "The Quyết định công bố of a row is the one its 'Quyết định công bố' cell names "
+            "(a blank cell repeats the one above), else --decision and --date, else the "
+            "annex title above the table ('Ban hành kèm theo Quyết định số ... ngày ... "
+            "của ...')."
+        ),
     )
     imports.add_argument("kind", choices=("procedures",))
     imports.add_argument("file", type=Path, help=_("the list annexed to a Quyết định công bố"))
     imports.add_argument(
-        "--decision", help=_('Quyết định công bố for rows without one, e.g. "2215/QĐ-UBND"')
+        "--decision",
+        help=_(
+            'Quyết định công bố for rows without one, e.g. "2215/QĐ-UBND"; '
+            "it overrides the annex title"
+        ),
     )
     imports.add_argument(
-        "--date", type=_date, help=_("its date, e.g. 15/03/2024 (a cell in the file overrides it)")
+        "--date",
+        type=_date,
+        help=_(
+            "its date, e.g. 15/03/2024 (a cell in the file overrides it; "
+            "it overrides the annex title)"
+        ),
     )
     imports.add_argument(
         "--overwrite",

@@ -216,7 +216,7 @@ def read_online(text: str) -> tuple[dict[str, Any] | None, str | None]:
     return result, None
 
 
-_DOC_NUMBER = re.compile(r"(?<![\w/])(\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*)")
+DOC_NUMBER = re.compile(r"(?<![\w/])(\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*)")
 _DATE_IN_TEXT = re.compile(
     r"ngày\s+(\d{1,2})\s*(?:[/.-]|tháng)\s*(\d{1,2})\s*(?:[/.-]|năm)\s*(\d{4})", re.IGNORECASE
 )
@@ -248,7 +248,7 @@ class Decision:
 def read_decision(text: str) -> Decision:
     """Number, date and issuer of "Quyết định số 2215/QĐ-UBND ngày 15/3/2024 của ..."."""
     value = one_line(text)
-    match = _DOC_NUMBER.search(value)
+    match = DOC_NUMBER.search(value)
     number = match.group(1) if match else value
     day = None
     found = _DATE_IN_TEXT.search(value)
@@ -272,7 +272,7 @@ def read_legal_basis(text: str) -> tuple[list[dict[str, str]], list[str]]:
     documents: list[dict[str, str]] = []
     unnumbered: list[str] = []
     for item in items(text):
-        match = _DOC_NUMBER.search(item)
+        match = DOC_NUMBER.search(item)
         if not match:
             unnumbered.append(item)
             continue

@@ -30,9 +30,9 @@ from .importcells import (
     read_online,
     show,
 )
-from .importheader import HEADER_SCAN_ROWS, Col, Header, find_header, match_header
+from .importheader import HEADER_SCAN_ROWS, Col, Header, find_header, match_header, read_title
 from .importmerge import merge_text, reads_as
-from .importrows import Candidate, ImportOptions, RowReader
+from .importrows import AnnexDecision, Candidate, From, ImportOptions, RowReader, annex_decision
 from .messages import N_, _
 from .spreadsheet import SheetRow, SpreadsheetError, read_rows
 from .yamledit import dump as dump_record
@@ -262,6 +262,47 @@ def _header_notes(header: Header) -> list[str]:
     return notes
 
 
+def _decision_notes(annex: AnnexDecision, header: Header) -> list[str]:
+    """Where the Quyết định công bố of rows without their own comes from, when the annex
+    title names one (the options alone need no note: the editor just typed them)."""
+    title, decision = annex.title, annex.decision
+    if title is None:
+        return []
+    where = _("the annex title, row {row}").format(row=title.row)
+    problem = annex.title_problem()
+    if problem is not None:
+        return [
+            _("{row}: {note}").format(row=_("row {row}").format(row=title.row), note=problem[1])
+        ]
+    notes: list[str] = []
+    if decision is not None and decision.date is not None:
+        sources = {From.TITLE: where, From.DECISION: "--decision", From.DATE: "--date"}
+        number_from = sources[annex.number_from] if annex.number_from else ""
+        date_from = sources[annex.date_from] if annex.date_from else ""
+        day = decision.date.strftime("%d/%m/%Y")
+        if number_from == date_from:
+            note = _("Quyết định công bố {number} of {date}, from {source}").format(
+                number=decision.number, date=day, source=number_from
+            )
+        else:
+            note = _(
+                "Quyết định công bố {number} from {source}, dated {date} from {date_source}"
+            ).format(number=decision.number, source=number_from, date=day, date_source=date_from)
+        if Col.DECISION in header.columns:
+            note = _("{note}; a decision in the '{column}' column takes precedence").format(
+                note=note, column=Col.DECISION.value
+            )
+        notes.append(note)
+    if decision is not None and (decision.number, decision.date) != (title.number, title.date):
+        notes.append(
+            _(
+                "the annex title on row {row} reads {text}: "
+                "the --decision and --date options take precedence"
+            ).format(row=title.row, text=show(title.text, 200))
+        )
+    return notes
+
+
 def import_procedures(
     options: ImportOptions, progress: ProgressCallback | None = None
 ) -> ImportReport:
@@ -283,8 +324,12 @@ def import_procedures(
                 count=HEADER_SCAN_ROWS
             ),
         )
+    annex = annex_decision(options, read_title(rows, header.row))
+    problem = annex.title_problem()
+    if problem is not None and Col.DECISION not in header.columns:
+        raise ImportFailed(shown, problem[1], problem[0], problem[2])
     body = [row for row in rows if row.number > header.row]
-    reader = RowReader(header, options)
+    reader = RowReader(header, options, annex)
     reports: list[RowReport] = []
     for done, row in enumerate(body, start=1):
         report = _import_row(reader, row, options)
@@ -292,9 +337,8 @@ def import_procedures(
             reports.append(report)
         if progress is not None:
             progress(done, len(body))
-    return ImportReport(
-        shown, header.row, tuple(reports), tuple(_header_notes(header)), options.dry_run
-    )
+    notes = _header_notes(header) + _decision_notes(annex, header)
+    return ImportReport(shown, header.row, tuple(reports), tuple(notes), options.dry_run)
 
 
 def _import_row(reader: RowReader, row: SheetRow, options: ImportOptions) -> RowReport | None:

@@ -1,19 +1,22 @@
-"""The header row of a list of procedures: which column holds what.
+"""The header row of a list of procedures: which column holds what, and the annex's title.
 
 Every office's copy looks a little different: headers with or without diacritics, broken over
 lines, in any order, under a merged title row. The first row naming both the code and the
-name column is the header.
+name column is the header. The title rows above it usually say which Quyết định công bố the
+list is annexed to: "(Ban hành kèm theo Quyết định số 1234/QĐ-UBND ngày 15/3/2026 của ...)".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .importcells import clean_text, one_line
+from . import dates
+from .importcells import DOC_NUMBER, clean_text, one_line, read_date
 from .spreadsheet import SheetRow
 from .urls import fold
 
@@ -158,3 +161,109 @@ def find_header(rows: Sequence[SheetRow]) -> Header | None:
         if Col.CODE in columns and Col.NAME in columns:
             return Header(row.number, columns, tuple(ignored))
     return None
+
+
+# --- the annex title -----------------------------------------------------------------------
+
+# On folded text (see _fold): "Ban hành kèm theo Quyết định", "Kèm theo QĐ", "Công bố theo ..."
+_TITLE_START = re.compile(r"\b(?:kem|ban hanh|cong bo)\s+theo\s+(?:quyet\s+dinh|qd)\b")
+_TITLE_DATE = re.compile(
+    r"\bngay\s+(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})\s*(?:[/.-]|nam)\s*(\d{4})\b"
+)
+_TITLE_ISSUER = re.compile(r"\bcua\b")
+_TITLE_SUBJECT = re.compile(r"\s(?:ve viec|v/v)\s")
+"""Where the issuer ends: "... của UBND tỉnh về việc công bố danh mục ..."."""
+# a row continues the line above when one of them breaks inside the sentence
+_CONTINUES = re.compile(r"^\W*(?:so|ngay|thang|nam|cua|quyet\s+dinh|qd)\b|^\W*\d")
+_DANGLES = re.compile(r"\b(?:so|ngay|thang|nam|cua|quyet\s+dinh|qd|theo)\W*$")
+TITLE_ROWS = 3
+"""The title's sentence is read over at most this many rows (Excel wraps it, or an editor
+types it over two rows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexTitle:
+    """What the annex's title says about its Quyết định công bố; None where it says nothing
+    readable (a number or a date left blank in a draft: "số     /QĐ-UBND ngày … tháng 3")."""
+
+    row: int
+    """The row the sentence starts on."""
+    text: str
+    """The sentence as written, for reports."""
+    number: str | None
+    date: dt.date | None
+    issuer: str = ""
+
+
+def _fold(text: str) -> str:
+    """Folded text of the same length, so that a match's span also cuts the original."""
+    return "".join(folded if len(folded := fold(char)) == 1 else char.lower() for char in text)
+
+
+def _row_text(row: SheetRow) -> str:
+    """A title row's text: merged cells keep their value in the first cell, others are empty."""
+    return one_line(" ".join(clean_text(cell) for cell in row.cells if cell.strip()))
+
+
+def read_title(rows: Sequence[SheetRow], header_row: int) -> AnnexTitle | None:
+    """The "(Ban hành kèm theo Quyết định số ... ngày ... của ...)" sentence of the rows above
+    the header, or None when they have none."""
+    lines = [
+        (row.number, text)
+        for row in rows[:HEADER_SCAN_ROWS]
+        if row.number < header_row and (text := _row_text(row))
+    ]
+    for index, (number, first) in enumerate(lines):
+        match = _TITLE_START.search(_fold(first))
+        if match is None:  # the sentence may break right after "kèm theo"
+            joined = " ".join(text for _row, text in lines[index : index + 2])
+            match = _TITLE_START.search(_fold(joined))
+            if match is None or match.start() >= len(first):
+                continue
+        text = _sentence([text for _row, text in lines[index : index + TITLE_ROWS]], match.start())
+        return _read_sentence(number, text)
+    return None
+
+
+def _sentence(texts: list[str], start: int) -> str:
+    """The title's sentence, from the bracket opened before ``start`` (or the row's start) to
+    the closing one, over the rows it is broken across."""
+    first = texts[0]
+    bracket = first.rfind("(", 0, start)
+    if bracket >= 0 and ")" in first[bracket:start]:
+        bracket = -1  # an earlier bracket, closed before the sentence
+    text = first[bracket:] if bracket >= 0 else first
+    for following in texts[1:]:
+        if bracket >= 0:
+            if ")" in text:
+                break
+        elif not (_DANGLES.search(_fold(text)) or _CONTINUES.match(_fold(following))):
+            break
+        text = f"{text} {following}"
+    if bracket >= 0 and ")" in text:
+        text = text[: text.index(")") + 1]
+    return text
+
+
+def _read_sentence(row: int, text: str) -> AnnexTitle:
+    folded = _fold(text)
+    start = _TITLE_START.search(folded)
+    body_start = start.end() if start else 0
+    issuer_at = _TITLE_ISSUER.search(folded, body_start)
+    body_end = issuer_at.start() if issuer_at else len(text)
+    number_match = DOC_NUMBER.search(text, body_start, body_end)
+    day: dt.date | None = None
+    date_match = _TITLE_DATE.search(folded, body_start, body_end)
+    if date_match:
+        try:
+            day = read_date("/".join(date_match.groups()))
+        except dates.DateParseError:
+            day = None
+    issuer = ""
+    if issuer_at:
+        subject = _TITLE_SUBJECT.search(folded, issuer_at.end())
+        issuer = text[issuer_at.end() : subject.start() if subject else len(text)]
+        issuer = issuer.strip(" .,;:()…")
+    return AnnexTitle(
+        row, text, number_match.group(1) if number_match else None, day, one_line(issuer)
+    )

@@ -9,6 +9,7 @@ keeps what the rows above say and turns each data row into the record a file wil
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from .importcells import (
     read_time,
     show,
 )
-from .importheader import Col, Header, match_header
+from .importheader import AnnexTitle, Col, Header, match_header
 from .messages import _
 from .spreadsheet import SheetRow
 from .urls import fold, slugify
@@ -53,6 +54,80 @@ class ImportOptions:
     decision_date: dt.date | None = None
     overwrite: bool = False
     dry_run: bool = False
+
+
+class From(enum.Enum):
+    """Where the Quyết định công bố of rows that name none, or its date, comes from."""
+
+    DECISION = "--decision"
+    DATE = "--date"
+    TITLE = "title"
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexDecision:
+    """The Quyết định công bố of rows that do not name their own in a column.
+
+    The --decision and --date options override what the annex title says; the title's date
+    and issuer belong to the title's decision only.
+    """
+
+    decision: Decision | None = None
+    number_from: From | None = None
+    date_from: From | None = None
+    title: AnnexTitle | None = None
+
+    def date_for(self, decision: Decision) -> dt.date | None:
+        """The title's date, for a decision cell naming the title's decision without a date."""
+        if self.title is not None and self.title.number == decision.number:
+            return self.title.date
+        return None
+
+    def title_problem(self) -> tuple[int, str, str] | None:
+        """(row, message, hint) when the title is what rows without a decision rely on, and it
+        leaves the number or the date blank or unreadable: such a title is never guessed."""
+        title = self.title
+        if title is None:
+            return None
+        if self.decision is None:
+            return (
+                title.row,
+                _("the annex title names no number for its Quyết định: {text}").format(
+                    text=show(title.text, 200)
+                ),
+                _("write the number in the title, or give it with --decision"),
+            )
+        if self.decision.date is None and self.decision.number == title.number:
+            return (
+                title.row,
+                _(
+                    "the annex title gives no date that can be read for Quyết định {number}: {text}"
+                ).format(number=title.number, text=show(title.text, 200)),
+                _("write the date in the title (ngày 15 tháng 3 năm 2026), or give it with --date"),
+            )
+        return None
+
+
+def annex_decision(options: ImportOptions, title: AnnexTitle | None) -> AnnexDecision:
+    """The decision of rows without their own: --decision, else the annex title; dated by
+    the text of --decision, else --date, else the title when it names the same decision."""
+    given = read_decision(options.decision) if options.decision else None
+    if given is not None and given.number:
+        base, number_from = given, From.DECISION
+    elif title is not None and title.number:
+        base, number_from = Decision(title.number, title.date, title.issuer), From.TITLE
+    else:
+        return AnnexDecision(title=title)
+    same = title is not None and title.number == base.number
+    day, date_from = None, None
+    if given is not None and given.date:
+        day, date_from = given.date, From.DECISION
+    elif options.decision_date:
+        day, date_from = options.decision_date, From.DATE
+    elif same and title is not None and title.date:
+        day, date_from = title.date, From.TITLE
+    issuer = base.issuer or (title.issuer if same and title is not None else "")
+    return AnnexDecision(Decision(base.number, day, issuer), number_from, date_from, title)
 
 
 @dataclass
@@ -85,9 +160,12 @@ class RowReader:
     or legal basis means none is given.
     """
 
-    def __init__(self, header: Header, options: ImportOptions) -> None:
+    def __init__(
+        self, header: Header, options: ImportOptions, annex: AnnexDecision | None = None
+    ) -> None:
         self.header = header
         self.options = options
+        self.annex = annex or annex_decision(options, None)
         self.state = _State()
 
     def cell(self, row: SheetRow, col: Col) -> str:
@@ -282,14 +360,13 @@ class RowReader:
         )
 
     def announcement(self, row: SheetRow) -> tuple[Decision, dt.date]:
-        """The Quyết định công bố: a cell overrides the --decision and --date options."""
+        """The Quyết định công bố: a cell (or the one above it) overrides the --decision and
+        --date options, which override the annex title."""
         text = self.cell(row, Col.DECISION)
         if text:
             self.state.decision = read_decision(text)
             self.state.date = None
-        decision = self.state.decision
-        if decision is None and self.options.decision:
-            decision = read_decision(self.options.decision)
+        decision = self.state.decision or self.annex.decision
         if decision is None or not decision.number:
             raise Skip(_("no Quyết định công bố: add a 'Số quyết định' column or give --decision"))
         date_text = self.cell(row, Col.DATE)
@@ -304,7 +381,13 @@ class RowReader:
                     )
                 ) from None
             self.state.date = day
-        day = day or self.state.date or decision.date or self.options.decision_date
+        day = (
+            day
+            or self.state.date
+            or decision.date
+            or self.options.decision_date
+            or self.annex.date_for(decision)
+        )
         if day is None:
             raise Skip(
                 _(

@@ -134,6 +134,8 @@ def make_xlsx(path: Path) -> Path:
 
 XLSX_REPORT = [
     "header on row 4",
+    "Quyết định công bố 2215/QĐ-UBND of 15/03/2024, from the annex title, row 2; "
+    "a decision in the 'Quyết định công bố' column takes precedence",
     "row 7 (1.001193): created content/procedures/1.001193.yaml",
     "row 8 (2.000635): created content/procedures/2.000635.yaml",
     "row 8 (2.000635): the code is stored as a number in the spreadsheet; read as 2.000635: "
@@ -366,6 +368,311 @@ def test_titles_in_the_stt_column_and_levels_from_the_agency(site: Path, tmp_pat
     record = load(site, "1.013228")
     assert record["sector"] == {"code": "xay-dung", "name": "Xây dựng"}
     assert record["levels"] == ["xa"]
+
+
+# --- the Quyết định công bố in the annex's title rows ----------------------------------------
+
+TITLE = (
+    "(Ban hành kèm theo Quyết định số 1234/QĐ-UBND ngày 15 tháng 3 năm 2026 "
+    "của Chủ tịch Ủy ban nhân dân tỉnh Quảng Bình)"
+)
+ANNEX_HEADER = ["STT", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Cấp thực hiện"]
+ANNEX_CODES = ("1.001193", "1.004873", "1.000656")
+
+
+def annex_xlsx(path: Path, title: list[list[str]], merge: tuple[str, ...] = ()) -> Path:
+    """An annex as a Quyết định công bố prints it: title rows, the header, then three sections
+    (new, amended, abolished) and no decision column."""
+    book = Workbook()
+    sheet = book.active
+    for cells in title:
+        sheet.append(cells)
+    for cells in merge:
+        sheet.merge_cells(cells)
+    sheet.append(ANNEX_HEADER)
+    sheet.append(["I", "THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH"])
+    sheet.append([1, "1.001193", "Đăng ký khai sinh", "Hộ tịch", "Cấp xã"])
+    sheet.append(["II", "THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG"])
+    sheet.append([1, "1.004873", "Chứng thực chữ ký", "Chứng thực", "Cấp xã"])
+    sheet.append(["III", "THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ"])
+    sheet.append([1, "1.000656", "Đăng ký khai tử", "Hộ tịch", "Cấp xã"])
+    book.save(path)
+    return path
+
+
+def italic(path: Path, row: int) -> Path:
+    """The title's bracketed line is printed in italics (the importer reads only text)."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    book = load_workbook(path)
+    book.active.cell(row=row, column=1).font = Font(italic=True)
+    book.save(path)
+    return path
+
+
+QUANG_BINH = "Chủ tịch Ủy ban nhân dân tỉnh Quảng Bình"
+
+
+@pytest.mark.parametrize(
+    ("title", "merge", "row", "issuer"),
+    [
+        pytest.param(
+            [["PHỤ LỤC"], ["DANH MỤC THỦ TỤC HÀNH CHÍNH CẤP XÃ"], [TITLE]],
+            ("A1:E1", "A2:E2", "A3:E3"),
+            3,
+            QUANG_BINH,
+            id="three-merged-rows",
+        ),
+        pytest.param(
+            [
+                ["PHỤ LỤC I"],
+                [
+                    "(Kèm theo QUYẾT ĐỊNH 1234/QĐ-UBND ngày 15/3/2026 của UBND tỉnh "
+                    "về việc công bố danh mục thủ tục hành chính)"
+                ],
+            ],  # fmt: skip
+            (),
+            2,
+            "UBND tỉnh",
+            id="no-so-capitals-short-date-and-subject",
+        ),
+        pytest.param(
+            [
+                ["", "", "DANH MỤC"],
+                ["", "", "(ban hành kèm theo quyết định số 1234/QĐ-UBND ngày 15/03/2026)"],
+            ],  # fmt: skip
+            (),
+            2,
+            None,
+            id="centred-in-column-c-zero-padded-date-no-issuer",
+        ),
+        pytest.param(
+            [
+                ["PHỤ LỤC"],
+                ["(Ban hành kèm theo Quyết định số 1234/QĐ-UBND"],
+                [f"ngày 15/3/2026 của {QUANG_BINH})"],
+                [],
+            ],  # fmt: skip
+            ("A2:E2", "A3:E3"),
+            2,
+            QUANG_BINH,
+            id="split-over-two-rows-and-a-blank-row",
+        ),
+        pytest.param(
+            [
+                ["Ban hành kèm theo"],
+                [f"Quyết định số 1234/QĐ-UBND ngày 15/3/2026 của {QUANG_BINH}"],
+            ],
+            (),
+            1,
+            QUANG_BINH,
+            id="split-after-kem-theo-without-brackets",
+        ),
+        pytest.param(
+            [["DANH MỤC THỦ TỤC HÀNH CHÍNH"], [TITLE.replace(" ngày", "\nngày")], []],
+            ("A1:E1", "A2:E3"),
+            2,
+            QUANG_BINH,
+            id="merged-over-rows-and-columns-with-a-line-break",
+        ),
+    ],
+)
+def test_the_decision_is_read_from_the_annex_title(
+    site: Path, tmp_path: Path, title: list[list[str]], merge: tuple[str, ...], row: int,
+    issuer: str | None,
+) -> None:  # fmt: skip
+    path = italic(annex_xlsx(tmp_path / "phu-luc.xlsx", title, merge), row)
+    report = lines(site, path)
+    header = len(title) + 1
+    assert report == [
+        f"header on row {header}",
+        f"Quyết định công bố 1234/QĐ-UBND of 15/03/2026, from the annex title, row {row}",
+        f"row {header + 2} (1.001193): created content/procedures/1.001193.yaml",
+        f"row {header + 4} (1.004873): created content/procedures/1.004873.yaml",
+        f"row {header + 6} (1.000656): created content/procedures/1.000656.yaml",
+        f"{path}: 3 created, 0 updated, 0 unchanged, 0 skipped",
+    ]
+    changes = [load(site, code)["announcement"] for code in ANNEX_CODES]
+    assert [change.pop("change_type") for change in changes] == ["new", "amended", "abolished"]
+    expected = {"number": "1234/QĐ-UBND", "date": "15/03/2026"}
+    if issuer:
+        expected["issuer"] = issuer
+    assert changes == [expected] * 3  # every section of the annex
+    assert load(site, "1.000656")["source"]["name"] == "Quyết định công bố 1234/QĐ-UBND"
+
+
+def test_the_options_override_the_annex_title(site: Path, tmp_path: Path) -> None:
+    path = annex_xlsx(tmp_path / "phu-luc.xlsx", [["PHỤ LỤC"], [TITLE]])
+    title_note = (
+        f"the annex title on row 2 reads '{TITLE}': "
+        "the --decision and --date options take precedence"
+    )
+    result = run_cli(
+        "import", "procedures", str(path), "-s", str(site),
+        "--decision", "2215/QĐ-UBND", "--date", "20/03/2026",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:3] == [
+        "Quyết định công bố 2215/QĐ-UBND from --decision, dated 20/03/2026 from --date",
+        title_note,
+    ]
+    for code in ANNEX_CODES:
+        announcement = load(site, code)["announcement"]
+        assert (announcement["number"], announcement["date"]) == ("2215/QĐ-UBND", "20/03/2026")
+        assert "issuer" not in announcement  # the title's issuer signed another decision
+
+    # --date alone dates the title's decision
+    report = lines(site, path, decision_date=dt.date(2026, 3, 20), overwrite=True)
+    assert report[1:3] == [
+        "Quyết định công bố 1234/QĐ-UBND from the annex title, row 2, dated 20/03/2026 from --date",
+        title_note,
+    ]
+    assert load(site, "1.001193")["announcement"] == {
+        "number": "1234/QĐ-UBND",
+        "date": "20/03/2026",
+        "issuer": QUANG_BINH,
+        "change_type": "new",
+    }
+
+    # --decision naming the title's decision without a date takes the title's date
+    report = lines(site, path, decision="1234/QĐ-UBND", overwrite=True)
+    assert report[1] == (
+        "Quyết định công bố 1234/QĐ-UBND from --decision, dated 15/03/2026 from the annex "
+        "title, row 2"
+    )
+    assert load(site, "1.001193")["announcement"]["date"] == "15/03/2026"
+
+    # another decision without a date is not dated by the title
+    report = lines(site, path, decision="999/QĐ-UBND")
+    assert report[2] == (
+        "row 5 (1.001193): skipped: no date for Quyết định công bố 999/QĐ-UBND: "
+        "add a 'Ngày công bố' column or give --date"
+    )
+
+
+def test_a_decision_column_wins_over_the_annex_title(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "phu-luc.csv"
+    path.write_text(
+        f'PHỤ LỤC,,,\n"{TITLE}",,,\n'
+        "Mã TTHC,Tên TTHC,Cấp thực hiện,Số quyết định\n"
+        "I. LĨNH VỰC HỘ TỊCH,,,\n"
+        "1.001193,Đăng ký khai sinh,Cấp xã,\n"
+        '1.004873,Chứng thực chữ ký,Cấp xã,"Quyết định số 1234/QĐ-UBND"\n'
+        "1.000656,Đăng ký khai tử,Cấp xã,777/QĐ-UBND ngày 01/02/2026\n",
+        encoding="utf-8",
+    )
+    assert lines(site, path)[:2] == [
+        "header on row 3",
+        "Quyết định công bố 1234/QĐ-UBND of 15/03/2026, from the annex title, row 2; "
+        "a decision in the 'Quyết định công bố' column takes precedence",
+    ]
+    assert load(site, "1.001193")["announcement"]["number"] == "1234/QĐ-UBND"  # the title's
+    same = load(site, "1.004873")["announcement"]  # the title's decision, dated by the title
+    assert (same["number"], same["date"]) == ("1234/QĐ-UBND", "15/03/2026")
+    other = load(site, "1.000656")["announcement"]
+    assert (other["number"], other["date"]) == ("777/QĐ-UBND", "01/02/2026")
+    assert "issuer" not in other
+
+
+def test_csv_with_title_rows_without_diacritics(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "phu-luc.csv"
+    path.write_bytes(
+        "PHU LUC;;;;\n"
+        "DANH MUC THU TUC HANH CHINH;;;;\n"
+        "(Ban hanh kem theo Quyet dinh so 1234/QD-UBND ngay 15 thang 3 nam 2026;;;;\n"
+        "cua Chu tich UBND tinh Quang Binh);;;;\n"
+        ";;;;\n"
+        "STT;Ma TTHC;Ten TTHC;Linh vuc;Cap thuc hien\n"
+        "1;1.001193;Dang ky khai sinh;Ho tich;Cap xa\n".encode("utf-8-sig")
+    )
+    assert lines(site, path)[:2] == [
+        "header on row 6",
+        "Quyết định công bố 1234/QD-UBND of 15/03/2026, from the annex title, row 3",
+    ]
+    assert load(site, "1.001193")["announcement"] == {
+        "number": "1234/QD-UBND",
+        "date": "15/03/2026",
+        "issuer": "Chu tich UBND tinh Quang Binh",
+        "change_type": "new",
+    }
+
+
+BLANK_DATE = (
+    "(Ban hành kèm theo Quyết định số 1234/QĐ-UBND ngày … tháng 3 năm 2026 "
+    "của Chủ tịch Ủy ban nhân dân tỉnh …)"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "message", "hint"),
+    [
+        (
+            BLANK_DATE,
+            f"the annex title gives no date that can be read for Quyết định 1234/QĐ-UBND: "
+            f"'{BLANK_DATE}'",
+            "write the date in the title (ngày 15 tháng 3 năm 2026), or give it with --date",
+        ),
+        (
+            "(Kèm theo Quyết định số 1234/QĐ-UBND ngày 31/02/2026)",
+            "the annex title gives no date that can be read for Quyết định 1234/QĐ-UBND: "
+            "'(Kèm theo Quyết định số 1234/QĐ-UBND ngày 31/02/2026)'",
+            "write the date in the title (ngày 15 tháng 3 năm 2026), or give it with --date",
+        ),
+        (
+            "(Kèm theo Quyết định số       /QĐ-UBND ngày    tháng 3 năm 2026)",
+            "the annex title names no number for its Quyết định: "
+            "'(Kèm theo Quyết định số /QĐ-UBND ngày tháng 3 năm 2026)'",
+            "write the number in the title, or give it with --decision",
+        ),
+    ],
+    ids=["day-left-blank", "impossible-date", "number-left-blank"],
+)
+def test_a_title_without_a_readable_date_or_number_is_reported_not_guessed(
+    site: Path, tmp_path: Path, title: str, message: str, hint: str
+) -> None:
+    path = annex_xlsx(tmp_path / "phu-luc.xlsx", [["PHỤ LỤC"], ["DANH MỤC"], [title]])
+    result = run_cli("import", "procedures", str(path), "-s", str(site))
+    assert result.returncode == 1
+    assert result.stderr == f"{path}:3:1: error: {message}\n  hint: {hint}\n"
+    assert result.stdout == ""
+    assert procedures(site) == {}
+    fixed = run_cli(
+        "import", "procedures", str(path), "-s", str(site),
+        "--decision", "1234/QĐ-UBND", "--date", "16/03/2026",
+    )  # fmt: skip
+    assert fixed.returncode == 0, fixed.stderr
+    assert load(site, "1.001193")["announcement"]["date"] == "16/03/2026"
+
+
+def test_a_blank_title_date_is_noted_when_a_decision_column_exists(
+    site: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "phu-luc.csv"
+    path.write_text(
+        f'"{BLANK_DATE}",,,\n'
+        "Mã TTHC,Tên TTHC,Cấp thực hiện,Số quyết định\n"
+        "I. LĨNH VỰC HỘ TỊCH,,,\n"
+        "1.001193,Đăng ký khai sinh,Cấp xã,\n"
+        "1.004873,Chứng thực chữ ký,Cấp xã,777/QĐ-UBND ngày 01/02/2026\n",
+        encoding="utf-8",
+    )
+    assert lines(site, path) == [
+        "header on row 2",
+        "row 1: the annex title gives no date that can be read for Quyết định 1234/QĐ-UBND: "
+        f"'{BLANK_DATE}'",
+        "row 4 (1.001193): skipped: no date for Quyết định công bố 1234/QĐ-UBND: "
+        "add a 'Ngày công bố' column or give --date",
+        "row 5 (1.004873): created content/procedures/1.004873.yaml",
+        f"{path}: 1 created, 0 updated, 0 unchanged, 1 skipped",
+    ]
+
+
+def test_the_help_states_the_order(site: Path) -> None:
+    result = run_cli("import", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "else --decision and --date, else the annex title" in text
 
 
 # --- running it again ----------------------------------------------------------------------
