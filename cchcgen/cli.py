@@ -165,6 +165,23 @@ def _parser() -> argparse.ArgumentParser:
             "a git+https:// address or a requirement (default: cchcgen=={version})"
         ).format(version=__version__),
     )
+    schema = commands.add_parser(
+        "schema",
+        parents=[common],
+        help=_("write JSON Schemas of the site's files, for completion in text editors"),
+    )
+    schema.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help=_("folder for the schemas (default: .cchcgen/schemas in the site folder)"),
+    )
+    schema.add_argument(
+        "--vscode",
+        action="store_true",
+        help=_("also point VS Code's YAML extension at them (.vscode/settings.json)"),
+    )
     new = commands.add_parser("new", parents=[common], help=_("create a post or page"))
     new.add_argument("kind", choices=new_kinds())
     new.add_argument("title", help=_("the title, in quotes"))
@@ -476,6 +493,15 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from .editorschema import DIRNAME, write_editor_files
+
+    folder = args.output or args.source / DIRNAME
+    for path in write_editor_files(args.source, folder, vscode=args.vscode):
+        print(_("Wrote {path}").format(path=path))
+    return EXIT_OK
+
+
 def _import(args: argparse.Namespace) -> int:
     from .importer import ImportFailed, ImportOptions, import_procedures
 
@@ -538,6 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "schema":
+            return _schema(args)
         if args.command == "check":
             from .build import build_site
 

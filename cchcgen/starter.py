@@ -183,12 +183,23 @@ def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
         if dest.suffix == ".sh":
             dest.chmod(0o755)
         written.append(dest.relative_to(target).as_posix())
+    for path in editor_files(target):
+        written.append(path.relative_to(target).as_posix())
     if install.wheel is not None:
         dest = target / VENDOR / install.wheel.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(install.wheel, dest)
         written.append(dest.relative_to(target).as_posix())
     return sorted(written)
+
+
+def editor_files(target: Path) -> list[Path]:
+    """JSON Schemas of the site's files, made by this version of cchcgen, and the VS Code
+    settings that use them (committed with the site: completion works right after a clone;
+    ``cchcgen schema`` remakes them after an upgrade)."""
+    from .editorschema import DIRNAME, write_editor_files
+
+    return write_editor_files(target, target / DIRNAME, vscode=True)
 
 
 def _yaml_safe(value: str) -> str:
