@@ -4,7 +4,7 @@
 of the registry) into ``.cchcgen/schemas/``; ``cchcgen init`` writes them with
 ``.vscode/settings.json``, which maps each YAML file pattern to its schema for the YAML
 language server (VS Code's YAML extension): completion, hover text and checks while the
-editor types, with the Vietnamese descriptions of ``locales/<language>/fields.yaml``.
+editor types, with the Vietnamese descriptions of ``locales/fields/<language>.yaml``.
 
 What the schemas can say, and what they cannot:
 
@@ -29,14 +29,16 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config, i18n, kinds
+from . import __version__, config, kinds
 from .errors import Collector, ContentError
 from .messages import _
 from .schema import Field
 from .urls import MAX_SLUG, SLUG_RE
+from .yamlutil import load_trusted
 
 DIRNAME = ".cchcgen/schemas"
 """Beside site.yaml, outside content/: never published."""
@@ -47,9 +49,6 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 Schema = dict[str, Any]
 
-_LIST_FILES = frozenset({"indices"})
-"""Types whose file is a list of blocks, each read with the type's fields (the registry
-does not say a data file's shape; tests/test_schema.py validates each type's sample)."""
 
 # ---------------------------------------------------------------- patterns (ECMA and Python)
 
@@ -138,8 +137,9 @@ def file_kinds() -> tuple[FileKind, ...]:
     return (
         site,
         *(
-            FileKind(k.name, re.sub(r"<[^>]+>", "*", k.where), k.fields, k.name in _LIST_FILES)
+            FileKind(k.name, re.sub(r"<[^>]+>", "*", k.where), k.fields, k.file_shape == "list")
             for k in kinds.registry()
+            if k.fields  # a type with no files of its own (the online services page)
         ),
     )
 
@@ -357,8 +357,13 @@ def _json_default(value: Any) -> Any:
 
 
 def descriptions(language: str = "vi") -> Mapping[str, Any]:
-    """The strings of the language: field descriptions are keyed ``post.title``."""
-    return i18n.load(language).strings
+    """The field descriptions of the language (``locales/fields/<language>.yaml``), keyed
+    ``post.title``. They are kept apart from the pages' strings, so that editing one does
+    not change every page's fingerprint."""
+    text = resources.files("cchcgen").joinpath("locales", "fields", f"{language}.yaml")
+    found = load_trusted(text.read_text("utf-8"))
+    assert isinstance(found, dict)
+    return found
 
 
 def schema_of(kind: FileKind, strings: Mapping[str, Any]) -> Schema:

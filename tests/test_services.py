@@ -1,4 +1,4 @@
-"""Online public services and the citizens' reception schedule (issue 17, items 3 and 5)."""
+"""Online public services and the citizens' reception schedule."""
 
 from __future__ import annotations
 

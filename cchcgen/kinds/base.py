@@ -161,6 +161,8 @@ class ContentType(abc.ABC):
     with them, the reference documentation and the editors' schemas are made from them."""
     order: ClassVar[int]
     """Loading and planning order: a type may use what lower orders loaded."""
+    file_shape: ClassVar[str] = "mapping"
+    """What one of its YAML files holds at the top: ``mapping`` (keys) or ``list``."""
     provides: ClassVar[Mapping[str, Any]]
     """The site entries it fills (``site.posts``), with their value when nothing is loaded."""
     routes: ClassVar[Mapping[str, str]] = {}

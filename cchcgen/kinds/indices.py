@@ -205,6 +205,7 @@ class IndicesType(ContentType):
     where = "content/indices.yaml"
     intro = "A list of results; each item of the list has these keys."
     fields = FIELDS
+    file_shape = "list"
     order = 70
     provides = {"indices": ()}
     routes = {"indices": "/chi-so-cchc/"}
