@@ -62,7 +62,12 @@ class NewsCategory:
 
 DEFAULT_NEWS_CATEGORIES = tuple(
     NewsCategory(name, slugify(name))
-    for name in ("Tin hoạt động", "Chỉ đạo điều hành", "Thông tin tuyên truyền", "Mô hình – sáng kiến")
+    for name in (
+        "Tin hoạt động",
+        "Chỉ đạo điều hành",
+        "Thông tin tuyên truyền",
+        "Mô hình – sáng kiến",
+    )
 )
 
 
@@ -167,6 +172,7 @@ _MENU_FIELDS = (
     Field("url", _menu_url, required=True),
 )
 
+
 def _category_slug(node: Node, ctx: schema.Context) -> str:
     value = schema.exact_line(node, ctx)
     if not is_slug(value):
@@ -208,7 +214,9 @@ def _news_categories(node: Node, ctx: schema.Context) -> tuple[NewsCategory, ...
     """The list of categories; two with one address are an error at the second."""
     if not isinstance(node, SequenceNode):
         return schema.list_of(_news_category)(node, ctx)  # reports what it is instead
-    found: dict[str, NewsCategory] = {}
+    found: list[NewsCategory] = []
+    keys: dict[str, NewsCategory] = {}
+    """Each category's slug and its name's slug: a post's category is matched by either."""
     for child in node.value:
         try:
             item = _news_category(child, ctx)
@@ -217,19 +225,22 @@ def _news_categories(node: Node, ctx: schema.Context) -> tuple[NewsCategory, ...
             continue
         if not item.name:
             continue  # a block without its name, reported by read_mapping
-        if item.slug in found:
+        same = keys.get(item.slug) or keys.get(slugify(item.name))
+        if same is not None:
             line, column = ctx.source.position(child)
             ctx.diags.error(
                 ctx.source.path,
                 line,
                 column,
-                _("the categories '{first}' and '{second}' have the same address").format(
-                    first=found[item.slug].name, second=item.name
+                _("the category '{second}' has the same name or address as '{first}'").format(
+                    first=same.name, second=item.name
                 ),
-                _("give each category its own name or slug"),
+                _("give each category its own name and slug"),
             )
-        found.setdefault(item.slug, item)
-    return tuple(found.values())
+            continue
+        keys.update({item.slug: item, slugify(item.name): item})
+        found.append(item)
+    return tuple(found)
 
 
 _PERSON = (
@@ -263,8 +274,13 @@ FIELDS = (
     Field("stale_after_days", schema.integer(1, 3650), default=90),
     Field("search", schema.boolean, default=True),
     Field("raw_html", schema.boolean, default=False),
-    Field("news_categories", _news_categories, default=DEFAULT_NEWS_CATEGORIES),
+    Field("news_categories", _news_categories),
 )
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    """``value`` when site.yaml gives it (an empty list included), else ``default``."""
+    return default if value is None else value
 
 
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
@@ -317,6 +333,7 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         "agency": agency,
         "timezone": values["timezone"] or ZoneInfo(DEFAULT_TZ),
         "procedure_portal_url": values["procedure_portal_url"] or DEFAULT_PORTAL_URL,
+        "news_categories": _or_default(values["news_categories"], DEFAULT_NEWS_CATEGORIES),
         "fingerprint": text + "\0" + url,
     }
     # every other key of site.yaml is kept as read, under its own name
