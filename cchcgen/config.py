@@ -15,8 +15,8 @@ from .errors import Collector, ConfigError
 from .messages import N_, _
 from .schema import Field, Invalid
 from .textfile import read_text
-from .urls import BaseUrl, UnsafePath
-from .yamlutil import Node, YamlSource, compose
+from .urls import BaseUrl, UnsafePath, is_slug, slugify
+from .yamlutil import Node, ScalarNode, SequenceNode, YamlSource, compose
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
@@ -53,6 +53,25 @@ class MenuItem:
 
 
 @dataclass(frozen=True, slots=True)
+class NewsCategory:
+    """A news category (chuyên mục): its page is ``/chuyen-muc/<slug>/``."""
+
+    name: str
+    slug: str
+
+
+DEFAULT_NEWS_CATEGORIES = tuple(
+    NewsCategory(name, slugify(name))
+    for name in (
+        "Tin hoạt động",
+        "Chỉ đạo điều hành",
+        "Thông tin tuyên truyền",
+        "Mô hình – sáng kiến",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
     description: str
@@ -77,6 +96,8 @@ class SiteConfig:
     """Build the search index and ``/tim-kiem/``."""
     raw_html: bool = False
     """Keep HTML written in Markdown as it is, instead of the safe subset."""
+    news_categories: tuple[NewsCategory, ...] = DEFAULT_NEWS_CATEGORIES
+    """The categories a post's ``category`` may name; empty: the site has none."""
 
     @property
     def base_url(self) -> str:
@@ -151,6 +172,77 @@ _MENU_FIELDS = (
     Field("url", _menu_url, required=True),
 )
 
+
+def _category_slug(node: Node, ctx: schema.Context) -> str:
+    value = schema.exact_line(node, ctx)
+    if not is_slug(value):
+        raise Invalid(
+            _("must be lowercase letters a-z, digits and '-', got '{value}'").format(value=value),
+            _("write slug: {slug}").format(slug=slugify(value) or "tin-hoat-dong"),
+            node,
+        )
+    return value
+
+
+_NEWS_CATEGORY_FIELDS = (
+    Field("name", schema.one_line, required=True),
+    Field("slug", _category_slug),
+)
+
+
+def _news_category(node: Node, ctx: schema.Context) -> NewsCategory:
+    """A category: its name alone, or a block with its name and slug."""
+    if isinstance(node, ScalarNode):
+        name = schema.one_line(node, ctx)
+        if not name:
+            raise Invalid(_("list item is empty"), node=node)
+        slug = None
+    else:
+        values = schema.read_mapping(node, _NEWS_CATEGORY_FIELDS, ctx, N_("a news category"))
+        name, slug = values["name"] or "", values["slug"]
+    slug = slug or slugify(name)
+    if name and not slug:
+        raise Invalid(
+            _("the category '{name}' gives no address").format(name=name),
+            _("add a slug of letters a-z, e.g. slug: tin-hoat-dong"),
+            node,
+        )
+    return NewsCategory(name, slug)
+
+
+def _news_categories(node: Node, ctx: schema.Context) -> tuple[NewsCategory, ...]:
+    """The list of categories; two with one address are an error at the second."""
+    if not isinstance(node, SequenceNode):
+        return schema.list_of(_news_category)(node, ctx)  # reports what it is instead
+    found: list[NewsCategory] = []
+    keys: dict[str, NewsCategory] = {}
+    """Each category's slug and its name's slug: a post's category is matched by either."""
+    for child in node.value:
+        try:
+            item = _news_category(child, ctx)
+        except Invalid as exc:
+            schema.report(ctx, exc, child)
+            continue
+        if not item.name:
+            continue  # a block without its name, reported by read_mapping
+        same = keys.get(item.slug) or keys.get(slugify(item.name))
+        if same is not None:
+            line, column = ctx.source.position(child)
+            ctx.diags.error(
+                ctx.source.path,
+                line,
+                column,
+                _("the category '{second}' has the same name or address as '{first}'").format(
+                    first=same.name, second=item.name
+                ),
+                _("give each category its own name and slug"),
+            )
+            continue
+        keys.update({item.slug: item, slugify(item.name): item})
+        found.append(item)
+    return tuple(found)
+
+
 _PERSON = (
     Field("name", schema.one_line, required=True),
     Field("position", schema.one_line, default=""),
@@ -182,7 +274,13 @@ FIELDS = (
     Field("stale_after_days", schema.integer(1, 3650), default=90),
     Field("search", schema.boolean, default=True),
     Field("raw_html", schema.boolean, default=False),
+    Field("news_categories", _news_categories),
 )
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    """``value`` when site.yaml gives it (an empty list included), else ``default``."""
+    return default if value is None else value
 
 
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
@@ -235,6 +333,7 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         "agency": agency,
         "timezone": values["timezone"] or ZoneInfo(DEFAULT_TZ),
         "procedure_portal_url": values["procedure_portal_url"] or DEFAULT_PORTAL_URL,
+        "news_categories": _or_default(values["news_categories"], DEFAULT_NEWS_CATEGORIES),
         "fingerprint": text + "\0" + url,
     }
     # every other key of site.yaml is kept as read, under its own name

@@ -66,10 +66,19 @@ class Post:
     """Line of ``aliases:`` in the source, for error messages."""
     tags_line: int = 1
     """Line of ``tags:`` in the source, for warnings about a tag's spelling."""
+    category_line: int = 1
+    """Line of ``category:`` in the source, for the warning about an unknown category."""
+    category_slug: str = ""
+    """The category's slug when it is one of the site's ``news_categories``, else empty."""
 
     @property
     def year(self) -> int:
         return self.date.year
+
+    @property
+    def category_url(self) -> str | None:
+        """``/chuyen-muc/<slug>/`` when the category is one of the site's, else None."""
+        return route("news_category", slug=self.category_slug) if self.category_slug else None
 
     @property
     def lastmod(self) -> dt.datetime:

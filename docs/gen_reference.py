@@ -55,6 +55,7 @@ _NAMED: dict[str, str] = {
     "_zone": "IANA time zone",
     "_menu_url": "site path (`/tin-tuc/`) or http(s) address",
     "_menu_item": "block of keys",
+    "_news_categories": "list of names, or of blocks `{name, slug}`",
     "slug": "slug (lowercase letters, digits, `-`)",
     "alias": "old address of the site",
     "_number": "number",
@@ -178,12 +179,16 @@ DESCRIPTIONS: dict[str, str] = {
     "(365 for `list_only` records)",
     "site.search": "build the search page and index",
     "site.raw_html": "keep HTML in Markdown as written instead of cleaning it",
+    "site.news_categories": "the categories a post's `category` may name, each with its page "
+    "`/chuyen-muc/<slug>/` and feed; default: Tin hoạt động, Chỉ đạo điều hành, Thông tin "
+    "tuyên truyền, Mô hình – sáng kiến; `[]`: no categories",
     # posts
     "post.title": "title",
     "post.date": "`03/02/2023 08:30`, `03/02/2023`, `2023-02-03`, `2023-02-03T08:30:00+07:00`",
     "post.summary": "bold above the body, in lists and feeds; else the first paragraph",
     "post.tags": "topic pages `/chu-de/<tag>/` with their own feed",
-    "post.category": "category shown with the post",
+    "post.category": "one of the site's `news_categories` (written with or without diacritics),"
+    " linking the category's page; another name is a warning",
     "post.author": "author",
     "post.source": "Nguồn tin",
     "post.image": "a file in `content/static/`; `image_alt` is then required",

@@ -7,6 +7,7 @@ and the news and topic feeds.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -30,12 +31,12 @@ from ..outputs import (
 )
 from ..routes import paged, route
 from ..schema import Field
-from ..urls import UnsafePath, safe_relative, slugify
+from ..urls import UnsafePath, fold, safe_relative, slugify
 from . import fields
 from .base import Body, ContentType, Loading, MenuEntry, Planning, SourceFile, View
 
 if TYPE_CHECKING:
-    from ..config import Agency
+    from ..config import Agency, NewsCategory
     from ..content import Site
     from ..i18n import Locale
 
@@ -68,6 +69,29 @@ class PostView(LayoutContext):
     post: Post
     related: tuple[Post, ...]
     """"Tin khác": posts sharing its tags, nearest in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryGroup:
+    """A news category of the site with its posts, newest first."""
+
+    name: str
+    slug: str
+    posts: tuple[Post, ...]
+
+    @property
+    def url(self) -> str:
+        return route("news_category", slug=self.slug)
+
+    @property
+    def feed_url(self) -> str:
+        return route("news_category_feed", slug=self.slug)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryListing(LayoutContext):
+    paginator: Paginator
+    category: CategoryGroup
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -195,6 +219,7 @@ def read_post(loading: Loading, path: Path, rel: str) -> Post | None:
         aliases=values["aliases"],
         aliases_line=key_line(file, "aliases"),
         tags_line=key_line(file, "tags"),
+        category_line=key_line(file, "category"),
     )
 
 
@@ -251,6 +276,46 @@ def group_tags(loading: Loading, posts: list[Post]) -> tuple[list[Post], tuple[T
     return posts, groups
 
 
+def resolve_categories(
+    loading: Loading, posts: list[Post], categories: Sequence[NewsCategory]
+) -> list[Post]:
+    """Each post's category as the site names it, with its slug; a category that is not
+    the site's is a warning, and the post is published without a category page.
+
+    A category matches by its address, so ``Tin hoat dong`` is ``Tin hoạt động``. A site
+    with no categories (``news_categories: []``) shows the text as written, unchecked."""
+    if not categories:
+        return posts
+    known = {slugify(c.name): c for c in categories} | {c.slug: c for c in categories}
+    resolved = []
+    for post in posts:
+        found = known.get(slugify(post.category)) if post.category else None
+        if found is not None:
+            post = replace(post, category=found.name, category_slug=found.slug)
+        elif post.category:
+            _unknown_category(loading, post, categories)
+        resolved.append(post)
+    return resolved
+
+
+def _unknown_category(loading: Loading, post: Post, categories: Sequence[NewsCategory]) -> None:
+    names = {fold(c.name): c.name for c in categories}
+    close = difflib.get_close_matches(fold(post.category), list(names), n=1, cutoff=0.6)
+    listed = ", ".join(c.name for c in categories)
+    loading.diags.warning(
+        post.src,
+        post.category_line,
+        None,
+        _(
+            "the category '{category}' is not one of the site's news categories; "
+            "the post is published without a category page"
+        ).format(category=post.category),
+        _("did you mean '{suggestion}'?").format(suggestion=names[close[0]])
+        if close
+        else _("write one of: {names} (news_categories in site.yaml)").format(names=listed),
+    )
+
+
 def _with_tags(post: Post, tags: tuple[Tag, ...]) -> Post:
     """The post with these tags; the same object when they are the ones it has."""
     return post if tags == post.tags else replace(post, tags=tags)
@@ -299,6 +364,12 @@ def feed_entry(post: Post) -> FeedEntry:
     )
 
 
+def category_crumb(post: Post) -> tuple[Crumb, ...]:
+    """The post's category in its breadcrumbs, when the category has a page."""
+    url = post.category_url
+    return (Crumb(post.category, url),) if url else ()
+
+
 # ---------------------------------------------------------------- the type
 
 
@@ -308,6 +379,15 @@ def _years(site: Site) -> tuple[int, ...]:
 
 def _posts_of_year(site: Site, year: int) -> tuple[Post, ...]:
     return tuple(p for p in site.posts if p.year == year)
+
+
+def _categories(site: Site) -> tuple[CategoryGroup, ...]:
+    """The site's categories that have posts, in the order site.yaml lists them."""
+    groups = (
+        CategoryGroup(c.name, c.slug, tuple(p for p in site.posts if p.category_slug == c.slug))
+        for c in site.config.news_categories
+    )
+    return tuple(group for group in groups if group.posts)
 
 
 class PostType(ContentType):
@@ -326,9 +406,12 @@ class PostType(ContentType):
         "topics": "/chu-de/",
         "topic": "/chu-de/{slug}/",
         "topic_feed": "/chu-de/{slug}/rss.xml",
+        "news_category": "/chuyen-muc/{slug}/",
+        "news_category_feed": "/chuyen-muc/{slug}/rss.xml",
     }
     views = {
         "years": View(_years, ("posts",)),
+        "news_categories": View(_categories, ("posts",)),
         "posts_of_year": View(_posts_of_year, ("posts",), method=True),
     }
     searched = ("posts",)
@@ -353,6 +436,7 @@ class PostType(ContentType):
         posts.sort(key=lambda p: p.slug)
         posts.sort(key=lambda p: p.date, reverse=True)
         posts, tags = group_tags(loading, posts)
+        posts = resolve_categories(loading, posts, loading.config.news_categories)
         return {"posts": tuple(posts), "tags": tags}
 
     def new_file(
@@ -378,7 +462,9 @@ class PostType(ContentType):
         return ((locale.t("feed_news"), route("news_feed")),)
 
     def feed_links(self, site: Site, locale: Locale) -> Iterable[tuple[str, str]]:
-        return self.site_feeds(locale)
+        yield from self.site_feeds(locale)
+        for group in site.news_categories:
+            yield locale.t("feed_category", name=group.name), group.feed_url
 
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         yield 10, MenuEntry(locale.t("news"), route("news"), False)
@@ -394,13 +480,15 @@ class PostType(ContentType):
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
         t, day = locale.t, locale.date_short
         for post in site.posts:
-            text = " ".join((*(tag.name for tag in post.tags), plain_text(post.body_html)))
+            words = (post.category, *(tag.name for tag in post.tags), plain_text(post.body_html))
+            text = " ".join(w for w in words if w)
             yield SearchRecord(
                 post.url, t("search_section_news"), post.title, day(post.date), post.summary, text
             )
 
     def plan(self, planning: Planning) -> None:
         self.plan_posts(planning)
+        self.plan_categories(planning)
         self.plan_tags(planning)
 
     def plan_posts(self, planning: Planning) -> None:
@@ -414,7 +502,7 @@ class PostType(ContentType):
                 title=post.title,
                 description=post.summary,
                 url=post.url,
-                breadcrumbs=(home, news_crumb, Crumb(post.title, None)),
+                breadcrumbs=(home, news_crumb, *category_crumb(post), Crumb(post.title, None)),
                 og_type="article",
                 published=post.date,
                 modified=post.updated,
@@ -428,6 +516,7 @@ class PostType(ContentType):
             planning.page(
                 post.url, "post.html", meta, post.src, context, lastmod=post.lastmod, line=post.line
             )
+            planning.qr_files(post.url, post.title, post.src, post.line)
             planning.aliases(post)
 
         def news_meta(number: int, total: int) -> PageMeta:
@@ -469,6 +558,46 @@ class PostType(ContentType):
         planning.feed(
             route("news_feed"), FeedData(title, t("news_long"), news, entries), "content/posts"
         )
+
+    def plan_categories(self, planning: Planning) -> None:
+        """A paginated list and a feed per category that has posts."""
+        site, t, home = planning.site, planning.t, planning.home
+        news_crumb = Crumb(t("news"), route("news"))
+        for group in site.news_categories:
+            feeds = ((t("feed_category", name=group.name), group.feed_url), *planning.all_feeds)
+
+            def category_meta(
+                number: int, total: int, group: CategoryGroup = group, feeds: Any = feeds
+            ) -> PageMeta:
+                return PageMeta(
+                    kind="category",
+                    title=planning.titled(group.name, number, total),
+                    description=t("category_description", name=group.name),
+                    url=paged(group.url, number),
+                    breadcrumbs=(home, news_crumb, Crumb(group.name, None)),
+                    feeds=feeds,
+                )
+
+            planning.paginate(
+                group.url,
+                group.posts,
+                "category.html",
+                category_meta,
+                "content/posts",
+                lambda paginator, group=group: CategoryListing(  # type: ignore[misc]
+                    paginator=paginator, category=group
+                ),
+            )
+            planning.feed(
+                group.feed_url,
+                FeedData(
+                    f"{group.name} – {site.config.title}",
+                    t("category_description", name=group.name),
+                    group.url,
+                    tuple(feed_entry(p) for p in group.posts[: site.config.feed_items]),
+                ),
+                "content/posts",
+            )
 
     def plan_tags(self, planning: Planning) -> None:
         site, t, home = planning.site, planning.t, planning.home
