@@ -164,7 +164,7 @@ def _table(table: Table) -> str:
     for index, row in enumerate(table.rows):
         cells: list[str] = []
         for cell in row:
-            text = "" if cell.continued else _cell(cell.paras)
+            text = "" if cell.continued else _cell(cell.paras, plain=index == 0)
             cells.append(text)
             cells.extend([""] * (cell.span - 1))
         cells.extend([""] * (width - len(cells)))
@@ -174,12 +174,12 @@ def _table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _cell(paras: tuple[Para, ...]) -> str:
+def _cell(paras: tuple[Para, ...], plain: bool) -> str:
     texts = []
     for para in paras:
         if not para.text.strip():
             continue
-        text = inline(para.spans).strip().replace("  \n", " ")
+        text = inline(para.spans, plain).strip().replace("  \n", " ")
         if para.mark is not None and not para.mark.bullet:
             text = escape(para.mark.label) + " " + text
         texts.append(text)
