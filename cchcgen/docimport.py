@@ -94,8 +94,10 @@ def import_document(options: DocumentOptions) -> DocumentReport:
         first = changes[0]
         raise ImportFailed(
             shown,
-            _("the document has {count} tracked change(s) or comment(s), the first in "
-              "paragraph {number}: \"{text}\"").format(  # fmt: skip
+            _(
+                "the document has {count} tracked change(s) or comment(s), the first in "
+                'paragraph {number}: "{text}"'
+            ).format(  # fmt: skip
                 count=len(changes), number=first.paragraph, text=first.text
             ),
             hint=_(
@@ -257,5 +259,3 @@ def _replace(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-

@@ -25,7 +25,6 @@ from docx.oxml.ns import nsmap, qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
-
 from lxml import etree
 
 from .messages import N_
@@ -245,8 +244,10 @@ def _refuse_external(document: Any) -> None:
         for rel in part.rels.values():
             if rel.is_external and rel.reltype not in ALLOWED_EXTERNAL:
                 raise DocxRefused(
-                    N_("refers to a file outside the document ({target}), which cchcgen "
-                       "does not fetch"),  # fmt: skip
+                    N_(
+                        "refers to a file outside the document ({target}), which cchcgen "
+                        "does not fetch"
+                    ),  # fmt: skip
                     N_(
                         "in Word, break the links to outside files (File > Info > Edit "
                         "links) or insert the picture itself, then save the document again"
@@ -338,7 +339,9 @@ class _Reader:
         for note in parse_xml(part.blob).findall(qn("w:footnote")):
             if note.get(qn("w:type")) in ("separator", "continuationSeparator"):
                 continue
-            paras = tuple(self.para(DocxParagraph(p, self.document)) for p in note.findall(qn("w:p")))
+            paras = tuple(
+                self.para(DocxParagraph(p, self.document)) for p in note.findall(qn("w:p"))
+            )
             notes[int(note.get(qn("w:id")))] = paras
         return notes
 

@@ -72,10 +72,14 @@ def read_layout(blocks: tuple[Block, ...]) -> Layout:
     if not blocks or not isinstance(blocks[0], Table) or len(blocks[0].rows[0]) < 2:
         first = blocks[0].number if blocks else 1
         raise LayoutUnknown(
-            N_("the document does not start with the header table of NĐ 30/2020 (the issuing "
-               "agency and 'Số:' on the left, the national motto and the date on the right)"),  # fmt: skip
-            N_("put the header in a two-column table without borders, as the official "
-               "template does, or write the page as Markdown with `cchcgen new plan`"),  # fmt: skip
+            N_(
+                "the document does not start with the header table of NĐ 30/2020 (the issuing "
+                "agency and 'Số:' on the left, the national motto and the date on the right)"
+            ),  # fmt: skip
+            N_(
+                "put the header in a two-column table without borders, as the official "
+                "template does, or write the page as Markdown with `cchcgen new plan`"
+            ),  # fmt: skip
             first,
         )
     front: dict[str, Any] = {}
@@ -140,8 +144,10 @@ def _header(table: Table, layout: Layout) -> str:
     if "symbol" not in front:
         raise LayoutUnknown(
             N_("the header has no line 'Số: .../...' under the issuing agency"),
-            N_("write the number and symbol as on paper, e.g. 'Số: 13/KH-UBND', or "
-               "'Số:    /KH-UBND' before it is numbered"),  # fmt: skip
+            N_(
+                "write the number and symbol as on paper, e.g. 'Số: 13/KH-UBND', or "
+                "'Số:    /KH-UBND' before it is numbered"
+            ),  # fmt: skip
             table.number,
         )
     bold = [p for p in issuer if p.bold]
@@ -164,10 +170,14 @@ def _header(table: Table, layout: Layout) -> str:
             layout.notes.append((para.number, N_("a line of the header is not imported"), text))
     if "issued_date" not in front:
         raise LayoutUnknown(
-            N_("the header has no line with the place and date, e.g. "
-               "'Quỳnh Phụ, ngày 30 tháng 01 năm 2023'"),  # fmt: skip
-            N_("write it under the national motto, as on paper; leave the day blank "
-               "('ngày    tháng 01 năm 2023') if it is not known"),  # fmt: skip
+            N_(
+                "the header has no line with the place and date, e.g. "
+                "'Quỳnh Phụ, ngày 30 tháng 01 năm 2023'"
+            ),  # fmt: skip
+            N_(
+                "write it under the national motto, as on paper; leave the day blank "
+                "('ngày    tháng 01 năm 2023') if it is not known"
+            ),  # fmt: skip
             table.number,
         )
     return _clean(" ".join(subject))
@@ -207,10 +217,14 @@ def _type_and_title(
     if subject:
         return "CV", subject, blocks
     raise LayoutUnknown(
-        N_("no type of document (KẾ HOẠCH, QUYẾT ĐỊNH, BÁO CÁO, ...) under the header, and "
-           "no 'V/v' line under its number"),  # fmt: skip
-        N_("write the type in capitals on a line of its own under the header, the title "
-           "under it; a công văn has 'V/v ...' under its number instead"),  # fmt: skip
+        N_(
+            "no type of document (KẾ HOẠCH, QUYẾT ĐỊNH, BÁO CÁO, ...) under the header, and "
+            "no 'V/v' line under its number"
+        ),  # fmt: skip
+        N_(
+            "write the type in capitals on a line of its own under the header, the title "
+            "under it; a công văn has 'V/v ...' under its number instead"
+        ),  # fmt: skip
         first.number if first is not None else header_number,
     )
 
@@ -224,25 +238,24 @@ def _basis(blocks: list[Block], layout: Layout) -> tuple[list[str], list[Block]]
     authority who decides, which stays first in the body)."""
     lead: list[Block] = []
     index = 0
+    first = blocks[0] if blocks else None
     if (
-        index < len(blocks)
-        and isinstance(blocks[index], Para)
-        and _is_authority_line(blocks[index])
-        and index + 1 < len(blocks)
-        and _is_basis(blocks[index + 1])
+        isinstance(first, Para)
+        and _is_authority_line(first)
+        and len(blocks) > 1
+        and _is_basis(blocks[1])
     ):
-        lead.append(blocks[index])
-        para = blocks[index]
-        assert isinstance(para, Para)
+        lead.append(first)
+        para = first
         layout.notes.append(
             (para.number, N_("printed after the basis lines on the page"), _clean(para.text))
         )
         index += 1
     basis: list[str] = []
     while index < len(blocks) and _is_basis(blocks[index]):
-        para = blocks[index]
-        assert isinstance(para, Para)
-        basis.append(re.sub(r"[\s;,.]+$", "", _clean(para.text)))
+        line = blocks[index]
+        assert isinstance(line, Para)
+        basis.append(re.sub(r"[\s;,.]+$", "", _clean(line.text)))
         index += 1
     return basis, lead + blocks[index:]
 
@@ -270,9 +283,7 @@ def _signer_table(blocks: list[Block]) -> int | None:
     return None
 
 
-def _signer(
-    table: Table, layout: Layout
-) -> tuple[list[str], str, dict[str, str] | None]:
+def _signer(table: Table, layout: Layout) -> tuple[list[str], str, dict[str, str] | None]:
     recipients: list[str] = []
     archive = ""
     for para in _column(table, 0):

@@ -142,9 +142,12 @@ def write_docx(doc: Doc, path: Path) -> Path:
     _no_borders(header)
     _cell(
         header.cell(0, 0),
-        [(doc.parent, {"center": True, "size": 12}), (doc.issuer, {"bold": True, "center": True, "size": 12}),
-         ("-------", {"center": True})],
-    )  # fmt: skip
+        [
+            (doc.parent, {"center": True, "size": 12}),
+            (doc.issuer, {"bold": True, "center": True, "size": 12}),
+            ("-------", {"center": True}),
+        ],
+    )
     _cell(
         header.cell(0, 1),
         [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"bold": True, "center": True, "size": 12}),
@@ -247,37 +250,59 @@ KE_HOACH = Doc(
         "hành chính năm 2024,",
     ],
     body=[
-        ("p", "Ủy ban nhân dân huyện ban hành Kế hoạch tuyên truyền cải cách hành chính "
-              "(CCHC) năm 2024 như sau:"),
+        (
+            "p",
+            "Ủy ban nhân dân huyện ban hành Kế hoạch tuyên truyền cải cách hành chính "
+            "(CCHC) năm 2024 như sau:",
+        ),
         ("h1", "I. MỤC ĐÍCH, YÊU CẦU"),
         ("h2", "1. Mục đích"),
-        ("dash", "- Nâng cao nhận thức của cán bộ, công chức, viên chức và Nhân dân về "
-                 "mục tiêu, nhiệm vụ CCHC của huyện."),
+        (
+            "dash",
+            "- Nâng cao nhận thức của cán bộ, công chức, viên chức và Nhân dân về "
+            "mục tiêu, nhiệm vụ CCHC của huyện.",
+        ),
         ("dash", "- Tạo sự đồng thuận của người dân, doanh nghiệp trong thực hiện CCHC."),
         ("h2", "2. Yêu cầu"),
-        ("p", "Tuyên truyền **kịp thời, chính xác**, phù hợp với từng đối tượng; gắn với "
-              "nhiệm vụ chính trị của từng cơ quan, đơn vị."),
+        (
+            "p",
+            "Tuyên truyền **kịp thời, chính xác**, phù hợp với từng đối tượng; gắn với "
+            "nhiệm vụ chính trị của từng cơ quan, đơn vị.",
+        ),
         ("h1", "II. NỘI DUNG TUYÊN TRUYỀN"),
         ("h3", "a) Chủ trương của Đảng, chính sách của Nhà nước về CCHC"),
         ("bullet", "Chương trình tổng thể CCHC nhà nước giai đoạn 2021 - 2030."),
         ("bullet", "Kế hoạch CCHC của tỉnh và của huyện năm 2024."),
         ("h3", "b) Kết quả thực hiện CCHC"),
-        ("note", "Kết quả Chỉ số cải cách hành chính (Par Index) của huyện năm 2023|Chỉ số do "
-                 "Ủy ban nhân dân tỉnh công bố tháng 12/2023."),
+        (
+            "note",
+            "Kết quả Chỉ số cải cách hành chính (Par Index) của huyện năm 2023|Chỉ số do "
+            "Ủy ban nhân dân tỉnh công bố tháng 12/2023.",
+        ),
         ("h1", "III. TỔ CHỨC THỰC HIỆN"),
         ("number", "Phòng Nội vụ là cơ quan đầu mối, theo dõi và tổng hợp kết quả."),
         ("number", "Phòng Văn hóa và Thông tin cập nhật tin, bài trên Cổng thông tin điện tử."),
         ("number", "Ủy ban nhân dân các xã, thị trấn xây dựng kế hoạch của đơn vị."),
-        ("p", "Trong quá trình thực hiện, có khó khăn, vướng mắc, các cơ quan, đơn vị báo cáo "
-              "về Phòng Nội vụ để *tổng hợp*, báo cáo Ủy ban nhân dân huyện./."),
+        (
+            "p",
+            "Trong quá trình thực hiện, có khó khăn, vướng mắc, các cơ quan, đơn vị báo cáo "
+            "về Phòng Nội vụ để *tổng hợp*, báo cáo Ủy ban nhân dân huyện./.",
+        ),
     ],
     signer=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
     name="Trần Văn Hòa",
-    recipients=["Sở Nội vụ", "Thường trực Huyện ủy", "Các phòng, ban thuộc huyện",
-                "UBND các xã, thị trấn"],  # fmt: skip
+    recipients=[
+        "Sở Nội vụ",
+        "Thường trực Huyện ủy",
+        "Các phòng, ban thuộc huyện",
+        "UBND các xã, thị trấn",
+    ],  # fmt: skip
     archive="VT, NV",
-    appendix=["PHỤ LỤC", "KẾ HOẠCH TUYÊN TRUYỀN CỤ THỂ",
-              "(Kèm theo Kế hoạch số 21/KH-UBND ngày 14/02/2024 của UBND huyện)"],  # fmt: skip
+    appendix=[
+        "PHỤ LỤC",
+        "KẾ HOẠCH TUYÊN TRUYỀN CỤ THỂ",
+        "(Kèm theo Kế hoạch số 21/KH-UBND ngày 14/02/2024 của UBND huyện)",
+    ],  # fmt: skip
     appendix_table=[
         ["STT", "Nội dung", "Cơ quan thực hiện", "Thời gian"],
         ["1", "Chuyên mục CCHC trên Đài Truyền thanh huyện", "Trung tâm Văn hóa", "Hằng tháng"],
@@ -307,16 +332,25 @@ QUYET_DINH = Doc(
     ],
     body=[
         ("p", "**QUYẾT ĐỊNH:**"),
-        ("p", "**Điều 1.** Kiện toàn Tổ công tác cải cách hành chính xã Thanh Định gồm các "
-              "ông (bà) có tên sau:"),
+        (
+            "p",
+            "**Điều 1.** Kiện toàn Tổ công tác cải cách hành chính xã Thanh Định gồm các "
+            "ông (bà) có tên sau:",
+        ),
         ("dash", "- Ông Ma Đình Trường, Chủ tịch UBND xã, Tổ trưởng;"),
         ("dash", "- Bà Hoàng Thị Lan, công chức Văn phòng - Thống kê, Tổ phó;"),
         ("dash", "- Ông Nông Văn Khải, công chức Tư pháp - Hộ tịch, thành viên."),
-        ("p", "**Điều 2.** Tổ công tác giúp Chủ tịch UBND xã theo dõi, đôn đốc việc thực "
-              "hiện Kế hoạch cải cách hành chính năm 2024; họp định kỳ mỗi quý một lần."),
-        ("p", "**Điều 3.** Quyết định có hiệu lực kể từ ngày ký. Văn phòng UBND xã, các "
-              "công chức chuyên môn và các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi "
-              "hành Quyết định này./."),
+        (
+            "p",
+            "**Điều 2.** Tổ công tác giúp Chủ tịch UBND xã theo dõi, đôn đốc việc thực "
+            "hiện Kế hoạch cải cách hành chính năm 2024; họp định kỳ mỗi quý một lần.",
+        ),
+        (
+            "p",
+            "**Điều 3.** Quyết định có hiệu lực kể từ ngày ký. Văn phòng UBND xã, các "
+            "công chức chuyên môn và các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi "
+            "hành Quyết định này./.",
+        ),
     ],
     signer=["CHỦ TỊCH"],
     name="Ma Đình Trường",
@@ -338,11 +372,17 @@ CONG_VAN = Doc(
     basis=[],
     body=[
         ("p", "Kính gửi: Ủy ban nhân dân các xã, thị trấn."),
-        ("p", "Thực hiện Kế hoạch cải cách hành chính năm 2024 của Ủy ban nhân dân huyện, đến "
-              "ngày 15/4/2024 còn 06 xã chưa gửi báo cáo kết quả quý I. Phòng Nội vụ đề nghị "
-              "Ủy ban nhân dân các xã, thị trấn:"),
-        ("dash", "- Hoàn thành báo cáo theo đề cương tại Phụ lục của Kế hoạch, gửi trước "
-                 "ngày 25/4/2024;"),
+        (
+            "p",
+            "Thực hiện Kế hoạch cải cách hành chính năm 2024 của Ủy ban nhân dân huyện, đến "
+            "ngày 15/4/2024 còn 06 xã chưa gửi báo cáo kết quả quý I. Phòng Nội vụ đề nghị "
+            "Ủy ban nhân dân các xã, thị trấn:",
+        ),
+        (
+            "dash",
+            "- Hoàn thành báo cáo theo đề cương tại Phụ lục của Kế hoạch, gửi trước "
+            "ngày 25/4/2024;",
+        ),
         ("dash", "- Gửi kèm số liệu về hồ sơ thủ tục hành chính trực tuyến."),
         ("p", "Phòng Nội vụ đề nghị các đơn vị quan tâm thực hiện./."),
     ],
@@ -367,16 +407,22 @@ BAO_CAO = Doc(
     body=[
         ("h1", "I. KẾT QUẢ ĐẠT ĐƯỢC"),
         ("h2", "1. Cải cách thủ tục hành chính"),
-        ("p", "Bộ phận Một cửa tiếp nhận 412 hồ sơ, giải quyết đúng hạn 409 hồ sơ, đạt 99,3 %; "
-              "tỷ lệ hồ sơ trực tuyến toàn trình đạt 46 %."),
+        (
+            "p",
+            "Bộ phận Một cửa tiếp nhận 412 hồ sơ, giải quyết đúng hạn 409 hồ sơ, đạt 99,3 %; "
+            "tỷ lệ hồ sơ trực tuyến toàn trình đạt 46 %.",
+        ),
         ("h2", "2. Xây dựng chính quyền số"),
         ("p", "100 % văn bản đi, đến được xử lý trên *phần mềm quản lý văn bản và điều hành*."),
         ("h1", "II. TỒN TẠI, HẠN CHẾ"),
         ("dash", "- Một số hồ sơ còn phải bổ sung nhiều lần."),
         ("dash", "- Người cao tuổi còn gặp khó khăn khi nộp hồ sơ trực tuyến."),
         ("h1", "III. NHIỆM VỤ 6 THÁNG CUỐI NĂM"),
-        ("p", "Tiếp tục hướng dẫn người dân nộp hồ sơ trực tuyến; giữ tỷ lệ giải quyết đúng "
-              "hạn trên 98 %./."),
+        (
+            "p",
+            "Tiếp tục hướng dẫn người dân nộp hồ sơ trực tuyến; giữ tỷ lệ giải quyết đúng "
+            "hạn trên 98 %./.",
+        ),
     ],
     signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
     name="Đinh Văn Tuấn",
@@ -397,8 +443,10 @@ CHUA_SO = Doc(
     title="Lịch kiểm tra cải cách hành chính quý IV năm 2024",
     basis=[],
     body=[
-        ("p", "Sở Nội vụ thông báo lịch kiểm tra công tác cải cách hành chính tại các huyện "
-              "như sau:"),
+        (
+            "p",
+            "Sở Nội vụ thông báo lịch kiểm tra công tác cải cách hành chính tại các huyện như sau:",
+        ),
         ("dash", "- Huyện Định Hóa: tuần thứ hai của tháng 11;"),
         ("dash", "- Huyện Phú Lương: tuần thứ ba của tháng 11."),
         ("p", "Các đơn vị chuẩn bị báo cáo và hồ sơ minh chứng theo hướng dẫn./."),

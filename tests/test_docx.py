@@ -96,11 +96,18 @@ def page_address(front: dict) -> str:
 def expected_front(doc: Doc) -> dict:
     day = doc.day
     issued = (
-        f"{int(day):02d}/{int(doc.month):02d}/{doc.year}" if day else f"{int(doc.month):02d}/{doc.year}"
+        f"{int(day):02d}/{int(doc.month):02d}/{doc.year}"
+        if day
+        else f"{int(doc.month):02d}/{doc.year}"
     )
     front: dict = {
-        "doc_type": {"": "CV", "KẾ HOẠCH": "KH", "QUYẾT ĐỊNH": "QĐ", "BÁO CÁO": "BC",
-                     "THÔNG BÁO": "TB"}[doc.doc_type],  # fmt: skip
+        "doc_type": {
+            "": "CV",
+            "KẾ HOẠCH": "KH",
+            "QUYẾT ĐỊNH": "QĐ",
+            "BÁO CÁO": "BC",
+            "THÔNG BÁO": "TB",
+        }[doc.doc_type],  # fmt: skip
         "number": doc.number,
         "symbol": doc.symbol,
         "issuer": {"parent": doc.parent, "name": doc.issuer},
@@ -185,7 +192,9 @@ def test_headings_lists_tables_and_footnotes_are_markdown(site: Path, tmp_path: 
     assert "\n## PHỤ LỤC\n" in text
     assert "| STT | Nội dung | Cơ quan thực hiện | Thời gian |\n|---|---|---|---|\n" in text
     # the merged cell is reported with its paragraph and text
-    assert re.search(r'kh\.docx: warning: paragraph \d+: merged cells[^\n]*"Tổng cộng"', result.stderr)
+    assert re.search(
+        r'kh\.docx: warning: paragraph \d+: merged cells[^\n]*"Tổng cộng"', result.stderr
+    )
     # and the appendix is printed after the signature on the page
     build(site, tmp_path / "out")
     page = (tmp_path / "out/ke-hoach/2024/21-kh-ubnd/index.html").read_text(encoding="utf-8")
@@ -222,7 +231,7 @@ def test_an_existing_page_is_never_overwritten_without_overwrite(
     assert "--overwrite" in again.stderr
     assert page.read_text(encoding="utf-8") == "edited"
     assert import_doc(site, path, "--overwrite").returncode == 0
-    assert page.read_text(encoding="utf-8").startswith("---\ndoc_type: \"BC\"")
+    assert page.read_text(encoding="utf-8").startswith('---\ndoc_type: "BC"')
 
 
 def test_the_signed_pdf_is_published_beside_the_page(site: Path, tmp_path: Path) -> None:
@@ -240,7 +249,9 @@ def test_the_signed_pdf_is_published_beside_the_page(site: Path, tmp_path: Path)
     assert front["tags"] == ["Văn bản chỉ đạo"]
     assert "the PDF has notes added on it (ink or text)" in result.stderr
     # the authority line of a QĐ stays in the body, and the editor is told where it is shown
-    assert 'printed after the basis lines on the page: "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ' in result.stderr
+    assert (
+        'printed after the basis lines on the page: "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ' in result.stderr
+    )
     build(site, tmp_path / "out")
     assert (tmp_path / "out/ke-hoach/2024/102-qd-ubnd/102-qd-ubnd.pdf").exists()
 
@@ -320,7 +331,7 @@ def test_text_boxes_and_images_are_reported_with_their_paragraph(
     result = import_doc(site, path)
     assert result.returncode == 0, result.stderr
     assert re.search(
-        r'bc\.docx: warning: paragraph \d+: a text box: its text is not imported: '
+        r"bc\.docx: warning: paragraph \d+: a text box: its text is not imported: "
         r'"Ghi chú viết tay"',
         result.stderr,
     ), result.stderr
