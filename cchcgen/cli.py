@@ -188,7 +188,10 @@ def _parser() -> argparse.ArgumentParser:
     imports = commands.add_parser(
         "import",
         parents=[common],
-        help=_("create or fill procedure files from a spreadsheet (.xlsx or .csv)"),
+        help=_(
+            "create or fill procedure files from a spreadsheet (.xlsx or .csv), or publish "
+            "a signed Word document (.docx)"
+        ),
         description=_(
             "The Quyết định công bố of a row is the one its 'Quyết định công bố' cell names "
             "(a blank cell repeats the one above), else --decision and --date, else the "
@@ -196,8 +199,12 @@ def _parser() -> argparse.ArgumentParser:
             "của ...')."
         ),
     )
-    imports.add_argument("kind", choices=("procedures",))
-    imports.add_argument("file", type=Path, help=_("the list annexed to a Quyết định công bố"))
+    imports.add_argument("kind", choices=("procedures", "document"))
+    imports.add_argument(
+        "file",
+        type=Path,
+        help=_("procedures: the list annexed to a Quyết định công bố; document: the .docx"),
+    )
     imports.add_argument(
         "--decision",
         help=_(
@@ -219,6 +226,21 @@ def _parser() -> argparse.ArgumentParser:
         help=_("replace values that differ from the spreadsheet (they are kept by default)"),
     )
     imports.add_argument("--dry-run", action="store_true", help=_("report only, write nothing"))
+    imports.add_argument(
+        "--pdf", type=Path, help=_("document: the scan of the signed copy, published beside it")
+    )
+    imports.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help=_("document: a tag to list it under (its folder is always content/plans/<year>/)"),
+    )
+    imports.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help=_("document: accept its tracked changes and leave out its comments"),
+    )
     return parser
 
 
@@ -499,12 +521,43 @@ def _schema(args: argparse.Namespace) -> int:
     folder = args.output or args.source / DIRNAME
     for path in write_editor_files(args.source, folder, vscode=args.vscode):
         print(_("Wrote {path}").format(path=path))
+
+
+def _import_document(args: argparse.Namespace) -> int:
+    from .docimport import DocumentOptions, import_document
+    from .importer import ImportFailed
+
+    options = DocumentOptions(
+        site=args.source,
+        file=args.file,
+        pdf=args.pdf,
+        tags=tuple(args.section),
+        accept_changes=args.accept_changes,
+        overwrite=args.overwrite,
+        dry_run=args.dry_run,
+    )
+    try:
+        report = import_document(options)
+    except ImportFailed as exc:
+        _print_import_failure(exc)
+        return EXIT_ERROR
+    for note in report.notes:
+        print(_("{file}: warning: {note}").format(file=args.file, note=note), file=sys.stderr)
+    if report.written:
+        print(_("Created {path}").format(path=report.file))
+        if report.attachment:
+            print(_("Created {path}").format(path=Path(report.file).with_name(report.attachment)))
+    else:
+        print(_("Would create {path}:").format(path=report.file))
+        print(report.preview())
     return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
     from .importer import ImportFailed, ImportOptions, import_procedures
 
+    if args.kind == "document":
+        return _import_document(args)
     config = load_config(args.source)
     now = build_now() or dt.datetime.now(dt.UTC)
     options = ImportOptions(
