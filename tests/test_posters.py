@@ -254,10 +254,15 @@ def test_a_sector_poster_prints_whole_cards_on_the_promised_pages(
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(
-    "rel", ["thu-tuc-hanh-chinh/1.000001/ma-qr/", "thu-tuc-hanh-chinh/linh-vuc/ho-tich/ma-qr/"]
+    ("rel", "centimetres"),
+    [
+        ("thu-tuc-hanh-chinh/1.000001/ma-qr/", 7),
+        ("thu-tuc-hanh-chinh/2.000815/ma-qr/", 7),  # a long name, no short name
+        ("thu-tuc-hanh-chinh/linh-vuc/ho-tich/ma-qr/", 5),
+    ],
 )
 def test_posters_scan_from_the_printed_layout_and_pass_axe(
-    browser: Browser, server: SiteServer, rel: str
+    browser: Browser, server: SiteServer, rel: str, centimetres: int
 ) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
     try:
@@ -273,7 +278,8 @@ def test_posters_scan_from_the_printed_layout_and_pass_axe(
             for label in codes.evaluate_all("all => all.map(s => s.getAttribute('aria-label'))")
         ]
         widths = codes.evaluate_all("all => all.map(s => s.getBoundingClientRect().width)")
-        assert min(widths) >= 50 * 96 / 25.4 - 1, f"a printed code is under 5 cm: {widths}"
+        smallest = centimetres * 10 * 96 / 25.4 - 1  # CSS pixels: 96 to the inch
+        assert min(widths) >= smallest, f"a printed code is under {centimetres} cm: {widths}"
         assert sorted(scanned(page)) == sorted(urls), "a printed code does not scan"
     finally:
         context.close()
