@@ -10,8 +10,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from browser import SiteServer, launch_chromium
 from conftest import build, run_cli
 from lxml import html as lxml_html
+from playwright.sync_api import sync_playwright
+from printed import print_pdf, printed_pages, squeezed
 from test_plans import decode_svg
 
 from cchcgen.errors import CchcError
@@ -467,3 +470,63 @@ def test_sitemaps_and_menu_list_the_catalogue(make_site, tmp_path: Path) -> None
         "Thủ tục hành chính"
     ) == 1
     assert re.search(r"ma_thu_tuc=1\.001193", (out / "thu-tuc-hanh-chinh/du-lieu.json").read_text())
+
+
+# ---------------------------------------------------------------- printed
+
+
+def requirements(count: int) -> str:
+    """A record whose 'requirements' grow by one printed line per item."""
+    items = "".join(f"\n  - Điều kiện thứ {n} đối với người nộp hồ sơ." for n in range(count))
+    return f"requirements:{items}" if count else "requirements: []"
+
+
+@pytest.mark.e2e
+def test_a_printed_procedure_has_no_empty_page_and_keeps_the_procedure(
+    tmp_path: Path,
+) -> None:
+    """Procedures of growing length, a few printed lines apart, across A4 page ends: no
+    printed page may hold nothing of the procedure (a lone hint for the screen counts as
+    nothing)."""
+    lengths = range(0, 48, 4)
+    records = {
+        f"1.{100000 + n}": full(f"1.{100000 + n}", requirements=requirements(n)) for n in lengths
+    }
+    out = tmp_path / "out"
+    build(site_with(lambda files: _write(tmp_path / "site", files), records), out)
+    hint = text_of(
+        page(out, "thu-tuc-hanh-chinh/1.100000/index.html").xpath("//p[@class='print-hint']")[0]
+    )
+    assert "bản in giữ toàn bộ thông tin thủ tục và mã QR" in hint
+    assert "có thể in ra nhiều trang A4" in hint  # how many is not known in advance
+    assert "tờ mã QR" in hint  # the one-page poster exists
+    counts = set()
+    with sync_playwright() as playwright, SiteServer(out, "/cchc/") as server:
+        chromium = launch_chromium(playwright)
+        try:
+            for code in records:
+                pages = printed_pages(
+                    print_pdf(chromium, f"{server.url}thu-tuc-hanh-chinh/{code}/")
+                )
+                counts.add(len(pages))
+                assert squeezed("Thủ tục đăng ký khai sinh") in pages[0], code
+                assert squeezed("Mã thủ tục: " + code) in pages[0], code
+                assert squeezed("Trang chủ") not in "".join(pages), "the menu was printed"
+                assert squeezed(hint) not in "".join(pages), "the screen's hint was printed"
+                printed = "".join(pages)
+                for kept in ("Bước 1", "Giấy chứng sinh", "Luật Hộ tịch", "Nguồn: CSDLQG"):
+                    assert squeezed(kept) in printed, f"{code}: {kept!r} was not printed"
+                empty = [
+                    n + 1 for n, text in enumerate(pages) if not text.replace(squeezed(hint), "")
+                ]
+                assert not empty, f"{code}: printed page(s) {empty} of {len(pages)} are empty"
+        finally:
+            chromium.close()
+    assert len(counts) > 1, f"the records never reach a second page: {counts}"
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root

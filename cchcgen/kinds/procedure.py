@@ -67,6 +67,9 @@ ONLINE_LEVELS = ("toan_trinh", "mot_phan", "khong")
 CHANGE_TYPES = ("new", "amended", "replaced", "abolished")
 STATUSES = ("active", "replaced", "abolished", "expired", "pending")
 LIST_ONLY_STALE_DAYS = 365
+CARDS_PER_SHEET = 9
+"""Cards on one A4 page of a sector's QR poster: 3 × 3, each code 50 mm wide (1 mm modules
+or more, readable from about 50 cm; the stylesheet's sizes depend on this number)."""
 
 _code = schema.matching(CODE_RE, N_("a procedure code of the form N.NNNNNN"), '"1.001193"')
 _slug = schema.matching(r"[a-z0-9]+(?:-[a-z0-9]+)*", N_("a slug"), "ho-tich")
@@ -531,6 +534,30 @@ class ProcedureView(LayoutContext):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProcedurePoster(LayoutContext):
+    """The A4 poster of one procedure, for the wall of the one-stop desk: another view
+    of the procedure's page, which search engines index instead."""
+
+    procedure: Procedure
+
+    def canonical_url(self) -> str | None:
+        return self.procedure.url
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectorPoster(LayoutContext):
+    """The A4 poster of one sector's procedures in force, a card with a QR code each."""
+
+    sector: Sector
+    procedures: tuple[Procedure, ...]
+    sheets: tuple[tuple[Procedure, ...], ...]
+    """The same procedures, as the cards of each printed A4 page."""
+
+    def canonical_url(self) -> str | None:
+        return self.sector.url
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeList(LayoutContext):
     changes: tuple[tuple[Procedure, Change], ...]
     retired: tuple[Procedure, ...]
@@ -617,8 +644,10 @@ class ProcedureType(ContentType):
         "procedures_json": "/thu-tuc-hanh-chinh/du-lieu.json",
         "procedures_csv": "/thu-tuc-hanh-chinh/du-lieu.csv",
         "sector": "/thu-tuc-hanh-chinh/linh-vuc/{code}/",
+        "sector_poster": "/thu-tuc-hanh-chinh/linh-vuc/{code}/ma-qr/",
         "level": "/thu-tuc-hanh-chinh/cap-{level}/",
         "procedure": "/thu-tuc-hanh-chinh/{code}/",
+        "procedure_poster": "/thu-tuc-hanh-chinh/{code}/ma-qr/",
     }
     views = {
         "procedures_in_force": View(_in_force, ("procedures",)),
@@ -721,6 +750,7 @@ class ProcedureType(ContentType):
             planning.page(
                 sector.url, "procedures.html", meta, "content/procedures", context, lastmod=lastmod
             )
+            self.plan_sector_poster(planning, sector, items, meta.breadcrumbs)
         for level, count in level_counts(in_force):
             url = route("level", level=level)
             groups = tuple(
@@ -850,6 +880,72 @@ class ProcedureType(ContentType):
             line=procedure.line,
         )
         planning.qr_files(procedure.url, procedure.display_title, procedure.src, procedure.line)
+        if procedure.in_force:
+            self.plan_poster(planning, procedure, meta.breadcrumbs)
+
+    def plan_poster(
+        self, planning: Planning, procedure: Procedure, crumbs: tuple[Crumb, ...]
+    ) -> None:
+        """The procedure's A4 poster: not indexed, not in sitemap.xml."""
+        t = planning.t
+        url = route("procedure_poster", code=procedure.code)
+        meta = PageMeta(
+            kind="procedure_poster",
+            title=t("poster_procedure_title", name=poster_name(procedure), code=procedure.code),
+            description=t("poster_procedure_description", name=procedure.name),
+            url=url,
+            breadcrumbs=crumbs[:-1]
+            + (Crumb(procedure.code, procedure.url), Crumb(t("qr_poster"), None)),
+            indexable=False,
+        )
+        planning.page(
+            url,
+            "procedure_qr.html",
+            meta,
+            procedure.src,
+            ProcedurePoster(procedure=procedure),
+            sitemap=False,
+            line=procedure.line,
+        )
+
+    def plan_sector_poster(
+        self,
+        planning: Planning,
+        sector: Sector,
+        items: tuple[Procedure, ...],
+        crumbs: tuple[Crumb, ...],
+    ) -> None:
+        """The sector's A4 poster of QR codes: not indexed, not in sitemap.xml."""
+        t = planning.t
+        url = route("sector_poster", code=sector.code)
+        cards = tuple(sorted(items, key=lambda p: (fold(poster_name(p)), p.code)))
+        meta = PageMeta(
+            kind="sector_poster",
+            title=t("poster_sector_title", name=sector.name),
+            description=t("poster_sector_description", name=sector.name, count=len(items)),
+            url=url,
+            breadcrumbs=crumbs[:-1] + (Crumb(sector.name, sector.url), Crumb(t("qr_poster"), None)),
+            indexable=False,
+        )
+        planning.page(
+            url,
+            "procedures_qr.html",
+            meta,
+            "content/procedures",
+            SectorPoster(sector=sector, procedures=cards, sheets=sheets(cards)),
+            sitemap=False,
+        )
+
+
+def sheets(items: tuple[Procedure, ...]) -> tuple[tuple[Procedure, ...], ...]:
+    """Procedures in groups of :data:`CARDS_PER_SHEET`, one group per printed page."""
+    size = CARDS_PER_SHEET
+    return tuple(items[start : start + size] for start in range(0, len(items), size))
+
+
+def poster_name(procedure: Procedure) -> str:
+    """The name a poster shows in large type: the short name when the record has one."""
+    return procedure.short_name or procedure.name
 
 
 TYPE = ProcedureType()
