@@ -521,6 +521,7 @@ def _schema(args: argparse.Namespace) -> int:
     folder = args.output or args.source / DIRNAME
     for path in write_editor_files(args.source, folder, vscode=args.vscode):
         print(_("Wrote {path}").format(path=path))
+    return EXIT_OK
 
 
 def _import_document(args: argparse.Namespace) -> int:
