@@ -273,10 +273,11 @@ def _report_expansion(text: str, source: YamlSource, diags: Collector, node: Nod
 
 
 def is_null(node: Node) -> bool:
-    """True for an empty value, ``~`` or ``null`` written without quotes."""
+    """True for an empty value, ``~`` or ``null`` written without quotes. A plain scalar's
+    style is None from PyYAML's Python composer and "" from its C (libyaml) one."""
     return (
         isinstance(node, ScalarNode)
-        and node.style is None
+        and not node.style
         and node.value in ("", "~", "null", "Null", "NULL")
     )
 

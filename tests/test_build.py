@@ -365,3 +365,25 @@ def test_404_page_links_work_from_any_depth(copy_site, tmp_path: Path) -> None:
         if not r.startswith(("http", "mailto", "#"))
     ]
     assert refs and all(r.startswith("/cchc/") for r in refs), refs
+
+
+def test_an_optional_key_left_empty_counts_as_not_given(make_site) -> None:
+    """``updated:`` with nothing after it (or ``~``) is no value, as YAML means it; a quoted
+    empty value is still refused as not a date."""
+    site = make_site(
+        {
+            "content/posts/a.md": "---\ntitle: A\ndate: 01/02/2024\nupdated:\ndraft: ~\n---\nA.\n",
+            "content/pages/b.md": "---\ntitle: B\nupdated: null\nweight:\n---\nB.\n",
+        }
+    )
+    result = build(site)
+    assert result.warnings == ()
+    assert (site / "public/tin-tuc/a/index.html").is_file()
+    (site / "content/posts/a.md").write_text(
+        '---\ntitle: A\ndate: 01/02/2024\nupdated: ""\n---\nA.\n', encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as raised:
+        build(site)
+    (problem,) = raised.value.diagnostics
+    assert (problem.path, problem.line) == ("content/posts/a.md", 4)
+    assert "'' is not a date" in problem.message
