@@ -16,11 +16,14 @@ from .messages import N_, _
 from .schema import Field, Invalid
 from .textfile import read_text
 from .urls import BaseUrl, UnsafePath
-from .yamlutil import Node, YamlSource, compose
+from .yamlutil import Node, SequenceNode, YamlSource, compose
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 _LARGE_HINT = N_("site.yaml holds the settings only; put long texts in content/pages/")
+DOCUMENT_SECTIONS = ("van-ban-chi-dao", "ke-hoach", "bao-cao")
+"""The sections official documents are published in, by their address (``/bao-cao/``);
+which document types each holds is decided in :mod:`cchcgen.kinds.plan`."""
 DEFAULT_PORTAL_URL = (
     "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
 )
@@ -77,6 +80,8 @@ class SiteConfig:
     """Build the search index and ``/tim-kiem/``."""
     raw_html: bool = False
     """Keep HTML written in Markdown as it is, instead of the safe subset."""
+    document_sections: tuple[str, ...] = DOCUMENT_SECTIONS
+    """The document sections the site shows, in the order of its menu."""
 
     @property
     def base_url(self) -> str:
@@ -104,6 +109,17 @@ def _portal_template(node: Node, ctx: schema.Context) -> str:
             node,
         )
     return value
+
+
+def _document_sections(node: Node, ctx: schema.Context) -> tuple[str, ...]:
+    values = schema.list_of(schema.choice(*DOCUMENT_SECTIONS), allow_scalar=True)(node, ctx)
+    if isinstance(node, SequenceNode) and not node.value:
+        raise Invalid(
+            _("must name at least one section"),
+            _("for example: {example}").format(example="[" + ", ".join(DOCUMENT_SECTIONS) + "]"),
+            node,
+        )
+    return tuple(dict.fromkeys(values))
 
 
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,30}(?:/[A-Za-z0-9_+\-]{1,30}){0,2}")
@@ -182,6 +198,7 @@ FIELDS = (
     Field("stale_after_days", schema.integer(1, 3650), default=90),
     Field("search", schema.boolean, default=True),
     Field("raw_html", schema.boolean, default=False),
+    Field("document_sections", _document_sections, default=DOCUMENT_SECTIONS),
 )
 
 
