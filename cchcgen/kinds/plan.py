@@ -145,6 +145,8 @@ ATTACHMENT_KINDS = {
 }
 ARTICLE_RE = re.compile(r"<p>(<strong>)?(Điều \d+[a-zđ]?\.)(</strong>)?")
 """A paragraph that opens an article (NĐ 30/2020: "Điều 1." in bold), bold or not."""
+ADDRESSEE_RE = re.compile(r"<p>(?=(?:<strong>)?Kính gửi\b)")
+"""The "Kính gửi:" line of a công văn or a báo cáo, set apart under the header."""
 SYMBOL_RE = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&.]*)+")
 ARCHIVE_LINE = re.compile(r"\s*l[ưu]u\s*(?::|(?=vt\b))\s*(.*?)[\s.;]*", re.I)
 """A recipients line that is the archive line ("Lưu: VT, VP."); the group is what is kept."""
@@ -553,7 +555,8 @@ class PlanReader:
 
 def mark_articles(html: str) -> str:
     """Paragraphs opening with "Điều 1." get the article's bold lead, as NĐ 30/2020 lays
-    out a Quyết định; a bold run the editor wrote past the number is kept as written."""
+    out a Quyết định (a bold run the editor wrote past the number is kept as written);
+    the "Kính gửi:" paragraph is set apart."""
 
     def lead(match: re.Match[str]) -> str:
         bold_open, article, bold_close = match.groups()
@@ -561,7 +564,7 @@ def mark_articles(html: str) -> str:
             return f'<p class="doc-article"><strong>{article}'
         return f'<p class="doc-article"><strong class="doc-article-lead">{article}</strong>'
 
-    return ARTICLE_RE.sub(lead, html)
+    return ADDRESSEE_RE.sub('<p class="doc-to">', ARTICLE_RE.sub(lead, html))
 
 
 WIDE_TABLE_COLUMNS = 5
