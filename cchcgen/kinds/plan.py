@@ -67,7 +67,6 @@ DOC_TYPES = {
 }
 
 
-
 @dataclass(frozen=True, slots=True)
 class Section:
     """Where documents of some types are published: ``/ke-hoach/``, its years and feed."""
@@ -920,8 +919,9 @@ class PlanType(ContentType):
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         shelves: tuple[Shelf, ...] = site.document_shelves
         for index, shelf in enumerate(shelves):
-            yield 20 + index, MenuEntry(
-                locale.t(shelf.string("name")), route(shelf.list_route), False
+            yield (
+                20 + index,
+                MenuEntry(locale.t(shelf.string("name")), route(shelf.list_route), False),
             )
 
     def feed_entries(self, site: Site) -> Iterable[FeedEntry]:
