@@ -61,6 +61,7 @@ _NAMED: dict[str, str] = {
     "_symbol": "document symbol, e.g. `KH-UBND`",
     "_issued": "date, or month and year (`10/2022`)",
     "_recipient": "one line of text",
+    "_document_sections": "list of: `van-ban-chi-dao`, `ke-hoach`, `bao-cao`",
     "_count": "whole number 0–100",
     "_amount": "amount in đồng",
     "_result": "text, or block of keys",
@@ -116,6 +117,8 @@ def _default(field: Field) -> str:
         return ""
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
+    if isinstance(value, tuple):
+        return "`[" + ", ".join(map(str, value)) + "]`"
     return f"`{value}`"
 
 
@@ -178,6 +181,8 @@ DESCRIPTIONS: dict[str, str] = {
     "(365 for `list_only` records)",
     "site.search": "build the search page and index",
     "site.raw_html": "keep HTML in Markdown as written instead of cleaning it",
+    "site.document_sections": "the document sections shown (default all three); a section left "
+    "out gives its documents to `ke-hoach`",
     # posts
     "post.title": "title",
     "post.date": "`03/02/2023 08:30`, `03/02/2023`, `2023-02-03`, `2023-02-03T08:30:00+07:00`",
@@ -202,7 +207,8 @@ DESCRIPTIONS: dict[str, str] = {
     "page.draft": "not published",
     "page.weight": "order in the menu and the sitemap, lowest first",
     # plans
-    "plan.doc_type": "KH, QĐ, CV, BC, TB, HD, CTr, … → KẾ HOẠCH, QUYẾT ĐỊNH, …",
+    "plan.doc_type": "KH, QĐ, CV, BC, TB, HD, CTr, … → KẾ HOẠCH, QUYẾT ĐỊNH, …; chooses the "
+    "section: `/van-ban-chi-dao/`, `/ke-hoach/` or `/bao-cao/`",
     "plan.number": '`""` while the document has no number yet (Số: /KH-UBND)',
     "plan.symbol": "with the number: Số: 13/KH-UBND",
     "plan.issuer": "the issuing body",
