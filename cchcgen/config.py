@@ -21,6 +21,9 @@ from .yamlutil import Node, ScalarNode, SequenceNode, YamlSource, compose
 CONFIG_FILE = "site.yaml"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 _LARGE_HINT = N_("site.yaml holds the settings only; put long texts in content/pages/")
+DOCUMENT_SECTIONS = ("van-ban-chi-dao", "ke-hoach", "bao-cao")
+"""The sections official documents are published in, by their address (``/bao-cao/``);
+which document types each holds is decided in :mod:`cchcgen.kinds.plan`."""
 DEFAULT_PORTAL_URL = (
     "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
 )
@@ -98,6 +101,8 @@ class SiteConfig:
     """Keep HTML written in Markdown as it is, instead of the safe subset."""
     news_categories: tuple[NewsCategory, ...] = DEFAULT_NEWS_CATEGORIES
     """The categories a post's ``category`` may name; empty: the site has none."""
+    document_sections: tuple[str, ...] = DOCUMENT_SECTIONS
+    """The document sections the site shows, in the order of its menu."""
 
     @property
     def base_url(self) -> str:
@@ -125,6 +130,17 @@ def _portal_template(node: Node, ctx: schema.Context) -> str:
             node,
         )
     return value
+
+
+def _document_sections(node: Node, ctx: schema.Context) -> tuple[str, ...]:
+    values = schema.list_of(schema.choice(*DOCUMENT_SECTIONS), allow_scalar=True)(node, ctx)
+    if isinstance(node, SequenceNode) and not node.value:
+        raise Invalid(
+            _("must name at least one section"),
+            _("for example: {example}").format(example="[" + ", ".join(DOCUMENT_SECTIONS) + "]"),
+            node,
+        )
+    return tuple(dict.fromkeys(values))
 
 
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,30}(?:/[A-Za-z0-9_+\-]{1,30}){0,2}")
@@ -275,6 +291,7 @@ FIELDS = (
     Field("search", schema.boolean, default=True),
     Field("raw_html", schema.boolean, default=False),
     Field("news_categories", _news_categories),
+    Field("document_sections", _document_sections, default=DOCUMENT_SECTIONS),
 )
 
 

@@ -156,6 +156,8 @@ class Plan:
     slug: str
     url: str
     """Site URL: ``/ke-hoach/2023/13-kh-ubnd/``."""
+    section: str
+    """The section that lists it (``ke-hoach``), chosen by its type and site.yaml."""
     year: int
     doc_type: str
     """Abbreviation (NĐ 30/2020 Phụ lục III): ``KH``."""
@@ -203,7 +205,7 @@ class Plan:
     @property
     def display_title(self) -> str:
         """``Kế hoạch 13/KH-UBND: Tuyên truyền ...`` for lists and feeds."""
-        kind = self.doc_type_name.capitalize() if self.doc_type_name else "Văn bản"
+        kind = self.doc_type_name.capitalize() if self.doc_type_name else "Công văn"
         number = f" {self.full_number}" if self.number else ""
         return f"{kind}{number}: {self.title}"
 

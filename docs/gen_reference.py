@@ -62,6 +62,7 @@ _NAMED: dict[str, str] = {
     "_symbol": "document symbol, e.g. `KH-UBND`",
     "_issued": "date, or month and year (`10/2022`)",
     "_recipient": "one line of text",
+    "_document_sections": "list of: `van-ban-chi-dao`, `ke-hoach`, `bao-cao`",
     "_count": "whole number 0–100",
     "_amount": "amount in đồng",
     "_result": "text, or block of keys",
@@ -117,6 +118,8 @@ def _default(field: Field) -> str:
         return ""
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
+    if isinstance(value, tuple):
+        return "`[" + ", ".join(map(str, value)) + "]`"
     return f"`{value}`"
 
 
@@ -182,6 +185,8 @@ DESCRIPTIONS: dict[str, str] = {
     "site.news_categories": "the categories a post's `category` may name, each with its page "
     "`/chuyen-muc/<slug>/` and feed; default: Tin hoạt động, Chỉ đạo điều hành, Thông tin "
     "tuyên truyền, Mô hình – sáng kiến; `[]`: no categories",
+    "site.document_sections": "the document sections shown (default all three); a section left "
+    "out gives its documents to `ke-hoach`",
     # posts
     "post.title": "title",
     "post.date": "`03/02/2023 08:30`, `03/02/2023`, `2023-02-03`, `2023-02-03T08:30:00+07:00`",
@@ -207,7 +212,8 @@ DESCRIPTIONS: dict[str, str] = {
     "page.draft": "not published",
     "page.weight": "order in the menu and the sitemap, lowest first",
     # plans
-    "plan.doc_type": "KH, QĐ, CV, BC, TB, HD, CTr, … → KẾ HOẠCH, QUYẾT ĐỊNH, …",
+    "plan.doc_type": "KH, QĐ, CV, BC, TB, HD, CTr, … → KẾ HOẠCH, QUYẾT ĐỊNH, …; chooses the "
+    "section: `/van-ban-chi-dao/`, `/ke-hoach/` or `/bao-cao/`",
     "plan.number": '`""` while the document has no number yet (Số: /KH-UBND)',
     "plan.symbol": "with the number: Số: 13/KH-UBND",
     "plan.issuer": "the issuing body",

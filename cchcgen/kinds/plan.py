@@ -1,9 +1,14 @@
 """Plans and other official documents: front matter rules from NĐ 30/2020/NĐ-CP.
 
-A plan's address comes from its number and symbol (``/ke-hoach/2023/13-kh-ubnd/``),
-never from its file name, so renaming the file keeps the address printed in its
-QR code. Documents published before they were numbered or dated are accepted
-with a warning and rendered with the blanks left as on paper.
+A document's address comes from its section, its year and its number and symbol
+(``/ke-hoach/2023/13-kh-ubnd/``), never from its file name, so renaming the file keeps
+the address printed in its QR code. Its type (``doc_type``) chooses the section
+(:data:`SECTIONS`): directing documents, plans or reports; site.yaml's
+``document_sections`` chooses which sections the site shows. A document published
+elsewhere than ``/ke-hoach/`` keeps the ``/ke-hoach/`` address that every document had
+before sections as an old address, because QR codes of it are already printed.
+Documents published before they were numbered or dated are accepted with a warning and
+rendered with the blanks left as on paper.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import sample, schema
+from ..config import DOCUMENT_SECTIONS
 from ..content import Attachment, Plan, Signer, Tag
 from ..errors import Collector
 from ..files import file_inside
@@ -59,6 +65,68 @@ DOC_TYPES = {
     "GM": "GIẤY MỜI",
     "CV": "",  # công văn: no type name, the summary follows "V/v"
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Where documents of some types are published: ``/ke-hoach/``, its years and feed."""
+
+    key: str
+    """Its first path segment, and its name in site.yaml's ``document_sections``."""
+    plural: str
+    """Prefix of the route names of its list, years and feed: ``plans``."""
+    single: str
+    """Route name of one of its documents: ``plan`` (and ``plan_poster``)."""
+    doc_types: tuple[str, ...]
+
+    @property
+    def routes(self) -> dict[str, str]:
+        return {
+            self.plural: f"/{self.key}/",
+            f"{self.plural}_feed": f"/{self.key}/rss.xml",
+            f"{self.plural}_year": f"/{self.key}/{{year}}/",
+            self.single: f"/{self.key}/{{year}}/{{slug}}/",
+            f"{self.single}_poster": f"/{self.key}/{{year}}/{{slug}}/ma-qr/",
+        }
+
+
+SECTIONS = (
+    # Văn bản chỉ đạo, điều hành: what a body decides, directs, announces or asks, and
+    # every administrative document that is neither a plan nor a report.
+    Section(
+        "van-ban-chi-dao",
+        "directives",
+        "directive",
+        ("QĐ", "CT", "CV", "TB", "NQ", "HD", "QC", "QyĐ", "TC", "CĐ", "GM", "HĐ"),
+    ),
+    # Kế hoạch: documents that set goals, tasks and deadlines for a period.
+    Section("ke-hoach", "plans", "plan", ("KH", "CTr", "PA", "ĐA", "DA")),
+    # Báo cáo: documents sent up to a superior or recording what happened.
+    Section("bao-cao", "reports", "report", ("BC", "TTr", "BB")),
+)
+SECTION_OF_TYPE = {doc_type: s for s in SECTIONS for doc_type in s.doc_types}
+CATCH_ALL = "ke-hoach"
+"""The section every document was published in before sections: when shown, it also lists
+the documents of the sections a site does not show."""
+assert tuple(s.key for s in SECTIONS) == DOCUMENT_SECTIONS
+assert set(SECTION_OF_TYPE) == set(DOC_TYPES)
+
+
+def type_label(doc_type: str) -> str:
+    """``Quyết định``: the type's name as a reader says it."""
+    name = DOC_TYPES[doc_type]
+    return name.capitalize() if name else "Công văn"
+
+
+def section_of(doc_type: str, shown: tuple[str, ...]) -> Section | None:
+    """The shown section that lists a document of ``doc_type``; None when there is none."""
+    own = SECTION_OF_TYPE[doc_type]
+    for key in (own.key, CATCH_ALL):
+        if key in shown:
+            return next(s for s in SECTIONS if s.key == key)
+    return None
+
+
 AUTHORITIES = ("none", "TM", "KT", "Q", "TL", "TUQ")
 STATUSES = ("active", "superseded", "expired")
 ATTACHMENT_KINDS = {
@@ -74,6 +142,10 @@ ATTACHMENT_KINDS = {
     ".jpeg": "JPG",
     ".png": "PNG",
 }
+ARTICLE_RE = re.compile(r"<p>(<strong>)?(Điều \d+[a-zđ]?\.)(</strong>)?")
+"""A paragraph that opens an article (NĐ 30/2020: "Điều 1." in bold), bold or not."""
+ADDRESSEE_RE = re.compile(r"<p>(?=(?:<strong>)?Kính gửi\b)")
+"""The "Kính gửi:" line of a công văn or a báo cáo, set apart under the header."""
 SYMBOL_RE = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&.]*)+")
 ARCHIVE_LINE = re.compile(r"\s*l[ưu]u\s*(?::|(?=vt\b))\s*(.*?)[\s.;]*", re.I)
 """A recipients line that is the archive line ("Lưu: VT, VP."); the group is what is kept."""
@@ -204,11 +276,13 @@ class PlanReader:
         diags: Collector,
         markdown: Markdown,
         tz: Any,
+        sections: tuple[str, ...] = DOCUMENT_SECTIONS,
     ) -> None:
         self.root = root
         self.diags = diags
         self.markdown = markdown
         self.tz = tz
+        self.sections = sections
         self.fields = FIELDS
 
     def read(
@@ -244,6 +318,21 @@ class PlanReader:
                     type_name=DOC_TYPES[doc_type].lower(), doc_type=doc_type
                 ),
             )
+        section = section_of(doc_type, self.sections)
+        if section is None:
+            own = SECTION_OF_TYPE[doc_type].key
+            self.diags.error(
+                rel,
+                *at("doc_type"),
+                _(
+                    "a {type_name} is published under /{section}/, which this site does not "
+                    "show (document_sections in site.yaml)"
+                ).format(type_name=type_label(doc_type).lower(), section=own),
+                _(
+                    "add {section} to document_sections in site.yaml; when shown, {catch_all} "
+                    "also lists the documents of the sections a site does not show"
+                ).format(section=own, catch_all=CATCH_ALL),
+            )
         if not number:
             self.diags.warning(
                 rel,
@@ -275,7 +364,7 @@ class PlanReader:
                     "e.g. superseded_by: 15/KH-UBND"
                 ),
             )
-        if any(d.is_error for d in self.diags.items[errors_before:]):
+        if section is None or any(d.is_error for d in self.diags.items[errors_before:]):
             return None
 
         if values["slug"]:
@@ -298,11 +387,13 @@ class PlanReader:
             appendix = self.markdown.convert(
                 appendix_text, Source(rel, appendix_line), self.diags, APPENDIX_ID_PREFIX
             ).html
+            appendix = mark_articles(appendix)
         return Plan(
             src=rel,
             line=key_line("number") if not values["slug"] else key_line("slug"),
             slug=slug,
-            url=route("plan", year=issued.year, slug=slug),
+            url=route(section.single, year=issued.year, slug=slug),
+            section=section.key,
             year=issued.year,
             doc_type=doc_type,
             doc_type_name=DOC_TYPES[doc_type],
@@ -327,7 +418,7 @@ class PlanReader:
             tags=tuple(Tag(slugify(t), t) for t in dict.fromkeys(values["tags"])),
             qr=values["qr"],
             summary=values["summary"] or shorten(rendered.first_paragraph) or values["title"],
-            body_html=rendered.html,
+            body_html=mark_articles(rendered.html),
             appendix_html=appendix,
             aliases=values["aliases"],
             aliases_line=key_line("aliases"),
@@ -461,6 +552,31 @@ class PlanReader:
         return tuple(result)
 
 
+def mark_articles(html: str) -> str:
+    """Paragraphs opening with "Điều 1." get the article's bold lead, as NĐ 30/2020 lays
+    out a Quyết định (a bold run the editor wrote past the number is kept as written);
+    the "Kính gửi:" paragraph is set apart."""
+
+    def lead(match: re.Match[str]) -> str:
+        bold_open, article, bold_close = match.groups()
+        if bold_open and not bold_close:
+            return f'<p class="doc-article"><strong>{article}'
+        return f'<p class="doc-article"><strong class="doc-article-lead">{article}</strong>'
+
+    return ADDRESSEE_RE.sub('<p class="doc-to">', ARTICLE_RE.sub(lead, html))
+
+
+WIDE_TABLE_COLUMNS = 5
+"""An appendix with a table this wide prints on landscape pages."""
+_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+_CELL = re.compile(r"<t[hd]\b")
+
+
+def is_wide(html: str) -> bool:
+    """Whether ``html`` has a table of at least :data:`WIDE_TABLE_COLUMNS` columns."""
+    return any(len(_CELL.findall(row)) >= WIDE_TABLE_COLUMNS for row in _ROW.findall(html))
+
+
 _HEADING = re.compile(r"#{1,6}\s+(.*)")
 _FENCE = re.compile(r"(```|~~~)")
 
@@ -491,11 +607,71 @@ def _is_appendix_heading(line: str) -> bool:
 
 # ---------------------------------------------------------------- the type
 
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+_CATCH_ALL_STRINGS = {
+    "name": "plans",
+    "long": "plans_long",
+    "intro": "plans_intro",
+    "of_year": "plans_of_year",
+    "feed": "feed_plans",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Shelf:
+    """A section the site shows, with its documents (newest first)."""
+
+    section: Section
+    strings: str
+    """Prefix of its page strings (``section_ke_hoach``); "" for the catch-all, which
+    says "Kế hoạch, văn bản"."""
+    documents: tuple[Plan, ...]
+
+    @property
+    def key(self) -> str:
+        return self.section.key
+
+    @property
+    def list_route(self) -> str:
+        return self.section.plural
+
+    @property
+    def year_route(self) -> str:
+        return f"{self.section.plural}_year"
+
+    @property
+    def feed_route(self) -> str:
+        return f"{self.section.plural}_feed"
+
+    @property
+    def poster_route(self) -> str:
+        return f"{self.section.single}_poster"
+
+    def string(self, part: str) -> str:
+        """Key of one of its page strings: ``name``, ``long``, ``intro``, ``of_year``, ``feed``."""
+        if not self.strings:
+            return _CATCH_ALL_STRINGS[part]
+        return self.strings if part == "name" else f"{self.strings}_{part}"
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({p.year for p in self.documents}, reverse=True))
+
+    def of_year(self, year: int) -> tuple[Plan, ...]:
+        return tuple(p for p in self.documents if p.year == year)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanList(LayoutContext):
+    shelf: Shelf
     years: tuple[int, ...]
     """The years listed on the page, newest first."""
+    year: int | None
+    """The year of a year page; None on the section's page."""
+    types: tuple[tuple[str, str, int], ...]
+    """The filter's document types: (``QĐ``, ``Quyết định``, how many)."""
+    issuers: tuple[tuple[str, int], ...]
+    """The filter's issuers, with how many documents each issued."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -504,6 +680,10 @@ class PlanView(LayoutContext):
     replacement: Plan | None
     """The document that replaces this one."""
     replaces: tuple[Plan, ...]
+    poster_url: str
+    """The printable QR page; "" when the document has no QR code."""
+    landscape: bool
+    """The appendix has a wide table and prints on landscape pages."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -535,13 +715,64 @@ def _plans_of_year(site: Site, year: int) -> tuple[Plan, ...]:
     return tuple(p for p in site.plans if p.year == year)
 
 
+def _shelves(site: Site) -> tuple[Shelf, ...]:
+    """The sections the site shows that have documents, in site.yaml's order."""
+    shown: tuple[str, ...] = site.config.document_sections
+    takes_others = any(s.key not in shown for s in SECTIONS)
+    shelves = []
+    for key in shown:
+        documents = tuple(p for p in site.plans if p.section == key)
+        if documents:
+            catch_all = key == CATCH_ALL and takes_others
+            strings = "" if catch_all else "section_" + key.replace("-", "_")
+            shelves.append(Shelf(SECTION_BY_KEY[key], strings, documents))
+    return tuple(shelves)
+
+
 def _plan_by_reference(site: Site, reference: str) -> Plan | None:
-    """The plan an editor means by a full number (``15/KH-UBND``) or a site URL."""
+    """The plan an editor means by a full number (``15/KH-UBND``) or a site URL, new or old."""
     plans: tuple[Plan, ...] = site.plans
     for plan in plans:
-        if reference in (plan.full_number, plan.url, plan.url.rstrip("/")):
+        if _is_named(plan, reference):
             return plan
     return None
+
+
+def _is_named(plan: Plan, reference: str) -> bool:
+    addresses = (plan.url, *plan.aliases)
+    return reference == plan.full_number or any(
+        reference in (url, url.rstrip("/")) for url in addresses
+    )
+
+
+def type_counts(documents: Iterable[Plan]) -> tuple[tuple[str, str, int], ...]:
+    """The document types among ``documents``, in NĐ 30/2020's order, with their counts."""
+    counts: dict[str, int] = {}
+    for plan in documents:
+        counts[plan.doc_type] = counts.get(plan.doc_type, 0) + 1
+    return tuple((t, type_label(t), counts[t]) for t in DOC_TYPES if t in counts)
+
+
+def issuer_counts(documents: Iterable[Plan]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for plan in documents:
+        counts[plan.issuer_name] = counts.get(plan.issuer_name, 0) + 1
+    return tuple(sorted(counts.items(), key=lambda item: (fold(item[0]), item[0])))
+
+
+def with_old_addresses(plans: list[Plan]) -> list[Plan]:
+    """A document published outside /ke-hoach/ keeps /ke-hoach/<year>/<slug>/, where every
+    document was before sections, as an old address, unless another document has it."""
+    taken = {url for p in plans for url in (p.url, *p.aliases)}
+    result = []
+    for plan in plans:
+        if plan.section != CATCH_ALL:
+            old = route(SECTION_BY_KEY[CATCH_ALL].single, year=plan.year, slug=plan.slug)
+            if old not in taken:
+                taken.add(old)
+                plan = replace(plan, aliases=(*plan.aliases, old))
+        result.append(plan)
+    return result
 
 
 def check_plans(diags: Collector, plans: list[Plan]) -> None:
@@ -565,9 +796,7 @@ def check_plans(diags: Collector, plans: list[Plan]) -> None:
             seen[key] = plan
     for plan in plans:
         if plan.superseded_by and not any(
-            plan.superseded_by in (other.full_number, other.url, other.url.rstrip("/"))
-            for other in plans
-            if other is not plan
+            _is_named(other, plan.superseded_by) for other in plans if other is not plan
         ):
             diags.error(
                 plan.src,
@@ -585,21 +814,17 @@ class PlanType(ContentType):
     title = "Plans and other documents"
     where = "content/plans/**/*.md"
     intro = (
-        "The front matter of a plan or other official document; the body is the document's text."
+        "The front matter of a plan or other official document; the body is the document's "
+        "text. Its doc_type chooses its section: van-ban-chi-dao, ke-hoach or bao-cao."
     )
     fields = FIELDS
     order = 30
     provides = {"plans": ()}
-    routes = {
-        "plans": "/ke-hoach/",
-        "plans_feed": "/ke-hoach/rss.xml",
-        "plans_year": "/ke-hoach/{year}/",
-        "plan": "/ke-hoach/{year}/{slug}/",
-        "plan_poster": "/ke-hoach/{year}/{slug}/ma-qr/",
-    }
+    routes = {name: pattern for section in SECTIONS for name, pattern in section.routes.items()}
     views = {
         "plan_years": View(_plan_years, ("plans",)),
         "plans_of_year": View(_plans_of_year, ("plans",), method=True),
+        "document_shelves": View(_shelves, ("plans",)),
         "plan_by_reference": View(_plan_by_reference, ("plans",), method=True),
     }
     searched = ("plans",)
@@ -607,10 +832,18 @@ class PlanType(ContentType):
     home_parts = (("main", 20, "partials/home/plans.html"),)
 
     def cache_env(self, loading: Loading) -> Any:
-        return loading.listing("plans", ".md")  # attachments beside the plans
+        # attachments beside the plans; the sections shown decide each document's address
+        return (loading.listing("plans", ".md"), loading.config.document_sections)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
-        reader = PlanReader(loading.root, loading.diags, loading.markdown, loading.config.timezone)
+        config = loading.config
+        reader = PlanReader(
+            loading.root,
+            loading.diags,
+            loading.markdown,
+            config.timezone,
+            config.document_sections,
+        )
 
         def read(path: Path, rel: str) -> Plan | None:
             file = loading.parse(path, rel)
@@ -633,6 +866,7 @@ class PlanType(ContentType):
                 plans.append(plan)
             else:
                 loading.due(plan.published_at)
+        plans = with_old_addresses(plans)
         check_plans(loading.diags, plans)
         plans.sort(key=lambda p: p.full_number)
         plans.sort(
@@ -679,11 +913,16 @@ class PlanType(ContentType):
         return f"content/plans/{now.year}/{slug}.md", front, body
 
     def feed_links(self, site: Site, locale: Locale) -> Iterable[tuple[str, str]]:
-        return ((locale.t("feed_plans"), route("plans_feed")),) if site.plans else ()
+        shelves: tuple[Shelf, ...] = site.document_shelves
+        return ((locale.t(s.string("feed")), route(s.feed_route)) for s in shelves)
 
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
-        if site.plans:
-            yield 20, MenuEntry(locale.t("plans"), route("plans"), False)
+        shelves: tuple[Shelf, ...] = site.document_shelves
+        for index, shelf in enumerate(shelves):
+            yield (
+                20 + index,
+                MenuEntry(locale.t(shelf.string("name")), route(shelf.list_route), False),
+            )
 
     def feed_entries(self, site: Site) -> Iterable[FeedEntry]:
         return (feed_entry(p) for p in site.plans)
@@ -712,62 +951,76 @@ class PlanType(ContentType):
             )
 
     def plan(self, planning: Planning) -> None:
+        shelves: tuple[Shelf, ...] = planning.site.document_shelves
+        for shelf in shelves:
+            self.plan_shelf(planning, shelf)
+
+    def plan_shelf(self, planning: Planning, shelf: Shelf) -> None:
+        """A section's page, its year pages, its documents and its feed."""
         site, t, home = planning.site, planning.t, planning.home
-        if not site.plans:
-            return
-        plans_url = route("plans")
-        plans_crumb = Crumb(t("plans"), plans_url)
-        feeds = ((t("feed_plans"), route("plans_feed")), *planning.all_feeds)
+        list_url = route(shelf.list_route)
+        name = t(shelf.string("name"))
+        crumb = Crumb(name, list_url)
+        feeds = ((t(shelf.string("feed")), route(shelf.feed_route)), *planning.all_feeds)
         meta = PageMeta(
             kind="plans",
-            title=t("plans_long"),
-            description=t("plans_intro"),
-            url=plans_url,
-            breadcrumbs=(home, Crumb(t("plans"), None)),
+            title=t(shelf.string("long")),
+            description=t(shelf.string("intro")),
+            url=list_url,
+            breadcrumbs=(home, Crumb(name, None)),
             feeds=feeds,
         )
-        newest = max(p.lastmod for p in site.plans)
         planning.page(
-            plans_url,
+            list_url,
             "plans.html",
             meta,
             "content/plans",
-            PlanList(years=site.plan_years),
-            lastmod=newest,
+            _list_context(shelf, shelf.years, None, shelf.documents),
+            lastmod=max(p.lastmod for p in shelf.documents),
         )
-        for year in site.plan_years:
-            url = route("plans_year", year=year)
-            title = t("plans_of_year", year=year)
+        for year in shelf.years:
+            url = route(shelf.year_route, year=year)
+            title = t(shelf.string("of_year"), year=year)
             meta = PageMeta(
                 kind="plans_year",
                 title=title,
                 description=title,
                 url=url,
-                breadcrumbs=(home, plans_crumb, Crumb(str(year), None)),
+                breadcrumbs=(home, crumb, Crumb(str(year), None)),
                 feeds=feeds,
             )
-            lastmod = max(p.lastmod for p in site.plans_of_year(year))
+            documents = shelf.of_year(year)
             planning.page(
-                url, "plans.html", meta, "content/plans", PlanList(years=(year,)), lastmod=lastmod
+                url,
+                "plans.html",
+                meta,
+                "content/plans",
+                _list_context(shelf, (year,), year, documents),
+                lastmod=max(p.lastmod for p in documents),
             )
-        for plan in site.plans:
-            self.plan_one(planning, plan, plans_crumb, feeds)
+        for plan in shelf.documents:
+            self.plan_one(planning, plan, shelf, crumb, feeds)
         entries = sorted(
-            (feed_entry(p) for p in site.plans), key=lambda e: (e.date, e.url), reverse=True
+            (feed_entry(p) for p in shelf.documents), key=lambda e: (e.date, e.url), reverse=True
         )
         planning.feed(
-            route("plans_feed"),
+            route(shelf.feed_route),
             FeedData(
-                f"{t('plans_long')} – {site.config.title}",
-                t("plans_intro"),
-                plans_url,
+                f"{t(shelf.string('long'))} – {site.config.title}",
+                t(shelf.string("intro")),
+                list_url,
                 tuple(entries[: site.config.feed_items]),
             ),
             "content/plans",
         )
 
     def plan_one(
-        self, planning: Planning, plan: Plan, plans_crumb: Crumb, feeds: tuple[tuple[str, str], ...]
+        self,
+        planning: Planning,
+        plan: Plan,
+        shelf: Shelf,
+        crumb: Crumb,
+        feeds: tuple[tuple[str, str], ...],
     ) -> None:
         site, t = planning.site, planning.t
         replacement = site.plan_by_reference(plan.superseded_by) if plan.superseded_by else None
@@ -776,9 +1029,9 @@ class PlanType(ContentType):
             for p in site.plans
             if p.superseded_by and site.plan_by_reference(p.superseded_by) is plan
         )
-        year_crumb = Crumb(str(plan.year), route("plans_year", year=plan.year))
+        year_crumb = Crumb(str(plan.year), route(shelf.year_route, year=plan.year))
         short = plan.full_number if plan.number else plan.title
-        crumbs = (planning.home, plans_crumb, year_crumb, Crumb(short, None))
+        crumbs = (planning.home, crumb, year_crumb, Crumb(short, None))
         meta = PageMeta(
             kind="plan",
             title=plan.display_title,
@@ -791,18 +1044,24 @@ class PlanType(ContentType):
             creator=plan.issuer_name.title() if plan.issuer_name.isupper() else plan.issuer_name,
             feeds=feeds,
         )
+        poster = route(shelf.poster_route, year=plan.year, slug=plan.slug) if plan.qr else ""
         planning.page(
             plan.url,
             "plan.html",
             meta,
             plan.src,
-            PlanView(plan=plan, replacement=replacement, replaces=replaces),
+            PlanView(
+                plan=plan,
+                replacement=replacement,
+                replaces=replaces,
+                poster_url=poster,
+                landscape=is_wide(plan.appendix_html),
+            ),
             lastmod=plan.lastmod,
             line=plan.line,
         )
         if plan.qr:
             planning.qr_files(plan.url, plan.display_title, plan.src, plan.line)
-            poster = route("plan_poster", year=plan.year, slug=plan.slug)
             poster_meta = PageMeta(
                 kind="qr_poster",
                 title=f"{t('qr_poster')}: {plan.display_title}",
@@ -823,6 +1082,18 @@ class PlanType(ContentType):
         for attachment in plan.attachments:
             planning.copy(plan.url + attachment.filename, attachment.src, plan.src, plan.line)
         planning.aliases(plan)
+
+
+def _list_context(
+    shelf: Shelf, years: tuple[int, ...], year: int | None, documents: tuple[Plan, ...]
+) -> PlanList:
+    return PlanList(
+        shelf=shelf,
+        years=years,
+        year=year,
+        types=type_counts(documents),
+        issuers=issuer_counts(documents),
+    )
 
 
 TYPE = PlanType()
