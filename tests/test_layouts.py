@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import build
+from conftest import REPO, build
 
 import cchcgen
 
@@ -163,3 +163,17 @@ def test_a_plan_and_its_appendix_have_ids_of_their_own(make_site, tmp_path: Path
     assert len(page.ids) == len(set(page.ids)), page.ids
     assert {"muc-dieu-1", "pl-dieu-1", "pl-phu-luc-i"} <= set(page.ids)
     assert set(page.hrefs) <= set(page.ids)
+
+
+def test_the_builtin_stylesheet_closes_every_block() -> None:
+    """A rule block left open swallows every rule after it (print rules then apply on
+    screen, or not at all); count the braces outside comments and strings."""
+    css = (REPO / "cchcgen" / "assets" / "cchcgen.css").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|\"[^\"]*\"|'[^']*'", "", css, flags=re.DOTALL)
+    depth = 0
+    for number, line in enumerate(code.split("\n"), 1):
+        if line.startswith(("@media", "@page", "@supports")):
+            assert depth == 0, f"line {number} starts a top-level block inside another"
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"line {number} closes a block never opened"
+    assert depth == 0
