@@ -213,6 +213,13 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SearchPage(LayoutContext):
+    """The search page: the sections a reader may narrow the results to."""
+
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SitemapPage(LayoutContext):
     """The HTML sitemap; each content type's part comes from its own layout."""
 
@@ -241,3 +248,6 @@ class SearchRecord:
     """Everything to search in, as plain text (HTML is stripped here)."""
     codes: tuple[str, ...] = ()
     """Numbers people type as they are printed: ``1.001193``, ``13/KH-UBND``."""
+    kind: str = ""
+    """What the page is, in the words people search with (``Kế hoạch``): weighted above the
+    title, so that "ke hoach tuyen truyen" finds the plans before the news about them."""

@@ -101,6 +101,7 @@ class SearchIndexError(RuntimeError):
 def _page(record: SearchRecord, language: str) -> str:
     esc = html.escape
     heading, text = searchable(record)
+    kind = f'<p data-pagefind-weight="10">{esc(fold(record.kind))}</p>' if record.kind else ""
     meta = "".join(
         f'<span data-pagefind-meta="{key}">{esc(value)}</span>'
         for key, value in (
@@ -108,6 +109,7 @@ def _page(record: SearchRecord, language: str) -> str:
             ("title", record.title),
             ("date", record.date),
             ("summary", record.summary),
+            ("kind", record.kind),
         )
         if value
     )
@@ -116,7 +118,7 @@ def _page(record: SearchRecord, language: str) -> str:
         f"<title>{esc(record.title)}</title></head><body><div data-pagefind-body>"
         f"<div data-pagefind-ignore>{meta}"
         f'<span data-pagefind-meta="section">{esc(record.section)}</span></div>'
-        f"<h1>{esc(heading)}</h1><p>{esc(text)}</p></div></body></html>"
+        f"{kind}<h1>{esc(heading)}</h1><p>{esc(text)}</p></div></body></html>"
     )
 
 

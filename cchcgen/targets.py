@@ -30,6 +30,7 @@ from .outputs import (
     Paginator,
     QrCode,
     Redirect,
+    SearchPage,
     ServerFiles,
     SitemapPage,
     Target,
@@ -197,7 +198,15 @@ class Planner:
             breadcrumbs=(self.home, Crumb(self.t("search_title"), None)),
             indexable=False,
         )
-        self.page(route("search"), "search.html", meta, "site.yaml", Nothing(), sitemap=False)
+        sections = tuple(
+            dict.fromkeys(
+                self.t(kind.search_section)
+                for kind in _registry()
+                if kind.search_section and any(self.site.entry(e) for e in kind.searched)
+            )
+        )
+        context = SearchPage(sections=sections)
+        self.page(route("search"), "search.html", meta, "site.yaml", context, sitemap=False)
 
     def plan_site_files(self) -> None:
         url = route("sitemap_page")

@@ -500,6 +500,40 @@ def test_search_understands_vietnamese_typed_any_way(
     )
 
 
+PAGE_SEARCHES = [
+    # (query, the address expected first): every kind of page can be found, not only content
+    ("duong day nong", "duong-day-nong/"),
+    ("chi so cai cach hanh chinh", "chi-so-cchc/"),
+    ("danh muc thu tuc hanh chinh", "thu-tuc-hanh-chinh/"),
+    ("dich vu cong truc tuyen", "dich-vu-cong-truc-tuyen/"),
+    ("lich tiep cong dan", "lich-tiep-cong-dan/"),
+    ("dang ky khai sinh qua mang", "hoi-dap/lam-giay-khai-sinh-truc-tuyen/"),
+]
+
+
+def test_search_finds_every_kind_of_page(server: SiteServer, phone: BrowserContext) -> None:
+    page = phone.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    failures = []
+    for query, expected in PAGE_SEARCHES:
+        found = search_for(page, server, query)
+        if not found or found[0] != expected:
+            failures.append(f"{query!r}: expected {expected} first, got {found[:3]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_query_naming_a_document_type_lists_those_documents_first(
+    server: SiteServer, phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    found = search_for(page, server, "ke hoach tuyen truyen")
+    plans = [url for url in found if url.startswith("ke-hoach/")]
+    news = [url for url in found if url.startswith("tin-tuc/")]
+    assert plans and news, found  # both kinds hold the words
+    assert found[: len(plans)] == plans, found
+
+
 def test_search_filters_by_section_and_passes_axe(
     server: SiteServer, phone: BrowserContext
 ) -> None:

@@ -170,6 +170,8 @@ class ContentType(abc.ABC):
     views: ClassVar[Mapping[str, View]] = {}
     searched: ClassVar[tuple[str, ...]] = ()
     """The site entries its search records are made from."""
+    search_section: ClassVar[str] = ""
+    """The string key of the section its records are listed and filtered under."""
     sitemap_parts: ClassVar[tuple[tuple[int, str], ...]] = ()
     """Layouts the HTML sitemap (``so-do-trang``) includes for this type, with their
     place among all types' parts (lower first)."""

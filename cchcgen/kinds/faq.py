@@ -170,6 +170,7 @@ class FaqType(ContentType):
     routes = {"faq": "/hoi-dap/", "faq_item": "/hoi-dap/{slug}/"}
     views = {"faq_topics": View(_topics, ("faq",))}
     searched = ("faq",)
+    search_section = "search_section_faq"
     sitemap_parts = ((55, "partials/sitemap/faq.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -221,7 +222,7 @@ class FaqType(ContentType):
         for q in site.faq:
             yield SearchRecord(
                 q.url,
-                locale.t("search_section_faq"),
+                locale.t(self.search_section),
                 q.question,
                 locale.date_short(q.updated) if q.updated else "",
                 q.summary,

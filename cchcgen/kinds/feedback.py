@@ -272,6 +272,7 @@ class FeedbackType(ContentType):
     provides = {"feedback": ()}
     routes = {"feedback_list": "/phan-anh-kien-nghi/", "feedback": "/phan-anh-kien-nghi/{slug}/"}
     searched = ("feedback",)
+    search_section = "search_section_feedback"
     sitemap_parts = ((50, "partials/sitemap/feedback.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -288,7 +289,7 @@ class FeedbackType(ContentType):
         for item in site.feedback:
             yield SearchRecord(
                 item.url,
-                locale.t("search_section_feedback"),
+                locale.t(self.search_section),
                 item.title,
                 locale.date_short(item.answer.date) if item.answer else "",
                 item.question.strip().split("\n")[0],

@@ -230,6 +230,8 @@ class HotlineType(ContentType):
     fields = FIELDS
     order = 50
     provides = {"contact": None}
+    searched = ("contact",)
+    search_section = "search_section_hotline"
     routes = {"hotline": "/duong-day-nong/"}
     sitemap_parts = ((40, "partials/sitemap/hotline.html"),)
     home_parts = (("aside", 10, "partials/home/hotline.html"),)
@@ -249,7 +251,26 @@ class HotlineType(ContentType):
         return ()  # YAML fields, no Markdown
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        return ()  # one page of numbers and addresses, linked from every page
+        contact: ContactInfo | None = site.contact
+        if contact is None:
+            return
+        stop = contact.one_stop
+        text = " ".join((
+            locale.t("hotline_intro"), contact.agency_name, contact.address,
+            *(f"{h.label} {h.number} {h.owner}" for h in contact.hotlines),
+            *(f"{p.name} {p.position} {p.unit}" for p in contact.contact_points),
+            stop.name, stop.address, *(c.value for c in contact.channels),
+        ))  # fmt: skip
+        yield SearchRecord(
+            route("hotline"),
+            locale.t(self.search_section),
+            locale.t("hotline_long"),
+            "",
+            locale.t("hotline_intro"),
+            text,
+            tuple(dict.fromkeys(h.number for h in contact.hotlines)),
+            kind=locale.t("hotline"),
+        )
 
     def plan(self, planning: Planning) -> None:
         contact, t = planning.site.contact, planning.t

@@ -208,6 +208,8 @@ class IndicesType(ContentType):
     file_shape = "list"
     order = 70
     provides = {"indices": ()}
+    searched = ("indices",)
+    search_section = "search_section_indices"
     routes = {"indices": "/chi-so-cchc/"}
     views = {"index_series": View(_series, ("indices",))}
     sitemap_parts = ((60, "partials/sitemap/indices.html"),)
@@ -227,7 +229,22 @@ class IndicesType(ContentType):
         return ()  # numbers, no Markdown
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        return ()  # a table of scores: nothing a citizen searches for
+        if not site.indices:
+            return
+        number = locale.number
+        results = " ".join(
+            f"{locale.t('index_' + r.index)} {r.year} {r.unit} {number(r.score)}"
+            for r in site.indices
+        )
+        yield SearchRecord(
+            route("indices"),
+            locale.t(self.search_section),
+            locale.t("indices_long"),
+            "",
+            locale.t("indices_intro"),
+            results,
+            kind=locale.t("indices"),
+        )
 
     def plan(self, planning: Planning) -> None:
         t = planning.t

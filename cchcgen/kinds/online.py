@@ -91,6 +91,7 @@ class OnlineType(ContentType):
     provides = {"online_services": ()}
     routes = {"online_services": "/dich-vu-cong-truc-tuyen/"}
     searched = ("online_services",)
+    search_section = "search_section_online"
     sitemap_parts = ((35, "partials/sitemap/online.html"),)
 
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -112,7 +113,7 @@ class OnlineType(ContentType):
         levels = group_levels(procedures)
         yield SearchRecord(
             route("online_services"),
-            locale.t("search_section_online"),
+            locale.t(self.search_section),
             locale.t("online_services_long"),
             "",
             _summary(levels, locale),

@@ -92,6 +92,7 @@ class PageType(ContentType):
     provides = {"pages": ()}
     routes = {"page": "/{slug}/"}
     searched = ("pages",)
+    search_section = "search_section_page"
     sitemap_parts = ((80, "partials/sitemap/pages.html"),)
     home_parts = (("aside", 50, "partials/home/pages.html"),)
 
@@ -125,7 +126,7 @@ class PageType(ContentType):
         for page in site.pages:
             yield SearchRecord(
                 page.url,
-                locale.t("search_section_page"),
+                locale.t(self.search_section),
                 page.title,
                 "",
                 page.summary,

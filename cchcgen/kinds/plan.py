@@ -828,6 +828,7 @@ class PlanType(ContentType):
         "plan_by_reference": View(_plan_by_reference, ("plans",), method=True),
     }
     searched = ("plans",)
+    search_section = "search_section_plan"
     sitemap_parts = ((20, "partials/sitemap/plans.html"),)
     home_parts = (("main", 20, "partials/home/plans.html"),)
 
@@ -942,12 +943,13 @@ class PlanType(ContentType):
             )
             yield SearchRecord(
                 plan.url,
-                locale.t("search_section_plan"),
+                locale.t(self.search_section),
                 plan.display_title,
                 locale.date_short(plan.published_at),
                 plan.summary,
                 text,
                 (plan.full_number,) if plan.number else (),
+                kind=plan.doc_type_name.capitalize() or locale.t("search_kind_letter"),
             )
 
     def plan(self, planning: Planning) -> None:

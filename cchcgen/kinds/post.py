@@ -415,6 +415,7 @@ class PostType(ContentType):
         "posts_of_year": View(_posts_of_year, ("posts",), method=True),
     }
     searched = ("posts",)
+    search_section = "search_section_news"
     sitemap_parts = ((10, "partials/sitemap/news.html"), (70, "partials/sitemap/topics.html"))
     home_parts = (
         ("main", 10, "partials/home/news.html"),
@@ -483,7 +484,7 @@ class PostType(ContentType):
             words = (post.category, *(tag.name for tag in post.tags), plain_text(post.body_html))
             text = " ".join(w for w in words if w)
             yield SearchRecord(
-                post.url, t("search_section_news"), post.title, day(post.date), post.summary, text
+                post.url, t(self.search_section), post.title, day(post.date), post.summary, text
             )
 
     def plan(self, planning: Planning) -> None:

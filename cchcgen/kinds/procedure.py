@@ -656,6 +656,7 @@ class ProcedureType(ContentType):
         "procedure_changes": View(_changes, ("procedures",)),
     }
     searched = ("procedures",)
+    search_section = "search_section_procedure"
     sitemap_parts = ((30, "partials/sitemap/procedures.html"),)
     home_parts = (("main", 30, "partials/home/changes.html"),)
 
@@ -688,6 +689,17 @@ class ProcedureType(ContentType):
         return ()  # records are YAML fields, not Markdown
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        if site.procedures:  # the catalogue itself, for "danh muc thu tuc hanh chinh"
+            sectors = site.sectors
+            yield SearchRecord(
+                route("procedures"),
+                locale.t(self.search_section),
+                locale.t("procedures_long"),
+                "",
+                locale.t("procedures_intro"),
+                " ".join(sector.name for sector, _items in sectors),
+                kind=locale.t("search_kind_catalogue"),
+            )
         for p in site.procedures:
             text = " ".join(
                 (
@@ -702,7 +714,7 @@ class ProcedureType(ContentType):
             )
             yield SearchRecord(
                 p.url,
-                locale.t("search_section_procedure"),
+                locale.t(self.search_section),
                 p.name,
                 locale.date_short(p.announcement.date),
                 f"{p.code} · {p.sector.name} · {p.processing_time}".rstrip(" ·"),

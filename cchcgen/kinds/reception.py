@@ -295,6 +295,7 @@ class ReceptionType(ContentType):
     provides = {"reception": None}
     routes = {"reception": "/lich-tiep-cong-dan/"}
     searched = ("reception",)
+    search_section = "search_section_reception"
     sitemap_parts = ((45, "partials/sitemap/reception.html"),)
     home_parts = (("aside", 15, "partials/home/reception.html"),)
 
@@ -335,7 +336,7 @@ class ReceptionType(ContentType):
         )
         yield SearchRecord(
             route("reception"),
-            locale.t("search_section_reception"),
+            locale.t(self.search_section),
             locale.t("reception_long"),
             "",
             summary,

@@ -55,14 +55,20 @@ async function run() {
   }
   const search = await pagefind.search(fold(query));
   // Results are loaded in pages of 40, re-ranked and, when a section is chosen, filtered on
-  // their metadata. A title holding the words typed, in order, comes first, then one
-  // holding all of them; within each, a procedure comes before news about it.
+  // their metadata. A page of the kind the query names ("ke hoach ..." names plans) whose
+  // title holds the other words comes first; then a title holding the words typed, in
+  // order, then one holding all of them; within each, a procedure comes before news.
   const words = fold(query).split(" ").filter(Boolean);
   const phrase = words.join(" ");
   const rank = (data) => {
     const title = fold(data.meta.title);
-    const fit = title.includes(phrase) ? 0 : words.every((w) => title.includes(w)) ? 2 : 4;
-    return fit < 4 && data.meta.section !== form.dataset.first ? fit + 1 : fit;
+    const kind = data.meta.kind ? fold(data.meta.kind) : "";
+    if (kind && (" " + phrase + " ").includes(" " + kind + " ")) {
+      const named = kind.split(" ");
+      if (words.filter((w) => !named.includes(w)).every((w) => title.includes(w))) return 0;
+    }
+    const fit = title.includes(phrase) ? 1 : words.every((w) => title.includes(w)) ? 3 : 5;
+    return fit < 5 && data.meta.section !== form.dataset.first ? fit + 1 : fit;
   };
   const kept = [];
   for (let start = 0; start < search.results.length; start += 40) {
