@@ -196,6 +196,8 @@ class Plan:
     """The Phụ lục part of the body ("" when there is none), printed after the signature."""
     aliases: tuple[str, ...]
     aliases_line: int
+    issuer_in_text: str = ""
+    """The issuer as written in running text (``Sở Khoa học và Công nghệ``), if given."""
 
     @property
     def full_number(self) -> str:

@@ -56,6 +56,12 @@ class Locale:
         shown = blank if month is None else (f"{month:02d}" if month < 3 else str(month))
         return self.t("document_date", day=blank, month=shown, year=year)
 
+    def undated(self, year: int, month: int | None) -> str:
+        """``tháng 10/2022 (chưa ghi ngày)``: a document published before its day was filled in."""
+        if month is None:
+            return self.t("undated_year", year=year)
+        return self.t("undated_month", month=f"{month:02d}", year=year)
+
     def basis_line(self, line: str) -> str:
         """A basis line as printed: ``Căn cứ`` is added unless the editor wrote the opening."""
         if line.startswith(tuple(self.strings["basis_openers"])):

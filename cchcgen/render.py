@@ -116,6 +116,7 @@ class Renderer:
                 "date_short": locale.date_short,
                 "document_date": locale.document_date,
                 "document_date_partial": locale.document_date_partial,
+                "undated": locale.undated,
                 "basis_line": locale.basis_line,
                 "filesize": locale.file_size,
                 "short_url": lambda url: url.split("://", 1)[-1].rstrip("/"),

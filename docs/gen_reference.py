@@ -218,6 +218,9 @@ DESCRIPTIONS: dict[str, str] = {
     "plan.symbol": "with the number: Số: 13/KH-UBND",
     "plan.issuer": "the issuing body",
     "plan.issuer.parent": "cơ quan chủ quản, if any",
+    "plan.issuer.name_in_text": "the issuer as written in running text (`Sở Khoa học và Công "
+    "nghệ`), for the page's metadata; default: the site's agency when the capitals are its "
+    "name, else the capitals",
     "plan.place": "place of issue",
     "plan.issued_date": "`30/01/2023`, or `10/2022` when the day was left blank on the paper",
     "plan.title": "trích yếu",

@@ -152,8 +152,9 @@ def test_hotline_page_lists_lines_hours_channels_and_contacts(make_site, tmp_pat
     assert "Thứ Bảy: 07:30–11:30" in main
     cards = [text_of(li) for li in doc.xpath("//ul[@class='hotline-list']/li")]
     assert cards[1] == (
-        "Đường dây nóng phản ánh, kiến nghị 0227 3000 111 Mục đích Phản ánh, kiến nghị về thủ tục "
-        "hành chính Thời gian tiếp nhận Giờ hành chính Đơn vị trực Văn phòng UBND xã"
+        "Đường dây nóng phản ánh, kiến nghị 0227 3000 111 Gọi số này để phản ánh, kiến nghị về "
+        "quy định, thủ tục hành chính Thời gian tiếp nhận Giờ hành chính Đơn vị trực "
+        "Văn phòng UBND xã"
     )
     assert doc.xpath("//a[@href='tel:1022']/text()") == ["1022"]
     assert doc.xpath("//a[@href='tel:+842273000112']/text()") == ["0227 3000 112"]
@@ -197,6 +198,8 @@ def test_only_public_feedback_is_published_with_its_answer(make_site, tmp_path: 
         "Văn bản trả lời số 45/UBND-VP"
     ) in main
     assert "Bà T.T.H, Thôn Đông" in main
+    # the channel reads as a phrase, with the portal's name as it is written
+    assert "Ngày tiếp nhận 04/05/2025 (gửi trên Cổng Dịch vụ công quốc gia)" in main
     assert "Thủ tục liên quan 2.000635" in main  # no such procedure file: shown without a link
 
 

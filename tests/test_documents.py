@@ -433,3 +433,43 @@ def test_the_filter_narrows_the_list_and_says_how_many(
             assert_fits_and_passes_axe(loaded, url)
         finally:
             context.close()
+
+
+UNDATED = """\
+---
+doc_type: KH
+number: ""
+symbol: KH-SKHCN
+issuer: {{name: "SỞ KHOA HỌC VÀ CÔNG NGHỆ"{extra}}}
+place: Hải Dương
+issued_date: 10/2022
+title: Tuyên truyền cải cách hành chính
+slug: kh-skhcn-2022
+---
+Nội dung.
+"""
+
+
+def test_an_undated_document_and_its_issuer_read_as_written(make_site) -> None:
+    site = make_site(
+        {
+            "content/plans/a.md": UNDATED.format(
+                extra=', name_in_text: "Sở Khoa học và Công nghệ tỉnh Hải Dương"'
+            ),
+            "content/plans/b.md": UNDATED.format(extra="")
+            .replace("KH-SKHCN", "KH-UBND")
+            .replace("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "ỦY BAN NHÂN DÂN XÃ THỬ")
+            .replace("kh-skhcn-2022", "kh-ubnd-2022"),
+        }
+    )
+    build(site)
+    out = site / "public"
+    listing = (out / "ke-hoach/index.html").read_text(encoding="utf-8")
+    assert listing.count("tháng 10/2022 (chưa ghi ngày)") == 2
+    for slug, creator in (
+        ("kh-skhcn-2022", "Sở Khoa học và Công nghệ tỉnh Hải Dương"),
+        ("kh-ubnd-2022", "Ủy ban nhân dân xã Thử"),  # the site's agency, as site.yaml writes it
+    ):
+        page = (out / f"ke-hoach/2022/{slug}/index.html").read_text(encoding="utf-8")
+        assert f'<meta name="DC.creator" content="{creator}">' in page
+        assert "tháng 10/2022 (chưa ghi ngày)" in page

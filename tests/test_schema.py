@@ -208,6 +208,7 @@ CANNOT = {
     "proc-replaced-by-unknown": "replaced_by names a procedure no file holds",
     "proc-code-not-file-name": "the code must equal the file's name",
     "site-menu-broken-link": "the menu links to a page no file makes",
+    "site-news-categories-same-address": "two categories whose names make the same address",
     # files on disk
     "attachment-absolute-path": "an attachment is a file beside the plan",
     "attachment-parent-path": "an attachment is a file beside the plan",

@@ -238,6 +238,7 @@ SIGNER_FIELDS = (
 ISSUER_FIELDS = (
     Field("parent", schema.one_line, default=""),
     Field("name", schema.one_line, required=True),
+    Field("name_in_text", schema.one_line, default=""),
 )
 
 
@@ -401,6 +402,7 @@ class PlanReader:
             symbol=symbol,
             issuer_parent=values["issuer"]["parent"],
             issuer_name=values["issuer"]["name"],
+            issuer_in_text=values["issuer"]["name_in_text"],
             place=values["place"],
             issued_date=issued.day,
             issued_month=issued.month,
@@ -695,6 +697,21 @@ class PlanPoster(LayoutContext):
 
     def canonical_url(self) -> str | None:
         return self.page_url
+
+
+def issuer_in_text(plan: Plan, agency: Agency) -> str:
+    """The issuer as written in running text, for metadata: ``Sở Khoa học và Công nghệ``.
+
+    The header gives it in capitals, and capitals cannot be turned back into Vietnamese
+    case by rule (proper names keep their capitals), so: the front matter's
+    ``issuer.name_in_text``, else the site's own agency or its parent when the capitals
+    are theirs, else the capitals as on the document."""
+    if plan.issuer_in_text:
+        return plan.issuer_in_text
+    for name in (agency.name, agency.parent):
+        if name and name.upper() == plan.issuer_name.upper():
+            return name
+    return plan.issuer_name
 
 
 def feed_entry(plan: Plan) -> FeedEntry:
@@ -1043,7 +1060,7 @@ class PlanType(ContentType):
             og_type="article",
             published=plan.published_at,
             subjects=tuple(tag.name for tag in plan.tags),
-            creator=plan.issuer_name.title() if plan.issuer_name.isupper() else plan.issuer_name,
+            creator=issuer_in_text(plan, site.config.agency),
             feeds=feeds,
         )
         poster = route(shelf.poster_route, year=plan.year, slug=plan.slug) if plan.qr else ""
