@@ -508,6 +508,8 @@ PAGE_SEARCHES = [
     ("dich vu cong truc tuyen", "dich-vu-cong-truc-tuyen/"),
     ("lich tiep cong dan", "lich-tiep-cong-dan/"),
     ("dang ky khai sinh qua mang", "hoi-dap/lam-giay-khai-sinh-truc-tuyen/"),
+    # "công chứng" is not done at the commune: the FAQ says who does what
+    ("cong chung", "hoi-dap/cong-chung-va-chung-thuc/"),
 ]
 
 
