@@ -326,6 +326,7 @@ def check_unique(targets: Sequence[Target], diags: Collector, blamed: Collection
     for target in targets:
         # compare without case: Windows disks and some hosts do not tell a/ from A/
         groups.setdefault(target.output.lower(), []).append(target)
+    told: set[tuple[str, str]] = set()  # (file blamed, file it clashes with): once
     for group in groups.values():
         if len(group) < 2:
             continue
@@ -334,6 +335,9 @@ def check_unique(targets: Sequence[Target], diags: Collector, blamed: Collection
         for other in group[1:]:
             if other.origin in blamed:
                 continue
+            if (other.origin, owner.origin) in told:  # its QR codes beside the same page
+                continue
+            told.add((other.origin, owner.origin))
             if other.kind is Kind.ALIAS:
                 message = _("the old address (alias) {url} is already used by {path} ({owner})")
             else:

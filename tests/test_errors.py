@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -147,8 +148,10 @@ def test_the_quick_check_does_not_answer_for_a_folder_that_became_unreadable(
     for path in [site, *site.rglob("*")]:
         os.utime(path, (old, old))
     assert _cli("build", "--source", str(site)) == 0
+    pages = re.search(r"Built (\d+) pages", capsys.readouterr().out)
+    assert pages
     assert _cli("build", "--source", str(site)) == 0
-    assert "Built 15 pages, 0 files" in capsys.readouterr().out  # the quick check
+    assert f"Built {pages[1]} pages, 0 files" in capsys.readouterr().out  # the quick check
     _denied(monkeypatch, site / "content/posts/rieng")
 
     assert _cli("build", "--source", str(site)) == 1
