@@ -280,7 +280,7 @@ def test_the_units_own_results_stand_beside_the_provinces_with_their_units(
         ["2023", "88,5/100", "3/120", "", "468/QĐ-UBND, 04/03/2024"],
         ["2022", "81/100", "9/120", "", ""],
     ]
-    province = block.xpath(".//section[h3[@id='cs-par_index']]")[0]
+    province = block.xpath(".//section[h3[@id='cs-par_index-tinh']]")[0]
     assert [text_of(th) for th in province.xpath(".//thead//th")][1] == "Kết quả (%)"
     charts = {}
     for svg in block.xpath(".//svg"):

@@ -177,3 +177,25 @@ def test_the_builtin_stylesheet_closes_every_block() -> None:
         depth += line.count("{") - line.count("}")
         assert depth >= 0, f"line {number} closes a block never opened"
     assert depth == 0
+
+
+def test_every_page_of_the_sample_has_unique_ids_and_headings_in_order(tmp_path) -> None:
+    """What the Nu checker reports on the sample: an id used twice (a broken link target or
+    label) and a heading that skips a level (h1 then h3)."""
+    from lxml import html as lxml_html
+
+    out = tmp_path / "out"
+    build(REPO, out)
+    problems = []
+    for path in sorted(out.rglob("*.html")):
+        doc = lxml_html.fromstring(path.read_bytes())
+        rel = path.relative_to(out).as_posix()
+        ids = doc.xpath("//@id")
+        problems += [f"{rel}: id {i!r} twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+        level = 0
+        for heading in doc.xpath("//h1|//h2|//h3|//h4|//h5|//h6"):
+            now = int(heading.tag[1])
+            if now > level + 1:
+                problems.append(f"{rel}: {heading.tag} after h{level}: {heading.text_content()!r}")
+            level = now
+    assert problems == []

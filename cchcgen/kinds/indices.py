@@ -178,8 +178,9 @@ class IndexSeries:
 
     @property
     def anchor(self) -> str:
-        """``cs-par_index`` for the province's, ``cs-par_index-don-vi`` for the unit's."""
-        own = "-don-vi" if self.scope == "unit" else ""
+        """``cs-par_index-tinh`` for the province's, ``cs-par_index-don-vi`` for the unit's
+        (``cs-par_index`` is the index's own heading)."""
+        own = "-don-vi" if self.scope == "unit" else "-tinh"
         return f"cs-{self.index.lower()}{own}"
 
 
