@@ -464,7 +464,7 @@ SEARCHES = [
     ("1.001193", "thu-tuc-hanh-chinh/1.001193/"),
     ("13/KH-UBND", "ke-hoach/2023/13-kh-ubnd/"),
     ("74/KH-SKHCN", "ke-hoach/2022/74-kh-skhcn/"),
-    ("PAKN-2024-0012", "phan-anh-kien-nghi/pakn-2024-0012/"),
+    ("PAKN-2025-0047", "phan-anh-kien-nghi/pakn-2025-0047/"),
     ("nam buoc giai quyet ho so", "tin-tuc/quy-trinh-giai-quyet-ho-so-tai-bo-phan-mot-cua/"),
 ]
 
