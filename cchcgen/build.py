@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from . import i18n, lock, pagelinks, parallel, quick, search
+from . import i18n, lock, pagelinks, parallel, qrcodes, quick, search
 from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .deps import Fingerprints
@@ -109,7 +109,10 @@ def _pipeline(
     ]
     targets = plan(site, locale, assets, loaded.errors)
     warnings = loaded.warnings + tuple(check_links(site, targets, root, config.base))
-    renderer = Renderer(site, locale, root, {n: folder + p for n, (p, _f) in theme.items()})
+    fingerprinted = {n: folder + p for n, (p, _f) in theme.items()}
+    renderer = Renderer(
+        site, locale, root, fingerprinted, _qr_memo(cache if options.write else None)
+    )
     renderer.check_layouts()
     if options.strict and warnings:
         raise StrictError(warnings)
@@ -146,6 +149,16 @@ def _pipeline(
         seconds=time.perf_counter() - started,
     )
     return result, loaded.next_change
+
+
+def _qr_memo(cache: BuildCache | None) -> qrcodes.Memo:
+    """The QR codes of the last build (none without a cache, or drawn by another segno)."""
+    if cache is None:
+        return qrcodes.Memo()
+    content = cache.content
+    if content.qr_env != qrcodes.ENV:
+        content.qr_env, content.qr = qrcodes.ENV, {}
+    return qrcodes.Memo(content.qr)
 
 
 def _render_and_write(
@@ -191,18 +204,20 @@ def _render_and_write(
                 staged = writer.stage(
                     target.output, fingerprints[index], output.data, output.copy_from
                 )
-                return staged, _links_of(target, output, site.config)
+                return staged, _links_of(target, output, site.config), renderer.qr.take()
 
+            renderer.qr.take()  # the codes drawn so far are known here already
             staged = _render(renderer, targets, sitemap, todo, options, stage)
         except BaseException:
             if pending is not None:
                 pending.cancel()
             raise
         links: dict[str, tuple[str, ...]] = {}
-        for done, (result, found) in zip(todo, staged, strict=True):
+        for done, (result, found, codes) in zip(todo, staged, strict=True):
             writer.record(targets[done].output, *result)
             if found is not None:
                 links[targets[done].output] = found
+            renderer.qr.merge(codes)
         if pending is not None:
             try:
                 bundle = pending.result()
@@ -223,6 +238,7 @@ def _render_and_write(
         writer.abort()
         raise
     if cache is not None:
+        renderer.qr.keep({site.config.base.absolute(t.url) for t in targets})
         cache.manifest.output_dir, cache.manifest.outputs = out, writer.entries
         pagelinks.remember(cache.content, links, writer.entries)
     return written.files, written.bytes, found
