@@ -13,10 +13,12 @@ due, the quick check answers without loading anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -41,11 +43,30 @@ __all__ = ["BuildOptions", "BuildResult", "Progress", "StrictError", "build_site
 
 def build_site(options: BuildOptions) -> BuildResult:
     """Build (or with ``write=False`` check) the site; one build of an output at a time."""
-    if not options.write:
-        return _build(options)
-    check_output_dir(options.output, options.source)
-    with lock.hold(options.output, options.wait, options.on_wait):
-        return _build(options)
+    with _few_collections():
+        if not options.write:
+            return _build(options)
+        check_output_dir(options.output, options.source)
+        with lock.hold(options.output, options.wait, options.on_wait):
+            return _build(options)
+
+
+GC_THRESHOLD = 100_000
+"""Objects made between two collections of the youngest generation during a build
+(Python's default is 700): a build makes millions of objects that live until its end
+(the Markdown trees, the site, the pages), and collecting them every 700 costs ~10 %
+of a cold build's CPU."""
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Collect garbage less often while the build runs; as before afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _build(options: BuildOptions) -> BuildResult:

@@ -272,6 +272,8 @@ class _Unit:
 def limits(text: str) -> list[Problem]:
     """What in ``text`` Python-Markdown could not convert, or only very slowly: lists or
     quotations nested too deep, emphasis nested too deep, too many brackets left open."""
+    if _within_limits(text):
+        return []
     lines = text.split("\n")
     problems: list[Problem] = []
     nesting = _nesting(lines)
@@ -287,6 +289,27 @@ def limits(text: str) -> list[Problem]:
         if worst is not None:
             problems.append(worst)
     return problems
+
+
+_DEEP_PREFIX = re.compile(rf"^[ \t>]{{{MAX_NESTING}}}", re.M)
+
+
+def _within_limits(text: str) -> bool:
+    """True when no line can be nested too deep, no paragraph can hold too many emphasis
+    marks and the brackets cannot make Python-Markdown read too much, whatever the text's
+    layout: the common case, told without splitting the text into paragraphs.
+
+    A line's depth is at most the length of its prefix of spaces, tabs and '>' (a level
+    takes one '>' or four columns, and a tab at most four); the emphasis marks open at
+    once are at most all of the text's; each bracket is read again at most to the end of
+    the text."""
+    if _DEEP_PREFIX.search(text):
+        return False
+    marks = text.count("*") + text.count("_")
+    if marks > MAX_EMPHASIS:
+        return False
+    brackets = sum(text.count(c) for c in "[(<")
+    return brackets * len(text) <= MAX_RESCAN
 
 
 def _outside_fences(lines: list[str]) -> list[int]:
