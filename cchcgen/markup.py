@@ -152,16 +152,19 @@ class Markdown:
         self.added: list[bytes] = []
         """Hashes converted for real (not found in ``memo``)."""
         self._site = _SiteExtension(base, table_label)
-        self._md = markdown.Markdown(
-            extensions=[
-                "tables",
-                "fenced_code",
-                "footnotes",
-                "sane_lists",
-                "attr_list",
-                "toc",
-                self._site,
-            ],
+        self._md = self._make(self._site, backlink_title, footnotes=True)
+        self._plain_site = _SiteExtension(base, table_label)
+        self._plain = self._make(self._plain_site, backlink_title, footnotes=False)
+        """For texts without footnotes (``[^``), most of them: the same HTML, ~10 % sooner,
+        since the footnotes extension's pattern is tried on every run of text."""
+
+    @staticmethod
+    def _make(site: _SiteExtension, backlink_title: str, footnotes: bool) -> markdown.Markdown:
+        extensions: list[str | Extension] = ["tables", "fenced_code", "footnotes", "sane_lists"]
+        if not footnotes:
+            extensions.remove("footnotes")
+        return markdown.Markdown(
+            extensions=[*extensions, "attr_list", "toc", site],
             extension_configs={
                 "toc": {"slugify": _heading_id, "toc_depth": "2-4"},
                 "footnotes": {"BACKLINK_TITLE": backlink_title},
@@ -199,11 +202,13 @@ class Markdown:
         return EMPTY
 
     def _convert(self, text: str, ids: str, source: Source, diags: Collector) -> str | None:
-        assert self._site.ids is not None
-        self._site.ids.prefix = ids
-        self._md.reset()
+        # a footnote is written [^name]; without one, the footnotes extension does nothing
+        site, md = (self._site, self._md) if "[^" in text else (self._plain_site, self._plain)
+        assert site.ids is not None
+        site.ids.prefix = ids
+        md.reset()
         try:
-            body = self._md.convert(text)
+            body = md.convert(text)
         except RecursionError:
             diags.error(
                 source.path,
