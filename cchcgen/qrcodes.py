@@ -123,6 +123,8 @@ class Memo:
     def __init__(self, known: dict[str, str | bytes] | None = None) -> None:
         self.known: dict[str, str | bytes] = known if known is not None else {}
         self.made: dict[str, str | bytes] = {}
+        self._labelled = {key.rsplit("\0", 1)[0]: key for key in self.known}
+        """Address and kind → the key of its code (with the label it was drawn with)."""
         self.drawn = 0
         """How many codes this process drew (not found in ``known``)."""
 
@@ -160,15 +162,16 @@ class Memo:
 
     def merge(self, made: dict[str, str | bytes]) -> None:
         """Add codes a worker drew; an address's code with an older label is dropped."""
-        if not made:
-            return
-        fresh = {key.rsplit("\0", 1)[0]: key for key in made}
-        for key in [k for k in self.known if k.rsplit("\0", 1)[0] in fresh]:
-            if key not in made:
-                del self.known[key]
-        self.known.update(made)
+        for key, code in made.items():
+            labelled = key.rsplit("\0", 1)[0]
+            old = self._labelled.get(labelled)
+            if old is not None and old != key:
+                self.known.pop(old, None)
+            self._labelled[labelled] = key
+            self.known[key] = code
 
     def keep(self, addresses: set[str]) -> None:
         """Forget the codes of addresses the site no longer has."""
         for key in [k for k in self.known if k.split("\0", 1)[0] not in addresses]:
             del self.known[key]
+            self._labelled.pop(key.rsplit("\0", 1)[0], None)

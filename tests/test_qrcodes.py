@@ -98,3 +98,21 @@ def test_a_new_base_url_draws_every_code_again(
     # the old address's codes are not kept
     addresses = {key.split("\0")[0] for key in cache.load(site).content.qr}
     assert addresses == {moved + PLAN}
+
+
+def test_a_new_title_redraws_the_labelled_codes_only(
+    make_site, tmp_path: Path, drawn: Counter[str]
+) -> None:
+    site = make_site({"content/plans/a.md": plan_md()})
+    out = tmp_path / "out"
+    build_with_cache(site, out)
+    title = "title: Tuyên truyền cải cách hành chính năm 2024"
+    (site / "content/plans/a.md").write_text(plan_md(title=title), encoding="utf-8")
+    drawn.clear()
+    qrcodes._code.cache_clear()
+    build_with_cache(site, out)
+    # qr.png shows no title: kept; the SVG file and the page's code name the plan
+    assert drawn == {"encode": 1, "svg_file": 1, "svg_inline": 1}
+    assert "năm 2024" in (out / PLAN / "qr.svg").read_text(encoding="utf-8")
+    kept = cache.load(site).content.qr
+    assert len(kept) == 3 and all("năm 2023" not in key for key in kept)
