@@ -795,18 +795,27 @@ def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
     )
 
 
-COMPARE_TOOLS = ("hugo", "pelican", "cchcgen")
+COMPARE_TOOLS = ("hugo", "pelican", "refpipe", "cchcgen")
+"""What run.sh is asked to time; refpipe gives the rows refpipe-j1, refpipe-j2 and
+refpipe-warm (its plain Python pipeline: one process, two, and with its cache)."""
+TARGET_CPU_VS_REFPIPE = 1.3
+"""Cold build CPU (posts only, search off) at most this many times refpipe -j1's."""
+TARGET_WALL_VS_PELICAN = 0.4
+"""Cold build wall time (search on) at most this fraction of Pelican's."""
+SEARCH_ON, SEARCH_OFF = "cchcgen", "cchcgen, search off"
 
 
-def compare_command() -> str:
-    """CCHCGEN_CMD for run.sh: a minimal site.yaml if missing, a full build (no cache)."""
+def compare_command(search: bool = True) -> str:
+    """CCHCGEN_CMD for run.sh: a minimal site.yaml (search on or off), a full build
+    (no cache). site.yaml is written by every run, so that each variant has its own."""
     config = (
         'title: "Chuyên mục Cải cách hành chính"\\n'
         f'base_url: "https://bench.example.gov.vn{BASE_PATH}"\\n'
         'agency:\\n  name: "Ủy ban nhân dân huyện Quỳnh Phụ"\\n'
+        f"search: {'true' if search else 'false'}\\n"
     )
     command = shlex.join([*cchcgen(), "build", "--source", ".", "--output", "public"])
-    return f"test -f site.yaml || printf '{config}' > site.yaml; rm -rf .cchcgen-cache; {command}"
+    return f"printf '{config}' > site.yaml; rm -rf .cchcgen-cache; {command}"
 
 
 def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
@@ -820,15 +829,16 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
     tsv = compare_work / f"results-n{args.posts}.tsv"
     rows: dict[str, dict[str, str]] = {}
 
-    def attempt(tools: Sequence[str]) -> bool:
+    def attempt(tools: Sequence[str], search: bool = True) -> bool:
         env = dict(os.environ)
         env.update(
             BENCH_TOOLS=" ".join(tools),
             BENCH_WORK=str(compare_work),
-            CCHCGEN_CMD=compare_command(),
+            CCHCGEN_CMD=compare_command(search),
         )
-        log = compare_work / f"run-{'-'.join(tools)}.log"
-        print(f"  BENCH_TOOLS='{' '.join(tools)}' (log: {log})")
+        name = "-".join(tools) + ("" if search else "-nosearch")
+        log = compare_work / f"run-{name}.log"
+        print(f"  BENCH_TOOLS='{' '.join(tools)}'{'' if search else ', search off'} (log: {log})")
         with log.open("wb") as handle:
             try:
                 proc = subprocess.run(
@@ -844,8 +854,11 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
             except subprocess.TimeoutExpired:
                 code = f"timeout after {args.compare_timeout:.0f} s"
         for row in read_tsv(tsv):
-            if row.get("tool") in COMPARE_TOOLS:
-                rows[row["tool"]] = row
+            tool = row.get("tool", "")
+            if tool.split("-")[0] in COMPARE_TOOLS:
+                if tool == "cchcgen":
+                    tool = row["tool"] = SEARCH_ON if search else SEARCH_OFF
+                rows[tool] = row
         tsv.unlink(missing_ok=True)
         if code != 0:
             tail = "\n".join(log.read_text(errors="replace").splitlines()[-12:])
@@ -856,21 +869,62 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
             return False
         return True
 
+    def reached(tool: str) -> bool:
+        return any(label.split("-")[0] == tool for label in rows)
+
     if not attempt(COMPARE_TOOLS):
         # run.sh stops at the first failure: give each tool it did not reach its own run
-        missing = [tool for tool in COMPARE_TOOLS if tool not in rows]
+        missing = [tool for tool in COMPARE_TOOLS if not reached(tool)]
         for tool in missing[1:]:
             attempt([tool])
-    for tool in COMPARE_TOOLS:
-        if tool in rows:
-            report.compare.append(rows[tool])
-        else:
+    attempt(["cchcgen"], search=False)
+    for tool in sorted(rows, key=lambda t: (COMPARE_TOOLS.index(t.split("-")[0].split(",")[0]), t)):
+        report.compare.append(rows[tool])
+    for tool in (*COMPARE_TOOLS[:2], "refpipe-j1", SEARCH_ON, SEARCH_OFF):
+        if tool not in rows:
             report.compare_notes.append(f"no result for {tool}")
+    compare_targets(rows, report)
     report.compare_notes.append(
         "run.sh times full builds (median of BENCH_RUNS, default 5, after 1 warm-up); "
         "CCHCGEN_CMD removes .cchcgen-cache before each cchcgen build so that it is a full "
-        f"build too: `{compare_command()}`"
+        f"build too: `{compare_command()}` (and the same with `search: false`); "
+        "cpu s is user + sys of the whole process tree"
     )
+
+
+def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
+    """The targets measured against the other tools: each figure, the other's, the ratio."""
+    checks = (
+        (
+            "i. cold build CPU, posts only, search off / refpipe -j1's",
+            SEARCH_OFF,
+            "refpipe-j1",
+            "cpu_med_s",
+            "CPU",
+            TARGET_CPU_VS_REFPIPE,
+        ),
+        (
+            "i. cold build wall time, search on / Pelican's",
+            SEARCH_ON,
+            "pelican",
+            "wall_med_s",
+            "wall",
+            TARGET_WALL_VS_PELICAN,
+        ),
+    )
+    for step, ours, theirs, column, what, target in checks:
+        try:
+            mine, other = float(rows[ours][column]), float(rows[theirs][column])
+        except (KeyError, ValueError):
+            report.add(step, f"not measured ({ours} or {theirs} missing)", f"≤ {target}×")
+            continue
+        ratio = mine / other if other > 0 else float("inf")
+        report.add(
+            step,
+            f"**{ratio:.2f}×** ({what} {mine:.2f} s vs {theirs} {other:.2f} s)",
+            f"≤ {target}×",
+            ratio <= target,
+        )
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:

@@ -9,7 +9,8 @@ only makes the build slower. ``cchcgen build --full`` ignores it. It holds
   was made from and the size and time it was written with, so an unchanged target
   whose file is still there is neither rendered nor written again;
 * the search index's input digest and the quick check (see :mod:`cchcgen.build`);
-* each page's site-internal links, for the check of the pages' links.
+* each page's site-internal links, for the check of the pages' links;
+* the QR codes drawn, by address, so that a page's code is drawn once.
 
 Each file is a JSON header line (program, format, version, code stamp), then the body
 in :mod:`cchcgen.cachecodec`'s JSON, which cannot run code when it is read. A file of
@@ -97,6 +98,9 @@ class Content:
     markdown_env: bytes = b""
     markdown: dict[bytes, Any] = field(default_factory=dict)
     page_links: PageLinks = field(default_factory=PageLinks)
+    qr_env: str = ""
+    qr: dict[str, str | bytes] = field(default_factory=dict)
+    """QR codes drawn, by address and label (see :class:`cchcgen.qrcodes.Memo`)."""
 
     def prune(self, files: set[str], markdown: set[bytes]) -> None:
         """Forget what this build did not use, so the cache does not grow forever."""

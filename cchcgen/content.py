@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -453,7 +453,9 @@ class Site:
 
         view = kinds.views().get(name)
         if view is not None:
-            return functools.partial(view.compute, self) if view.method else view.compute(self)
+            if view.method:
+                return functools.partial(view.compute, self)
+            return _view_value(self, name, view.compute)
         defaults = kinds.defaults()
         if name in defaults:
             return defaults[name]
@@ -469,6 +471,21 @@ class Site:
         from . import kinds
 
         return any(self.entry(e) for kind in kinds.registry() for e in kind.searched)
+
+
+_views: tuple[Site | None, dict[str, Any]] = (None, {})
+"""The views computed for the last site asked: a layout reads ``site.years`` on every page."""
+
+
+def _view_value(site: Site, name: str, compute: Callable[[Site], Any]) -> Any:
+    """``compute(site)``, once per site (a site is frozen, and views read only its content)."""
+    global _views
+    known, values = _views
+    if known is not site:
+        _views = known, values = site, {}
+    if name not in values:
+        values[name] = compute(site)
+    return values[name]
 
 
 # ---------------------------------------------------------------- hotline, feedback, indices

@@ -117,10 +117,11 @@ def split_front_matter(text: str, rel: str, diags: Collector) -> SourceFile | No
     return None
 
 
-def inside(path: Path, root: Path) -> bool:
-    """True if ``path`` (after following links) stays inside ``root``."""
+def inside(path: Path, root: Path, resolved_root: Path | None = None) -> bool:
+    """True if ``path`` (after following links) stays inside ``root`` (whose resolved
+    path the caller may give, when it asks about many files)."""
     try:
-        path.resolve().relative_to(root.resolve())
+        path.resolve().relative_to(resolved_root or root.resolve())
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links (Python 3.11)
         return False
     return True
@@ -134,6 +135,7 @@ class Loader:
 
     def __init__(self, root: Path, config: SiteConfig, options: LoadOptions) -> None:
         self.root = root
+        self.resolved_root = root.resolve()
         self.config = config
         self.options = options
         self.diags = Collector()
@@ -272,7 +274,7 @@ class Loader:
     def read(self, path: Path, rel: str) -> str | None:
         """A content file's text; None (reported) when it links outside the site or is
         not readable UTF-8 text."""
-        if not inside(path, self.root):
+        if not inside(path, self.root, self.resolved_root):
             self.diags.error(
                 rel,
                 None,

@@ -178,6 +178,20 @@ def _inside(folder: Path, rel: str) -> Path:
     return path
 
 
+def _staged(staging: Path, rel: str) -> Path:
+    """Where ``rel`` goes in a staging folder. The folder is this build's own, new and
+    holding only regular files it wrote, so no link can lead out of it: a path checked
+    by :func:`safe_relative` stays inside without asking the file system (as
+    :func:`_inside` does, for the output folder)."""
+    try:
+        rel = safe_relative(rel)
+    except UnsafePath as exc:
+        raise _fail(
+            _("refusing to write {path}: {reason}").format(path=repr(rel), reason=exc)
+        ) from None
+    return staging.joinpath(*rel.split("/"))
+
+
 def _apply(staging: Path, out: Path, moves: Sequence[str], deletes: Sequence[str]) -> None:
     for rel in moves:
         source = staging.joinpath(*rel.split("/"))
@@ -271,7 +285,7 @@ class SiteWriter:
             and self._intact(output, old)
         ):
             return OutputEntry(fingerprint, old.size, old.mtime_ns, content), False
-        target = _inside(self.staging, output)
+        target = _staged(self.staging, output)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             if data is not None:

@@ -7,6 +7,7 @@ the work is small, everything runs in this process and the results are the same.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -54,6 +55,9 @@ def map_indices(
     chunks = [indices[i : i + size] for i in range(0, total, size)]
     _task = task
     out: list[Any] = []
+    # the objects made so far are the workers' too: frozen, no collection in a worker
+    # touches them, so their memory pages stay shared with this process (not copied)
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for chunk in pool.imap(_run, chunks, chunksize=1):
@@ -62,4 +66,5 @@ def map_indices(
                     progress(len(out), total)
     finally:
         _task = None
+        gc.unfreeze()
     return out

@@ -66,10 +66,17 @@ def menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
 
 class Renderer:
     def __init__(
-        self, site: Site, locale: Locale, root: Path, assets: Mapping[str, str] | None = None
+        self,
+        site: Site,
+        locale: Locale,
+        root: Path,
+        assets: Mapping[str, str] | None = None,
+        qr: qrcodes.Memo | None = None,
     ) -> None:
-        """``assets`` maps a theme asset's name to its site URL (fingerprinted)."""
+        """``assets`` maps a theme asset's name to its site URL (fingerprinted); ``qr``
+        remembers the QR codes drawn (by default, for this renderer only)."""
         self.site = site
+        self.qr = qr if qr is not None else qrcodes.Memo()
         self.assets = dict(assets or {})
         self.locale = locale
         self.root = root
@@ -98,7 +105,7 @@ class Renderer:
                 "asset": lambda name: base.public(self.assets.get(name, route("assets") + name)),
                 "language": locale.code,
                 "qr_inline": lambda url, label: Templates.safe(
-                    qrcodes.svg_inline(base.absolute(url), label)
+                    self.qr.svg_inline(base.absolute(url), label)
                 ),
                 "og_locale": locale.t("og_locale"),
                 "working_hours": lambda hours: locale.working_hours(hours.days, hours.sessions),
@@ -182,8 +189,8 @@ class Renderer:
         if isinstance(made, QrCode):
             url = base.absolute(made.target_url)
             if target.kind is Kind.QR_SVG:
-                return Output(target.output, qrcodes.svg_file(url, made.label))
-            return Output(target.output, qrcodes.png_file(url))
+                return Output(target.output, self.qr.svg_file(url, made.label))
+            return Output(target.output, self.qr.png_file(url))
         if isinstance(made, Feed):
             return Output(target.output, self.feed(made.feed, target.url))
         if isinstance(made, DataFile):

@@ -11,8 +11,8 @@ must not change.
 
 from __future__ import annotations
 
+import functools
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +30,7 @@ class Route:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return tuple(_FIELD.findall(self.pattern))
+        return _fields(self.pattern)
 
     @property
     def root(self) -> str | None:
@@ -39,13 +39,19 @@ class Route:
         return None if not first or "{" in first else first
 
     def build(self, values: Mapping[str, Any]) -> str:
-        missing = set(self.fields) - set(values)
-        extra = set(values) - set(self.fields)
-        if missing or extra:
+        fields = self.fields
+        if len(values) != len(fields) or any(name not in values for name in fields):
             raise TypeError(
-                f"route {self.name!r} ({self.pattern}) takes {self.fields}, got {sorted(values)}"
+                f"route {self.name!r} ({self.pattern}) takes {fields}, got {sorted(values)}"
             )
-        return string.Formatter().vformat(self.pattern, (), {k: str(v) for k, v in values.items()})
+        if not fields:
+            return self.pattern
+        return self.pattern.format_map({k: str(v) for k, v in values.items()})
+
+
+@functools.cache
+def _fields(pattern: str) -> tuple[str, ...]:
+    return tuple(_FIELD.findall(pattern))
 
 
 SITE_ROUTES: Mapping[str, str] = {

@@ -9,6 +9,8 @@ site itself. ``raw_html: true`` in site.yaml turns this off for agencies that ne
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 
 _TAGS = frozenset(
@@ -80,13 +82,18 @@ _ATTRIBUTES = {
 _SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
-def clean(html: str) -> str:
-    """``html`` with everything outside the safe subset removed (text is kept)."""
-    return nh3.clean(
-        html,
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    """Made once: handing the lists to ``nh3.clean`` on every call costs ~20 % of it."""
+    return nh3.Cleaner(
         tags=set(_TAGS),
         attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
         url_schemes=set(_SCHEMES),
         link_rel=None,  # markup.py sets rel="noopener" on links to other sites
         strip_comments=True,
     )
+
+
+def clean(html: str) -> str:
+    """``html`` with everything outside the safe subset removed (text is kept)."""
+    return _cleaner().clean(html)
