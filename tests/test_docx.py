@@ -40,10 +40,10 @@ def words(text: str) -> list[str]:
 def document_text(path: Path) -> tuple[str, list[str]]:
     """The document's text in order (paragraphs and table cells), and its non-empty pieces.
 
-    The order is the reader's, with two lines where cchcgen's layout of documents prints
-    them (known differences, see docs/content.md): a công văn's "V/v" line, under its
-    number on paper, is the page's title under the header; a QĐ's "CHỦ TỊCH ỦY BAN NHÂN
-    DÂN ..." line before its basis starts the body, which the page prints after the basis.
+    The order is the reader's, with one line where cchcgen's layout of documents prints it
+    (a known difference, see docs/content.md): a QĐ's "CHỦ TỊCH ỦY BAN NHÂN DÂN ..." line
+    before its basis starts the body, which the page prints after the basis. (A công văn's
+    "V/v" line is printed under its number, as on paper.)
     """
     document = docx.Document(str(path))
     texts: list[str] = []
@@ -53,17 +53,13 @@ def document_text(path: Path) -> tuple[str, list[str]]:
             continue
         # the header table: the agency's block on the left, then the motto's on the right
         groups = item.columns if index == 0 else item.rows
-        subject = []
         for group in groups:
             seen = set()
             for cell in group.cells:
                 if id(cell._tc) in seen:
                     continue
                 seen.add(id(cell._tc))
-                lines = [p.text for p in cell.paragraphs]
-                subject += [line for line in lines if line.startswith("V/v")]
-                texts.append("\n".join(line for line in lines if not line.startswith("V/v")))
-        texts.extend(subject)
+                texts.append("\n".join(p.text for p in cell.paragraphs))
     for index, text in enumerate(texts[:-1]):
         if text.isupper() and texts[index + 1].startswith("Căn cứ"):
             end = index + 1
@@ -90,7 +86,9 @@ def page_address(front: dict) -> str:
     year = front["issued_date"][-4:]
     slug = front.get("slug") or f"{front['number']}-{front['symbol']}".lower()
     slug = slug.replace("đ", "d")
-    return f"ke-hoach/{year}/{slug}/"
+    from cchcgen.kinds.plan import SECTION_OF_TYPE  # the section its type is published under
+
+    return f"{SECTION_OF_TYPE[front['doc_type']].key}/{year}/{slug}/"
 
 
 def expected_front(doc: Doc) -> dict:
@@ -253,7 +251,7 @@ def test_the_signed_pdf_is_published_beside_the_page(site: Path, tmp_path: Path)
         'printed after the basis lines on the page: "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ' in result.stderr
     )
     build(site, tmp_path / "out")
-    assert (tmp_path / "out/ke-hoach/2024/102-qd-ubnd/102-qd-ubnd.pdf").exists()
+    assert (tmp_path / "out/van-ban-chi-dao/2024/102-qd-ubnd/102-qd-ubnd.pdf").exists()
 
 
 def test_a_pdf_that_is_not_one_is_refused(site: Path, tmp_path: Path) -> None:
