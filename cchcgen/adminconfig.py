@@ -129,6 +129,8 @@ class _Forms:
             found["hint"] = hint
         found.update(self.value(field.kind, path))
         found["required"] = bool(field.required and not field.blank)
+        if field.required and field.blank:  # the key must be written, even empty
+            found["default"] = ""
         if not found["required"] and found["widget"] in ("object", "list"):
             found["collapsed"] = True
         if found["widget"] == "select" and isinstance(field.default, str) and field.default:
@@ -185,6 +187,11 @@ class _Forms:
 
 def _pattern(schema: Mapping[str, Any]) -> str | None:
     """The pattern a value must match, when the schema names one for text."""
+    if "anyOf" in schema:  # a form writes text: the alternatives that are text
+        found = [_pattern(s) for s in schema["anyOf"] if "string" in str(s.get("type", ""))]
+        if not found or None in found:
+            return None
+        return "|".join(f"(?:{p})" for p in found)
     if "pattern" in schema:
         return str(schema["pattern"])
     patterns = [s["pattern"] for s in schema.get("allOf", ()) if "pattern" in s]

@@ -1,0 +1,342 @@
+"""The browser admin (/quan-tri/): its configuration made from the registry, its local
+backend inside ``cchcgen serve``, its publication, and an editor's work in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import run_cli
+from test_cli import INIT_ANSWERS
+
+from cchcgen import adminconfig, kinds
+from cchcgen.adminbackend import API, Backend, Hook
+from cchcgen.editorschema import _closure, _nested
+from cchcgen.schema import Field
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_scripts = pytest.mark.skipif(
+    not adminconfig.vendored(),
+    reason="the admin's scripts are not vendored: run scripts/vendor-cms.sh (make test-deps)",
+)
+
+
+# ---------------------------------------------------------------- the configuration
+
+
+def declared(fields: tuple[Field, ...], prefix: str = "") -> Iterator[str]:
+    """Every key path of a type's declaration: ``signer.name``, ``cases[].documents[].name``."""
+    for field in fields:
+        path = prefix + field.name
+        yield path
+        name, scope = _closure(field.kind)
+        if name == "mapping":
+            yield from declared(scope["fields"], path + ".")
+        elif name == "list_of":
+            item_name, item_scope = _closure(scope["item"])
+            if item_name == "mapping":
+                yield from declared(item_scope["fields"], path + "[].")
+            elif (nested := _nested(scope["item"])) is not None:
+                yield from declared(nested, path + "[].")
+        elif field.kind.__module__ != "cchcgen.schema" and (nested := _nested(field.kind)):
+            yield from declared(nested, path + ".")
+
+
+def widgets(fields: list[dict[str, Any]], prefix: str = "") -> Iterator[tuple[str, dict]]:
+    for widget in fields:
+        path = prefix + widget["name"]
+        yield path, widget
+        if widget["widget"] == "object":
+            yield from widgets(widget["fields"], path + ".")
+        elif widget["widget"] == "list" and "fields" in widget:
+            yield from widgets(widget["fields"], path + "[].")
+
+
+def form_fields(collection: dict[str, Any]) -> list[dict[str, Any]]:
+    if "files" not in collection:
+        return [f for f in collection["fields"] if f["name"] != "body"]
+    fields = collection["files"][0]["fields"]
+    if collection["files"][0].get("format") == adminconfig.LIST_FORMAT:
+        return fields[0]["fields"]  # the list of a file whose top is a list
+    return fields
+
+
+def test_every_field_of_every_content_type_is_in_the_admin() -> None:
+    """Walk the registry: each declared key, nested ones included, has a widget with a
+    Vietnamese label; a choice is a select of exactly its values; a required key is
+    required by the form."""
+    config = adminconfig.config("https://xa.example.vn/cchc/")
+    by_name = {c["name"]: c for c in config["collections"]}
+    typed = [k for k in kinds.registry() if k.fields]
+    assert sorted(by_name) == sorted(k.name for k in typed)
+    for kind in typed:
+        made = dict(widgets(form_fields(by_name[kind.name])))
+        expected = list(declared(kind.fields))
+        assert list(made) == expected, kind.name
+        for path, widget in made.items():
+            assert widget["label"] and widget["label"] != widget["name"], (kind.name, path)
+        for field in kind.fields:
+            name, scope = _closure(field.kind)
+            if name == "choice":
+                values = [o["value"] for o in made[field.name]["options"]]
+                assert values == list(scope["values"]), (kind.name, field.name)
+            assert made[field.name]["required"] == (field.required and not field.blank)
+
+
+def collection(name: str) -> dict[str, Any]:
+    found = adminconfig.config("https://xa.example.vn/")["collections"]
+    return next(c for c in found if c["name"] == name)
+
+
+def test_files_are_named_as_cchcgen_reads_them() -> None:
+    post, procedure = collection("post"), collection("procedure")
+    assert (post["folder"], post["path"], post["extension"]) == (
+        "content/posts",
+        "{{year}}/{{slug}}",
+        "md",
+    )
+    assert post["fields"][-1]["widget"] == "markdown"
+    assert (procedure["folder"], procedure["slug"], procedure["format"]) == (
+        "content/procedures",
+        "{{fields.code}}",
+        "yaml",
+    )
+    assert collection("feedback")["slug"] == "{{fields.id}}"
+    assert collection("hotline")["files"][0]["file"] == "content/hotline.yaml"
+    indices = collection("indices")["files"][0]
+    assert (indices["file"], indices["format"]) == ("content/indices.yaml", "yaml-list")
+
+
+def test_labels_and_hints_are_vietnamese_from_the_field_descriptions() -> None:
+    plan = dict(widgets(collection("plan")["fields"]))
+    assert plan["issued_date"]["label"] == "Ngày ban hành"
+    assert plan["issued_date"]["hint"].startswith("Ngày ban hành, ví dụ 30/01/2023")
+    assert plan["signer"]["widget"] == "object"
+    assert plan["signer.name"]["label"] == "Họ và tên người ký"
+    assert plan["recipients"]["field"]["widget"] == "string"
+    procedure = dict(widgets(collection("procedure")["fields"]))
+    assert procedure["methods[].channel"]["options"][0] == {
+        "value": "direct",
+        "label": "trực tiếp (direct)",
+    }
+    assert procedure["levels"]["field"]["widget"] == "select"
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "good", "bad"),
+    [
+        ("post", "date", ["15/03/2024", "15/03/2024 08:30", "2024-03-15"], ["15.03.2024", "x"]),
+        ("plan", "issued_date", ["20/02/2024", "10/2022", "2022"], ["20-02-2024"]),
+        ("plan", "number", ["15", ""], ["15/KH", "0"]),
+        ("procedure", "code", ["1.001193"], ["1001193", "1.001193a"]),
+        ("feedback", "id", ["PAKN-2024-0031"], ["PAKN 2024"]),
+    ],
+)
+def test_a_form_refuses_what_the_checker_refuses(
+    kind: str, path: str, good: list[str], bad: list[str]
+) -> None:
+    """The form checks a value with the pattern of the field's JSON Schema (ECMAScript
+    syntax that Python reads the same way for these)."""
+    pattern = dict(widgets(collection(kind)["fields"]))[path]["pattern"][0]
+    for value in good:
+        assert re.search(pattern, value), (path, value)
+    for value in bad:
+        assert not re.search(pattern, value), (path, value)
+
+
+def test_admin_command_writes_the_sources_and_keeps_the_backend(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("init", str(site), *INIT_ANSWERS).returncode == 0
+    config = site / "admin" / "config.yml"
+    assert (site / "admin" / "index.html").is_file() and config.is_file()
+    assert "admin: false" in (site / "site.yaml").read_text(encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("TEN-TAI-KHOAN/TEN-KHO", "xa-thu/cchc"), encoding="utf-8")
+    done = run_cli("admin", "--source", str(site))
+    assert done.returncode == 0, done.stderr
+    assert "admin/config.yml" in done.stdout
+    made = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert made["backend"] == {"name": "github", "repo": "xa-thu/cchc", "branch": "main"}
+    assert made["locale"] == "vi"
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def test_the_admin_is_not_published_unless_the_site_asks(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("init", str(site), *INIT_ANSWERS).returncode == 0
+    built = run_cli("build", "--source", str(site))
+    assert built.returncode == 0, built.stderr
+    assert not (site / "public" / "quan-tri").exists()
+    assert "quan-tri" not in (site / "public" / "_nginx.conf").read_text(encoding="utf-8")
+
+
+@needs_scripts
+def test_a_published_admin_loads_only_its_own_files_under_its_own_policy(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    assert run_cli("init", str(site), *INIT_ANSWERS).returncode == 0
+    yaml_path = site / "site.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("admin: false", "admin: true"),
+        encoding="utf-8",
+    )
+    built = run_cli("build", "--source", str(site))
+    assert built.returncode == 0, built.stderr
+    folder = site / "public" / "quan-tri"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([*adminconfig.SCRIPTS, "config.yml", "index.html"])
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'(?:src|href)="([^"]+)"', page) == [
+        "config.yml",
+        "data:,",
+        *adminconfig.SCRIPTS,
+    ]  # nothing from another host
+    nginx = (site / "public" / "_nginx.conf").read_text(encoding="utf-8")
+    block = nginx.split('location "/quan-tri/" {', 1)[1].split("}", 1)[0]
+    assert "'unsafe-eval'" in block and "https://api.github.com" in block
+    assert "its own, on purpose" in nginx  # the reason, written beside it
+    site_policy = nginx.split("add_header Content-Security-Policy", 1)[1].split("\n", 1)[0]
+    assert "'unsafe-eval'" not in site_policy  # the site's own pages keep the strict policy
+    headers = (site / "public" / "_headers").read_text(encoding="utf-8")
+    assert "/quan-tri/*\n  ! Content-Security-Policy\n  Content-Security-Policy:" in headers
+
+
+def test_a_site_asking_for_the_admin_without_its_files_gets_an_error(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("init", str(site), *INIT_ANSWERS).returncode == 0
+    shutil.rmtree(site / "admin")
+    yaml_path = site / "site.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("admin: false", "admin: true"),
+        encoding="utf-8",
+    )
+    built = run_cli("build", "--source", str(site))
+    assert built.returncode == 1
+    missing = "error: site.yaml publishes the admin (admin: true), but this file is missing"
+    hint = "  hint: run `cchcgen admin` in the site folder to write it"
+    assert built.stderr.splitlines()[:4] == [
+        f"admin/config.yml:1:1: {missing}",
+        hint,
+        f"admin/index.html:1:1: {missing}",
+        hint,
+    ]
+    assert "Traceback" not in built.stderr
+
+
+# ---------------------------------------------------------------- the local backend
+
+
+def ask(backend: Backend, action: str, **params: Any) -> tuple[int, Any]:
+    return backend.answer(json.dumps({"action": action, "params": params}).encode())
+
+
+def test_the_local_backend_reads_and_writes_inside_content(tmp_path: Path) -> None:
+    (tmp_path / "content" / "posts" / "2024").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "2024" / "a.md").write_text("---\ntitle: A\n---\n")
+    backend = Backend(tmp_path)
+    status, info = ask(backend, "info")
+    assert status == 200 and info["type"] == "local_fs"
+    status, found = ask(backend, "entriesByFolder", folder="content/posts", extension="md", depth=2)
+    assert status == 200
+    assert [e["file"]["path"] for e in found] == ["content/posts/2024/a.md"]
+    assert found[0]["data"] == "---\ntitle: A\n---\n"
+    raw = "---\ntitle: B\n---\nBài mới\n"
+    status, _ = ask(
+        backend,
+        "persistEntry",
+        dataFiles=[{"path": "content/posts/2024/b.md", "raw": raw, "slug": "b"}],
+        assets=[],
+        options={},
+    )
+    assert status == 200
+    assert (tmp_path / "content/posts/2024/b.md").read_text(encoding="utf-8") == raw
+    status, _ = ask(backend, "deleteFile", path="content/posts/2024/a.md")
+    assert status == 200 and not (tmp_path / "content/posts/2024/a.md").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "site.yaml",
+        "../outside.md",
+        "content/../site.yaml",
+        "/etc/passwd",
+        "content/posts/../../site.yaml",
+        "layouts/post.html",
+        "content\\..\\site.yaml",
+        "content/link/x.md",
+    ],
+)
+def test_the_local_backend_writes_nothing_outside_content(tmp_path: Path, path: str) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site.yaml").write_text("title: x\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "content" / "link").symlink_to(tmp_path / "elsewhere")
+    backend = Backend(tmp_path)
+    files = [{"path": path, "raw": "hacked", "slug": "x"}]
+    status, answer = ask(backend, "persistEntry", dataFiles=files, assets=[], options={})
+    assert status == 422, answer
+    status, answer = ask(backend, "getEntry", path=path)
+    assert status == 422, answer
+    status, answer = ask(backend, "deleteFile", path=path)
+    assert status == 422, answer
+    assert (tmp_path / "site.yaml").read_text() == "title: x\n"
+    assert not list((tmp_path / "elsewhere").iterdir())
+
+
+def test_the_api_answers_only_its_own_page(tmp_path: Path) -> None:
+    """Another web site open in the browser cannot write into content/: a form it posts
+    is not JSON, a script it runs is another origin, a name it points here is not an IP."""
+    (tmp_path / "content").mkdir()
+    hook = Hook(tmp_path, "/cchc/")
+    body = json.dumps({"action": "info"}).encode()
+    own = {"Host": "127.0.0.1:8000", "Content-Type": "application/json"}
+    assert hook.post(API, own, body)[0] == 200  # type: ignore[index]
+    origin = {**own, "Origin": "http://127.0.0.1:8000"}
+    assert hook.post(API, origin, body)[0] == 200  # type: ignore[index]
+    assert hook.post(API, {**own, "Origin": "https://evil.example"}, body)[0] == 403  # type: ignore[index]
+    assert hook.post(API, {**own, "Host": "evil.example:8000"}, body)[0] == 403  # type: ignore[index]
+    assert hook.post(API, {**own, "Content-Type": "text/plain"}, body)[0] == 415  # type: ignore[index]
+    assert hook.post("/cchc/quan-tri/", own, body) is None
+
+
+# ---------------------------------------------------------------- in Chromium
+
+POST_TITLE = "Xã Thanh Định trả kết quả hồ sơ tại nhà"
+PLAN_TITLE = "Kế hoạch cải cách hành chính năm 2024 của xã"
+PROCEDURE_NAME = "Thủ tục đăng ký khai tử"
+FEEDBACK_ANSWER = "Ủy ban nhân dân xã đã hướng dẫn bà con nộp hồ sơ trực tuyến."
+
+KNOWN_AXE_VIOLATIONS = frozenset(
+    {
+        # Decap CMS's own markup, not its configuration (see docs/development/dependencies.md)
+    }
+)
+"""The rules axe-core finds broken in Decap CMS's own markup; a new one fails the test."""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    from test_serve import start_serving, stop_serving
+
+    site = tmp_path_factory.mktemp("admin") / "xa"
+    done = run_cli("init", str(site), *INIT_ANSWERS)
+    assert done.returncode == 0, done.stderr
+    process, url, _lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
+    )
+    try:
+        yield site, url
+    finally:
+        stop_serving(process)
