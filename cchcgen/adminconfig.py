@@ -119,8 +119,28 @@ class _Forms:
                 return str(self.own[key])
         return _label_of(self.describe(path)) or name
 
-    def block(self, fields: Sequence[Field], prefix: str) -> list[Widget]:
-        return [self.field(f, prefix + f.name) for f in fields]
+    def block(self, fields: Sequence[Field], prefix: str, optional: bool = False) -> list[Widget]:
+        """The widgets of a block's keys. In a block the file may leave out (``optional``),
+        a key the checker requires is optional in the form, as Decap CMS would otherwise
+        refuse to save while the block is empty; its hint says it is needed with the
+        block, and ``cchcgen check`` (the preview) reports a block left half filled."""
+        found = [self.field(f, prefix + f.name) for f in fields]
+        if optional:
+            for widget in found:
+                widget.pop("default", None)  # a default would write the empty block
+                if widget["required"]:
+                    widget["required"] = False
+                    note = str(self.own["required_in_block"])
+                    widget["hint"] = f"{widget.get('hint', '')} {note}".strip()
+                    self.loosen(widget)
+        return found
+
+    def loosen(self, widget: Widget) -> None:
+        """Make a widget's nested keys optional too (a list of blocks, a block)."""
+        for inner in widget.get("fields", ()):
+            inner["required"] = False
+            inner.pop("default", None)
+            self.loosen(inner)
 
     def field(self, field: Field, path: str) -> Widget:
         found: Widget = {"name": field.name, "label": self.label(path, field.name)}
@@ -129,6 +149,11 @@ class _Forms:
             found["hint"] = hint
         found.update(self.value(field.kind, path))
         found["required"] = bool(field.required and not field.blank)
+        if found["required"] and found["widget"] == "object":  # always written: as declared
+            found["fields"] = self.block(_closure_fields(field.kind), path + ".")
+        if not found["required"] and found["widget"] == "list" and "fields" in found:
+            # Decap CMS checks an empty list's item keys all the same
+            found["fields"] = self.block(_closure_fields(_item(field.kind)), path + "[].", True)
         if field.required and field.blank:  # the key must be written, even empty
             found["default"] = ""
         if not found["required"] and found["widget"] in ("object", "list"):
@@ -143,7 +168,7 @@ class _Forms:
         """The widget of a value read by ``reader`` (without name and label)."""
         name, scope = _closure(reader)
         if name == "mapping":
-            return {"widget": "object", "fields": self.block(scope["fields"], path + ".")}
+            return {"widget": "object", "fields": self.block(scope["fields"], path + ".", True)}
         if name == "list_of":
             return self.list_of(scope["item"], path)
         if name == "choice":
@@ -161,10 +186,13 @@ class _Forms:
             return {"widget": "text"}
         nested = _nested(reader) if reader.__module__ != "cchcgen.schema" else None
         if nested is not None:  # a block a module reads with its own function
-            return {"widget": "object", "fields": self.block(nested, path + ".")}
+            return {"widget": "object", "fields": self.block(nested, path + ".", True)}
         return self.line(reader, path)
 
     def list_of(self, item: Callable[..., Any], path: str) -> Widget:
+        fields = _closure_fields(item)
+        if fields:  # loosened by field() when the list itself may be left out
+            return {"widget": "list", "fields": self.block(fields, path + "[].")}
         inner = self.value(item, path + "[]")
         if inner["widget"] == "object":
             return {"widget": "list", "fields": inner["fields"]}
@@ -173,7 +201,11 @@ class _Forms:
 
     def options(self, values: Sequence[str], path: str) -> list[dict[str, str]]:
         described = self.describe(path)
-        return [{"value": v, "label": _option_label(v, described)} for v in values]
+        own = self.own.get(f"options.{self.key}.{path.replace('[]', '')}") or {}
+        return [
+            {"value": v, "label": f"{own[v]} ({v})" if v in own else _option_label(v, described)}
+            for v in values
+        ]
 
     def line(self, reader: Callable[..., Any], path: str) -> Widget:
         """One line of text, checked with the JSON Schema's pattern when it has one."""
@@ -183,6 +215,18 @@ class _Forms:
         if pattern:
             found["pattern"] = [pattern, str(self.own["pattern_message"])]
         return found
+
+
+def _item(reader: Callable[..., Any]) -> Callable[..., Any]:
+    return _closure(reader)[1]["item"]  # type: ignore[no-any-return]
+
+
+def _closure_fields(reader: Callable[..., Any]) -> Sequence[Field]:
+    """The keys of a block, read by cchcgen.schema.mapping or a module's own reader."""
+    name, scope = _closure(reader)
+    if name == "mapping":
+        return scope["fields"]  # type: ignore[no-any-return]
+    return _nested(reader) or ()
 
 
 def _pattern(schema: Mapping[str, Any]) -> str | None:

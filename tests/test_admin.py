@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -340,3 +339,202 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
         yield site, url
     finally:
         stop_serving(process)
+
+
+class Admin:
+    """An editor at the admin's forms: every value typed, chosen or ticked, never a file."""
+
+    def __init__(self, page: Any, url: str) -> None:
+        self.page, self.url = page, url
+
+    def field(self, label: str) -> Any:
+        name = re.compile(rf"^{re.escape(label)}(?: \(không bắt buộc\))?$")
+        return self.page.get_by_label(name).first
+
+    def new(self, collection: str) -> None:
+        # a page load of its own (the query differs): a fresh form, whatever the last save
+        # left on screen
+        self.page.goto(f"{self.url}?{collection}#/collections/{collection}/new")
+        label = adminconfig.strings()[f"collection.{collection}"]
+        self.page.get_by_text(f"Đang viết trong bộ sưu tập {label}").wait_for()
+        self.page.locator("label").first.wait_for()
+
+    def fill(self, label: str, value: str) -> None:
+        self.field(label).fill(value)
+
+    def choose(self, label: str, option: str, box: Any = None) -> None:
+        """Type an option's words into a select and take the first it offers."""
+        (box or self.field(label)).click()
+        self.page.keyboard.type(option)
+        self.page.keyboard.press("Enter")
+
+    def block(self, label: str) -> Any:
+        """An object's or a list's box: what its label's ``for`` names (not a form control,
+        so not found by its label)."""
+        name = re.compile(rf"^{re.escape(label)}(?: \(không bắt buộc\))?$")
+        target = self.page.locator("label").filter(has_text=name).first.get_attribute("for")
+        return self.page.locator(f"[id='{target}']")
+
+    def expand(self, label: str) -> None:
+        self.block(label).locator("[data-testid=expand-button]").first.click()
+
+    def add(self, label: str) -> Any:
+        """Add an item to a list; return the list's container."""
+        box = self.block(label)
+        box.get_by_role("button", name=re.compile("^Add ")).first.click()
+        return box
+
+    def add_text(self, label: str, value: str) -> None:
+        box = self.add(label)
+        box.locator("input[type=text]").last.fill(value)
+
+    def tick(self, label: str) -> None:
+        self.field(label).click()
+
+    def body(self, text: str) -> None:
+        self.page.locator("[data-slate-editor=true]").click()
+        self.page.keyboard.type(text)
+
+    def publish(self) -> None:
+        self.page.get_by_role("button", name="Công bố", exact=True).click()
+        self.page.get_by_text("Công bố ngay", exact=True).click()
+        try:
+            self.page.get_by_text("Mục đã được lưu").wait_for()
+        except Exception:
+            found = self.page.locator("[class*=ErrorsList]").all_inner_texts()
+            raise AssertionError(f"the form was not saved: {found}") from None
+
+
+def pages_showing(public: Path, text: str) -> list[str]:
+    return sorted(
+        p.relative_to(public).as_posix()
+        for p in public.rglob("index.html")
+        if text in p.read_text(encoding="utf-8")
+    )
+
+
+@needs_scripts
+def test_an_editor_creates_content_through_the_forms_only(served: tuple[Path, str]) -> None:
+    """On a fresh `init` site served by `cchcgen serve`: a post, a plan (number, date,
+    signer, recipients), a procedure and a feedback answer, typed into the forms; the files
+    written pass `cchcgen check --strict` and their pages show what was typed."""
+    from browser import TIMEOUT_MS, launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    site, url = served
+    admin_url = url + "quan-tri/"
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on(  # a request cut short by the next form's page load is no failure
+            "requestfailed",
+            lambda r: "ABORTED" not in (r.failure or "") and errors.append(f"failed: {r.url}"),
+        )
+        page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+        page.goto(admin_url)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_text("Bộ sưu tập").wait_for()
+        admin = Admin(page, admin_url)
+
+        admin.new("post")
+        admin.fill("Tiêu đề bài", POST_TITLE)
+        admin.fill("Ngày đăng", "15/03/2024")
+        admin.fill("Tóm tắt", "Từ tháng 3, người dân nhận kết quả qua bưu điện.")
+        admin.body("Bộ phận Một cửa xã gửi kết quả qua bưu điện, không thu thêm phí.")
+        admin.publish()
+
+        admin.new("plan")
+        admin.choose("Loại văn bản viết tắt", "kế hoạch (KH)")
+        admin.fill("Số văn bản", "15")
+        admin.fill("Ký hiệu sau dấu /", "KH-UBND")
+        admin.fill("Tên cơ quan ban hành", "Ủy ban nhân dân xã Thử")
+        admin.fill("Địa danh ghi trên văn bản", "Thử")
+        admin.fill("Ngày ban hành", "20/02/2024")
+        admin.fill("Trích yếu nội dung văn bản", PLAN_TITLE)
+        admin.expand("Người ký văn bản")
+        admin.choose("Thẩm quyền ký", "thay mặt, cần on_behalf_of (TM)")
+        admin.fill("Tập thể được thay mặt khi ký TM", "Ủy ban nhân dân")
+        admin.fill("Chức vụ của người ký", "Chủ tịch")
+        admin.fill("Họ và tên người ký", "Nguyễn Văn Bình")
+        admin.add_text("Nơi nhận", "UBND huyện")
+        admin.add_text("Nơi nhận", "Các thôn trong xã")
+        admin.body("Mục đích: rút ngắn thời gian giải quyết thủ tục.")
+        admin.publish()
+
+        admin.new("procedure")
+        admin.fill("Mã thủ tục dạng N.NNNNNN", "1.000656")
+        admin.fill("Tên thủ tục", PROCEDURE_NAME)
+        admin.fill("Mã lĩnh vực", "ho-tich")
+        admin.fill("Tên lĩnh vực", "Hộ tịch")
+        levels = admin.add("Cấp thực hiện")
+        admin.choose("", "Xã (xa)", levels.locator("input[role=combobox]").last)
+        admin.add_text("Đối tượng thực hiện", "Công dân Việt Nam")
+        admin.expand("Các cơ quan liên quan đến thủ tục")
+        admin.add_text("Cơ quan thực hiện", "Ủy ban nhân dân cấp xã")
+        admin.add("Trình tự thực hiện")
+        admin.fill("Tên bước", "Bước 1")
+        admin.fill("Nội dung bước", "Người đi khai tử nộp tờ khai tại Bộ phận Một cửa.")
+        admin.add("Cách thức thực hiện")
+        admin.choose("Cách nộp", "trực tiếp (direct)")
+        admin.fill("Thời hạn", "Ngay trong ngày tiếp nhận hồ sơ")
+        admin.add("Thành phần hồ sơ")
+        admin.fill("Tên trường hợp", "Khai tử đúng hạn")
+        admin.add("Các giấy tờ phải nộp")
+        admin.fill("Tên giấy tờ", "Tờ khai đăng ký khai tử")
+        admin.expand("Dịch vụ công trực tuyến")
+        admin.choose("Mức dịch vụ trực tuyến", "không có (khong)")
+        admin.fill("Số, ký hiệu quyết định công bố", "1234/QĐ-UBND")
+        admin.fill("Ngày của quyết định công bố", "05/01/2024")
+        admin.fill("Tên nguồn", "Cơ sở dữ liệu quốc gia về thủ tục hành chính")
+        admin.fill("Ngày đối chiếu", "20/12/2025")
+        admin.publish()
+
+        admin.new("feedback")
+        admin.fill("Mã phản ánh", "PAKN-2024-0031")
+        admin.fill("Ngày tiếp nhận", "02/03/2024")
+        admin.fill("Tiêu đề", "Hỏi về nộp hồ sơ khai sinh trực tuyến")
+        admin.fill("Nội dung phản ánh", "Xin hỏi có thể nộp hồ sơ khai sinh qua mạng không?")
+        admin.choose("Tình trạng", "Đã trả lời")
+        admin.expand("Câu trả lời")
+        admin.fill("Ngày trả lời", "06/03/2024")
+        admin.fill("Nội dung trả lời", FEEDBACK_ANSWER)
+        admin.tick("Đăng lên chuyên mục")
+        admin.publish()
+
+        # the starter's hotline.yaml becomes the agency's own: untick "sample content"
+        page.goto(f"{admin_url}?hotline#/collections/hotline/entries/hotline")
+        admin.tick("Nội dung mẫu")
+        admin.publish()
+        browser.close()
+    assert not errors, errors
+
+    written = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "content"],
+        cwd=site, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    new_files = sorted(line[3:] for line in written.splitlines())
+    assert len(new_files) == 5, written  # four new files, and hotline.yaml
+    # the starter's examples are replaced by the editor's content
+    for sample in (site / "content").rglob("*"):
+        if sample.is_file() and "sample: true" in sample.read_text(encoding="utf-8"):
+            sample.unlink()
+    checked = run_cli("check", "--strict", "--source", str(site))
+    assert checked.returncode == 0, checked.stderr
+    built = run_cli("build", "--source", str(site))
+    assert built.returncode == 0, built.stderr
+    public = site / "public"
+    assert "tin-tuc/xa-thanh-dinh-tra-ket-qua-ho-so-tai-nha/index.html" in pages_showing(
+        public, POST_TITLE
+    )
+    plan_pages = [(public / p).read_text("utf-8") for p in pages_showing(public, PLAN_TITLE)]
+    plan_text = next(text for text in plan_pages if "Nguyễn Văn Bình" in text)
+    for typed in ("15/KH-UBND", "20", "Chủ tịch", "UBND huyện", "Các thôn trong xã"):
+        assert typed in plan_text, typed
+    procedure = next(p for p in pages_showing(public, PROCEDURE_NAME) if "1.000656" in p)
+    procedure_text = (public / procedure).read_text(encoding="utf-8")
+    for typed in ("Tờ khai đăng ký khai tử", "Ngay trong ngày tiếp nhận hồ sơ", "Hộ tịch"):
+        assert typed in procedure_text, typed
+    assert any("phan-anh-kien-nghi/" in p for p in pages_showing(public, FEEDBACK_ANSWER))
