@@ -232,11 +232,12 @@ def page(root: Path, name: str, host: str) -> tuple[str, bytes] | None:
         return "text/html; charset=utf-8", text
     if name == adminconfig.CONFIG:
         return "text/yaml; charset=utf-8", local_config(root, host).encode("utf-8")
-    if name in adminconfig.SCRIPTS:
+    if name in adminconfig.FILES:
         found = adminconfig.package_file(name)
         if not found.is_file():
             return None
-        return "text/javascript; charset=utf-8", found.read_bytes()
+        kind = "text/css" if name.endswith(".css") else "text/javascript"
+        return f"{kind}; charset=utf-8", found.read_bytes()
     return None
 
 

@@ -41,6 +41,8 @@ CONFIG = "config.yml"
 INDEX = "index.html"
 SCRIPTS = ("cchcgen-admin.js", "decap-cms.js", "js-yaml.min.js")
 """What the published admin loads, in this order; all from the package."""
+STYLE = "cchcgen-admin.css"
+FILES = (*SCRIPTS, STYLE)
 LIST_FORMAT = "yaml-list"
 """The format ``cchcgen-admin.js`` registers for a file holding a YAML list
 (content/indices.yaml): Decap CMS edits only files whose top is a mapping."""
@@ -66,7 +68,7 @@ def package_file(name: str) -> Traversable:
 
 def vendored() -> bool:
     """Whether this installation carries the vendored scripts."""
-    return all(package_file(name).is_file() for name in SCRIPTS)
+    return all(package_file(name).is_file() for name in FILES)
 
 
 def strings(language: str = "vi") -> Mapping[str, Any]:
@@ -348,6 +350,7 @@ def index_html(language: str = "vi") -> str:
   <title>{own["page_title"]}</title>
   <link href="{CONFIG}" type="text/yaml" rel="cms-config-url">
   <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="{STYLE}">
 </head>
 <body>
 {scripts}
@@ -421,7 +424,7 @@ def published(root: Path) -> list[Target]:
             _("install cchcgen from PyPI, or run scripts/vendor-cms.sh in cchcgen's source folder"),
         )
     diags.raise_if_errors(ContentError)
-    for name in SCRIPTS:
+    for name in FILES:
         path = Path(str(package_file(name)))
         url = folder + name
         output = safe_relative(url.lstrip("/"))

@@ -194,11 +194,12 @@ def test_a_published_admin_loads_only_its_own_files_under_its_own_policy(
     assert built.returncode == 0, built.stderr
     folder = site / "public" / "quan-tri"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([*adminconfig.SCRIPTS, "config.yml", "index.html"])
+    assert names == sorted([*adminconfig.FILES, "config.yml", "index.html"])
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert re.findall(r'(?:src|href)="([^"]+)"', page) == [
         "config.yml",
         "data:,",
+        adminconfig.STYLE,
         *adminconfig.SCRIPTS,
     ]  # nothing from another host
     nginx = (site / "public" / "_nginx.conf").read_text(encoding="utf-8")
@@ -319,7 +320,10 @@ FEEDBACK_ANSWER = "Ủy ban nhân dân xã đã hướng dẫn bà con nộp h�
 
 KNOWN_AXE_VIOLATIONS = frozenset(
     {
-        # Decap CMS's own markup, not its configuration (see docs/development/dependencies.md)
+        # Decap CMS's Markdown toolbar: its heading menu is a span with role=button holding
+        # buttons. Left as it is (docs/development/dependencies.md); cchcgen-admin.js and
+        # cchcgen-admin.css fix Decap's other violations (names, contrast).
+        ("nested-interactive", "ToolbarDropdownWrapper"),
     }
 )
 """The rules axe-core finds broken in Decap CMS's own markup; a new one fails the test."""
@@ -538,3 +542,38 @@ def test_an_editor_creates_content_through_the_forms_only(served: tuple[Path, st
     for typed in ("Tờ khai đăng ký khai tử", "Ngay trong ngày tiếp nhận hồ sơ", "Hộ tịch"):
         assert typed in procedure_text, typed
     assert any("phan-anh-kien-nghi/" in p for p in pages_showing(public, FEEDBACK_ANSWER))
+
+
+@needs_scripts
+def test_axe_finds_no_violation_on_the_admins_forms(served: tuple[Path, str]) -> None:
+    """WCAG 2.0/2.1 A and AA (axe-core) on the list and on each form, but for the one
+    violation of Decap CMS's own toolbar listed above."""
+    from browser import TIMEOUT_MS, axe_violations, describe_violations, launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    admin_url = served[1] + "quan-tri/"
+    found: list[dict[str, Any]] = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(admin_url)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_text("Bộ sưu tập").wait_for()
+        found += axe_violations(page)
+        admin = Admin(page, admin_url)
+        for collection in ("post", "plan", "procedure", "feedback", "faq"):
+            admin.new(collection)
+            page.wait_for_timeout(500)  # cchcgen-admin.js names the controls as they appear
+            found += axe_violations(page)
+        browser.close()
+    unknown = [
+        v
+        for v in found
+        if not all(
+            (v["id"], part) in KNOWN_AXE_VIOLATIONS
+            for node in v["nodes"]
+            for part in [next((k for _i, k in KNOWN_AXE_VIOLATIONS if k in str(node)), "")]
+        )
+    ]
+    assert not unknown, describe_violations(unknown)

@@ -18,4 +18,25 @@ window.addEventListener("load", function () {
     },
   });
   CMS.init();
+  new MutationObserver(nameControls).observe(document.body, { childList: true, subtree: true });
 });
+
+// Decap CMS leaves two controls of its Markdown editor without a name (axe-core:
+// aria-input-field-name, button-name, aria-required-attr): the text area is named after its
+// field's label, the "Markdown" switch after what it does, with its state.
+function nameControls() {
+  document.querySelectorAll("[data-slate-editor=true]:not([aria-label])").forEach(function (box) {
+    var field = box.closest("[class*=ControlContainer]");
+    var label = field && field.querySelector("label");
+    box.setAttribute("aria-label", label ? label.textContent : "Nội dung");
+  });
+  document.querySelectorAll("button[role=switch]:not([aria-checked])").forEach(function (button) {
+    if (!button.closest("[class*=Toolbar]")) return;
+    button.setAttribute("aria-label", "Soạn ở dạng Markdown");
+    button.setAttribute("aria-checked", "false");
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-checked") === "true";
+      button.setAttribute("aria-checked", on ? "false" : "true");
+    });
+  });
+}
