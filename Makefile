@@ -26,7 +26,9 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
 	touch $@ $(DOCS_STAMP) $(SITE_STAMP)
 
+# the sample site publishes the browser admin: its scripts are vendored from npm first
 site: $(SITE_STAMP)
+	bash scripts/vendor-cms.sh
 	$(BIN)/cchcgen build
 
 serve: $(SITE_STAMP)
@@ -37,6 +39,7 @@ docs: $(DOCS_STAMP)
 
 test-deps:
 	bash scripts/install-test-deps.sh
+	bash scripts/vendor-cms.sh
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cchcgen tests docs
