@@ -26,9 +26,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
 	touch $@ $(DOCS_STAMP) $(SITE_STAMP)
 
-# the sample site publishes the browser admin: its scripts are vendored from npm first
 site: $(SITE_STAMP)
-	bash scripts/vendor-cms.sh
 	$(BIN)/cchcgen build
 
 serve: $(SITE_STAMP)

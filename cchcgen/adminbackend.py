@@ -227,6 +227,10 @@ def page(root: Path, name: str, host: str) -> tuple[str, bytes] | None:
     ``config.yml`` gets ``local_backend``: this server's API, on the address the browser
     used (``host``), which Decap CMS then uses instead of GitHub or GitLab."""
     if name in ("", adminconfig.INDEX):
+        if not adminconfig.vendored():  # a source checkout that did not vendor them
+            text = adminconfig.strings()["missing_scripts"]
+            page = f'<!doctype html><html lang="vi"><meta charset="utf-8"><p>{text}</p></html>'
+            return "text/html; charset=utf-8", page.encode("utf-8")
         index = root / adminconfig.FOLDER / adminconfig.INDEX
         text = index.read_bytes() if index.is_file() else adminconfig.index_html().encode()
         return "text/html; charset=utf-8", text

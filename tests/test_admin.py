@@ -577,3 +577,21 @@ def test_axe_finds_no_violation_on_the_admins_forms(served: tuple[Path, str]) ->
         )
     ]
     assert not unknown, describe_violations(unknown)
+
+
+def test_serve_points_the_admin_at_its_own_backend(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("init", str(site), *INIT_ANSWERS).returncode == 0
+    hook = Hook(site, "/cchc/")
+    assert hook.get("/cchc/quan-tri", "127.0.0.1:8123") == (301, "/cchc/quan-tri/", b"")
+    assert hook.get("/cchc/tin-tuc/", "127.0.0.1:8123") is None
+    found = hook.get("/cchc/quan-tri/config.yml", "127.0.0.1:8123")
+    assert found is not None and found[0] == 200
+    made = yaml.safe_load(found[2])
+    assert made["local_backend"] == {
+        "url": "http://127.0.0.1:8123/__cchcgen/api/v1",
+        "allowed_hosts": ["127.0.0.1"],
+    }
+    assert made["collections"] == yaml.safe_load(
+        (site / "admin" / "config.yml").read_text(encoding="utf-8")
+    )["collections"]
