@@ -592,6 +592,9 @@ def test_serve_points_the_admin_at_its_own_backend(tmp_path: Path) -> None:
         "url": "http://127.0.0.1:8123/__cchcgen/api/v1",
         "allowed_hosts": ["127.0.0.1"],
     }
-    assert made["collections"] == yaml.safe_load(
-        (site / "admin" / "config.yml").read_text(encoding="utf-8")
-    )["collections"]
+    assert (
+        made["collections"]
+        == yaml.safe_load((site / "admin" / "config.yml").read_text(encoding="utf-8"))[
+            "collections"
+        ]
+    )
