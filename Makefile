@@ -37,6 +37,7 @@ docs: $(DOCS_STAMP)
 
 test-deps:
 	bash scripts/install-test-deps.sh
+	bash scripts/vendor-cms.sh
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cchcgen tests docs

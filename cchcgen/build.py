@@ -128,6 +128,10 @@ def _pipeline(
         )
         for published, path in theme.values()
     ]
+    if config.admin:
+        from .adminconfig import published
+
+        assets += published(root)
     targets = plan(site, locale, assets, loaded.errors)
     warnings = loaded.warnings + tuple(check_links(site, targets, root, config.base))
     fingerprinted = {n: folder + p for n, (p, _f) in theme.items()}

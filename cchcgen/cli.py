@@ -182,6 +182,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("also point VS Code's YAML extension at them (.vscode/settings.json)"),
     )
+    commands.add_parser(
+        "admin",
+        parents=[common],
+        help=_(
+            "write the browser admin (admin/index.html and admin/config.yml) from this "
+            "version's content types; its backend block is kept"
+        ),
+    )
     new = commands.add_parser("new", parents=[common], help=_("create a post or page"))
     new.add_argument("kind", choices=new_kinds())
     new.add_argument("title", help=_("the title, in quotes"))
@@ -524,6 +532,21 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _admin(args: argparse.Namespace) -> int:
+    from .adminconfig import write_admin
+
+    config = load_config(args.source)
+    for path in write_admin(args.source, config.base_url, config.language):
+        print(_("Wrote {path}").format(path=path))
+    print(
+        _(
+            "Edit in the browser: run `cchcgen serve` and open {url}; to publish the admin, "
+            "set admin: true in site.yaml (README.md explains both)"
+        ).format(url="…" + config.base.path + "quan-tri/")
+    )
+    return EXIT_OK
+
+
 def _import_document(args: argparse.Namespace) -> int:
     from .docimport import DocumentOptions, import_document
     from .importer import ImportFailed
@@ -620,6 +643,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "admin":
+            return _admin(args)
         if args.command == "check":
             from .build import build_site
 

@@ -103,6 +103,8 @@ class SiteConfig:
     """The categories a post's ``category`` may name; empty: the site has none."""
     document_sections: tuple[str, ...] = DOCUMENT_SECTIONS
     """The document sections the site shows, in the order of its menu."""
+    admin: bool = False
+    """Publish the browser admin (``/quan-tri/``, from the site's ``admin/`` folder)."""
 
     @property
     def base_url(self) -> str:
@@ -292,6 +294,7 @@ FIELDS = (
     Field("raw_html", schema.boolean, default=False),
     Field("news_categories", _news_categories),
     Field("document_sections", _document_sections, default=DOCUMENT_SECTIONS),
+    Field("admin", schema.boolean, default=False),
 )
 
 

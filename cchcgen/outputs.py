@@ -191,6 +191,8 @@ class ServerFiles:
     """headers, redirects or nginx."""
     aliases: tuple[tuple[str, str], ...]
     fingerprinted: tuple[str, ...]
+    admin: bool = False
+    """The browser admin is published: it gets its own Content-Security-Policy."""
 
 
 @dataclass(frozen=True, slots=True)

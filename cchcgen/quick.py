@@ -31,7 +31,7 @@ def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
     root = options.source
     files = [("site.yaml", root / "site.yaml")]
     unreadable = Collector()
-    for folder in ("content", "layouts"):
+    for folder in ("content", "layouts", "admin"):
         files.extend((rel, path) for path, rel in walk(root / folder, root, None, unreadable))
     # a folder that cannot be read is part of the signature: it is not the empty folder
     # of a good build

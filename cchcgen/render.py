@@ -197,10 +197,11 @@ class Renderer:
             return Output(target.output, made.make(self.site, base.absolute))
         if isinstance(made, ServerFiles):
             if made.format == "headers":
-                return Output(target.output, webserver.headers_file(base, made.fingerprinted))
+                made_file = webserver.headers_file(base, made.fingerprinted, made.admin)
+                return Output(target.output, made_file)
             if made.format == "redirects":
                 return Output(target.output, webserver.redirects_file(base, made.aliases))
-            return Output(target.output, webserver.nginx_conf(base, made.aliases))
+            return Output(target.output, webserver.nginx_conf(base, made.aliases, made.admin))
         if target.kind is Kind.SITEMAP:
             return Output(target.output, sitemap.sitemap_xml(sitemap_entries))
         if target.kind is Kind.ROBOTS:

@@ -64,6 +64,7 @@ SITE_ROUTES: Mapping[str, str] = {
     "robots": "/robots.txt",
     "not_found": "/404.html",
     "assets": "/assets/",
+    "admin": "/quan-tri/",
 }
 """Addresses of the site as a whole; a content type adds its own."""
 

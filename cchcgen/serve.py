@@ -38,9 +38,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from .adminbackend import MAX_BODY, Hook
 from .messages import _
 
-WATCHED = ("site.yaml", "content", "layouts")
+WATCHED = ("site.yaml", "content", "layouts", "admin")
 DEBOUNCE_SECONDS = 0.02
 """A burst of saves (an editor writing a temporary file, then renaming it) ends when
 nothing changed for this long."""
@@ -125,6 +126,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     public: Path
     status: BuildStatus
     server: _Server
+    admin: Hook
 
     def handle_one_request(self) -> None:
         """Answer one request; one that fails is answered 500 and reported in one line."""
@@ -170,12 +172,33 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return self.bad_request(reason)
         if self.path.startswith(LIVE):
             return self._live()
+        admin = self.admin.get(self.path, self.headers.get("Host", ""))
+        if admin is not None:  # the browser admin, pointed at this server's backend
+            code, kind, body = admin
+            return self._redirect(kind) if code == 301 else self._send(code, kind, body)
         if self.path in ("/", "") and self.base_path != "/":
             self.send_response(302)
             self.send_header("Location", self.base_path)
             self.end_headers()
             return
         super().do_GET()
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server API
+        """The browser admin's local backend (cchcgen.adminbackend)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > MAX_BODY:
+            return self.bad_request(_("the request is too large"))
+        body = self.rfile.read(length)
+        answer = self.admin.post(self.path, self.headers, body)
+        if answer is None:
+            return self._send(404, "text/plain; charset=utf-8", b"not found")
+        self._send(answer[0], "application/json; charset=utf-8", answer[1])
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = self.public / "404.html"
@@ -375,6 +398,7 @@ def serve(
     _Handler.base_path = base_path
     _Handler.public = output
     _Handler.status = status
+    _Handler.admin = Hook(root, base_path)
     try:
         server = _Server((host, port), handler, report)
     except (OSError, OverflowError) as exc:

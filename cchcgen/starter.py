@@ -185,6 +185,10 @@ def create_site(target: Path, answers: Answers, today: dt.date) -> list[str]:
         written.append(dest.relative_to(target).as_posix())
     for path in editor_files(target):
         written.append(path.relative_to(target).as_posix())
+    from .adminconfig import write_admin
+
+    for path in write_admin(target, base_url):
+        written.append(path.relative_to(target).as_posix())
     if install.wheel is not None:
         dest = target / VENDOR / install.wheel.name
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -301,13 +301,14 @@ def server_files(targets: Sequence[Target]) -> list[Target]:
     fingerprinted = tuple(
         t.url for t in targets if t.kind is Kind.ASSET and FINGERPRINTED.search(t.url)
     )
+    admin = any(t.url.startswith(route("admin")) for t in targets)
     return [
         Target(
             name,
             f"/{name}",
             Kind.SERVER,
             "site.yaml",
-            context=ServerFiles(fmt, aliases, fingerprinted),
+            context=ServerFiles(fmt, aliases, fingerprinted, admin),
         )
         for name, fmt in (
             ("_headers", "headers"),

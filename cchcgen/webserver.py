@@ -31,6 +31,26 @@ CSP = "; ".join(
         "frame-ancestors 'self'",
     )
 )
+ADMIN = "quan-tri/"
+"""The browser admin's folder (route ``admin``), published when site.yaml asks for it."""
+ADMIN_CSP = "; ".join(
+    (
+        "default-src 'self'",
+        # Decap CMS (React) checks its configuration with ajv, which compiles its checks
+        # into functions at run time, and its components write their styles inline
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        # the editor's avatar, pasted or uploaded images before they are saved
+        "img-src 'self' data: blob: https://avatars.githubusercontent.com https://gitlab.com",
+        "font-src 'self' data:",
+        # saving is a commit through the GitHub or GitLab API (a self-hosted GitLab: add it)
+        "connect-src 'self' https://api.github.com https://gitlab.com",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 PERMISSIONS = ", ".join(
     f"{feature}=()"  # the site uses none of these: no page may ask for them
     for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics")
@@ -115,11 +135,19 @@ def _decoded(base: BaseUrl, site_url: str) -> str:
 # ------------------------------------------------------------- the three files
 
 
-def headers_file(base: BaseUrl, fingerprinted: Sequence[str]) -> bytes:
+def _admin_security() -> tuple[tuple[str, str], ...]:
+    return tuple((n, ADMIN_CSP if n == "Content-Security-Policy" else v) for n, v in SECURITY)
+
+
+def headers_file(base: BaseUrl, fingerprinted: Sequence[str], admin: bool = False) -> bytes:
     """``_headers`` (Netlify, Cloudflare Pages): security headers everywhere, long caching
-    for each fingerprinted asset, types for feeds, data and QR codes at any depth."""
+    for each fingerprinted asset, types for feeds, data and QR codes at any depth; the
+    admin's own policy under /quan-tri/ when it is published."""
     every = [*(_header(name, value) for name, value in SECURITY), _header("Cache-Control", SHORT)]
     blocks = [[_path(base.path, ""), *every]]
+    if admin:  # the hosts apply every matching block: the admin's policy replaces the CSP
+        csp = [_header(n, v) for n, v in _admin_security() if n == "Content-Security-Policy"]
+        blocks.append([_path(_encoded(base, ADMIN), ""), "  ! Content-Security-Policy", *csp])
     blocks += [
         [_path(_encoded(base, url)), _header("Cache-Control", LONG)] for url in fingerprinted
     ]
@@ -137,12 +165,14 @@ def redirects_file(base: BaseUrl, aliases: Sequence[tuple[str, str]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
-def nginx_conf(base: BaseUrl, aliases: Sequence[tuple[str, str]]) -> bytes:
+def nginx_conf(base: BaseUrl, aliases: Sequence[tuple[str, str]], admin: bool = False) -> bytes:
     """A ``location`` block for nginx, to include inside a ``server { }`` block."""
     prefix = base.decoded_path
 
-    def headers(indent: str, cache: str) -> list[str]:
-        every = (*SECURITY, ("Cache-Control", cache))
+    def headers(
+        indent: str, cache: str, security: Sequence[tuple[str, str]] = SECURITY
+    ) -> list[str]:
+        every = (*security, ("Cache-Control", cache))
         return [f"{indent}add_header {n} {_ngx(v, variables=True)} always;" for n, v in every]
 
     lines = [
@@ -169,6 +199,17 @@ def nginx_conf(base: BaseUrl, aliases: Sequence[tuple[str, str]]) -> bytes:
             "        types { }",
             f"        default_type {_ngx(kind)};",
             *headers("        ", SHORT),
+            "    }",
+        ]
+    if admin:
+        lines += [
+            "",
+            "    # The browser admin (Decap CMS) gets a policy of its own, on purpose: its",
+            "    # React code needs inline styles and run-time compiled checks ('unsafe-eval'),",
+            "    # which the site's pages never need, and saving talks to the GitHub or GitLab",
+            "    # API. The policy is limited to this folder, which holds no content of the site.",
+            f"    location {_ngx(prefix + ADMIN)} {{",
+            *headers("        ", SHORT, _admin_security()),
             "    }",
         ]
     names = "|".join(name.replace(".", r"\.") for name in PRIVATE)

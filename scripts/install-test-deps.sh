@@ -4,8 +4,10 @@
 #   libcairo2    cairosvg, which renders our SVG QR codes so zxing-cpp can decode them
 #   nginx        the web server test serves a built site with the generated _nginx.conf
 #   rsync        tests/test_publish.py runs the generated deploy/xuat-ban.sh
+#   npm          scripts/vendor-cms.sh fetches the browser admin (Decap CMS) from npm
 set -euo pipefail
 need=()
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
