@@ -14,6 +14,17 @@ function fold(text) {
     .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
+// The index is in shards (a section, a year, …), each a Pagefind bundle in its own folder,
+// listed in shards.json: the first is loaded with Pagefind's code, the others merged in.
+async function load() {
+  const bundle = form.dataset.bundle;
+  const response = await fetch(bundle + "shards.json", { cache: "no-cache" });
+  const shards = (await response.json()).shards;
+  const first = await import(bundle + shards[0] + "/pagefind.js");
+  await Promise.all(shards.slice(1).map((name) => first.mergeIndex(bundle + name + "/")));
+  return first;
+}
+
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => values[key]);
 }
@@ -50,9 +61,7 @@ async function run() {
   list.replaceChildren();
   if (!query) { status.textContent = ""; return; }
   status.textContent = form.dataset.loading;
-  if (!pagefind) {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-  }
+  if (!pagefind) pagefind = await load();
   const search = await pagefind.search(fold(query));
   // Results are loaded in pages of 40, re-ranked and, when a section is chosen, filtered on
   // their metadata. A page of the kind the query names ("ke hoach ..." names plans) whose
