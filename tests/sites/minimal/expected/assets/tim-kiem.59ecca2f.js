@@ -66,7 +66,9 @@ async function run() {
   // Results are loaded in pages of 40, re-ranked and, when a section is chosen, filtered on
   // their metadata. A page of the kind the query names ("ke hoach ..." names plans) whose
   // title holds the other words comes first; then a title holding the words typed, in
-  // order, then one holding all of them; within each, a procedure comes before news.
+  // order, then one holding all of them; within each, a procedure comes before news, and a
+  // shorter title (fewer words not typed) before a longer one. Pagefind's order only breaks
+  // the remaining ties: each shard of the index scores with its own counts.
   const words = fold(query).split(" ").filter(Boolean);
   const phrase = words.join(" ");
   const rank = (data) => {
@@ -85,8 +87,10 @@ async function run() {
     kept.push(...batch.filter((data) => !section || data.meta.section === section));
     if (!section && kept.length >= 20) break;
   }
+  const length = (data) => (rank(data) < 5 ? fold(data.meta.title).split(" ").length : 0);
   const ordered = kept.map((data, index) => ({ data, index }))
-    .sort((a, b) => rank(a.data) - rank(b.data) || a.index - b.index).map((x) => x.data);
+    .sort((a, b) => rank(a.data) - rank(b.data) || length(a.data) - length(b.data)
+      || a.index - b.index).map((x) => x.data);
   const total = section ? kept.length : search.results.length;
   const shown = ordered.slice(0, 20);
   shown.forEach((data) => list.append(item(data)));
