@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,6 @@ from conftest import FIXED_NOW, REPO, build, compare_trees
 from cchcgen import i18n, search
 from cchcgen.build import BuildOptions, build_site
 from cchcgen.cache import BuildCache
-
 from cchcgen.config import load_config
 from cchcgen.loader import LoadOptions, load_site
 from cchcgen.search import SearchRecord, Shard, searchable, shards, site_records
@@ -131,11 +131,21 @@ def test_an_edit_reindexes_only_its_shard_and_a_shard_emptied_is_removed(
             files[f"content/posts/{year}/tin-{year}-{n}.md"] = _post(year, n)
     site = make_site(files)
     out, memory = tmp_path / "out", BuildCache()
+    indexed: list[str] = []  # the shards Pagefind is run on, by folder name
+    popen = subprocess.Popen
+
+    def spy(args: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        if "pagefind" in args:
+            indexed.append(Path(args[args.index("--site") + 1]).parent.name)
+        return popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(search.subprocess, "Popen", spy)
 
     def again() -> None:
         build_site(BuildOptions(site, out, now=FIXED_NOW, cache=memory))
-        clean = tmp_path / "clean"
+        mine, clean = len(indexed), tmp_path / "clean"
         build_site(BuildOptions(site, clean, now=FIXED_NOW))
+        del indexed[mine:]  # the clean build indexes every shard
         assert not compare_trees(out, clean)  # an edit build's output is a clean build's
 
     again()
@@ -145,11 +155,14 @@ def test_an_edit_reindexes_only_its_shard_and_a_shard_emptied_is_removed(
     assert (index / "post-2023/pagefind.js").is_file()  # the first carries the runtime
     assert not (index / "post-2024/pagefind.js").exists()
     before = {name: _files(index / name) for name in listed}
+    assert sorted(indexed) == ["post-2023", "post-2024"]
+    indexed.clear()
 
     edited = site / "content/posts/2024/tin-2024-1.md"
     edited.write_text(_post(2024, 1, "Từ khóa hiếm xylophon."), encoding="utf-8")
     again()
-    assert _files(index / "post-2023") == before["post-2023"]  # not indexed again
+    assert indexed == ["post-2024"]  # one shard indexed again
+    assert _files(index / "post-2023") == before["post-2023"]  # its files not written
     assert _files(index / "post-2024") != before["post-2024"]
     assert "xylophon" in _words(index / "post-2024")
 
