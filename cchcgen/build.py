@@ -199,7 +199,7 @@ def _render_and_write(
     warnings about the pages' links. ``unchanged()`` tells, just before the output
     changes, whether the inputs are still those the build read; if a file was saved
     meanwhile, the output would mix two states of the site, so nothing is written."""
-    site, locale = renderer.site, renderer.locale
+    site = renderer.site
     out = str(options.output.resolve())
     manifest = cache.manifest if cache is not None else None
     previous = manifest.outputs if manifest is not None and manifest.output_dir == out else None
@@ -208,20 +208,8 @@ def _render_and_write(
         sitemap = renderer.sitemap_entries(targets)
         fingerprints = [prints.of(t, sitemap) for t in targets]
         todo = [i for i, t in enumerate(targets) if not writer.fresh(t.output, fingerprints[i])]
-        pending = None
         records = prints.records() if searching else b""
-        if searching:
-            index = [o for o in writer.previous if o.startswith(f"{search.INDEX_DIR}/")]
-            if index and not options.refresh_search:
-                for output in index:
-                    writer.fresh(output, writer.previous[output].fingerprint)
-            elif not (index and all(writer.fresh(o, records, keep=False) for o in index)):
-                pending = search.start_index(
-                    search.site_records(site, locale), site.config.language
-                )
-            else:
-                for output in index:
-                    writer.fresh(output, records)
+        pending = _start_search(options, writer, renderer, records) if searching else None
         try:
 
             def stage(index: int, output: Any) -> Any:
@@ -248,8 +236,8 @@ def _render_and_write(
                 bundle = pending.result()
             except search.SearchIndexError as exc:
                 raise _search_failed(exc) from None
-            for path, data in bundle.items():
-                writer.put(path, records, data)
+            for path, (digest, data) in bundle.items():
+                writer.put(path, digest, data)
         kept = [t.output for t in targets if pagelinks.is_page(t) and t.output not in links]
         content = cache.content if cache is not None else None
         base = site.config.base
@@ -328,9 +316,31 @@ def _changed_meanwhile() -> ContentError:
     )])  # fmt: skip
 
 
+def _start_search(
+    options: BuildOptions, writer: SiteWriter, renderer: Renderer, records: bytes
+) -> search.PendingIndex | None:
+    """Keep the search index's shards whose records did not change and start indexing
+    the others. Nothing is computed when no record changed (``records`` is the
+    manifest's fingerprint) or while previewing (``refresh_search`` off)."""
+    index = {
+        o: e.fingerprint for o, e in writer.previous.items() if o.startswith(search.INDEX_DIR + "/")
+    }
+    if index and (not options.refresh_search or writer.fresh(search.MANIFEST, records, keep=False)):
+        for output, fingerprint in index.items():
+            writer.fresh(output, fingerprint)
+        return None
+    site, locale = renderer.site, renderer.locale
+    shards = search.site_shards(site, locale)
+    writer.put(search.MANIFEST, records, search.manifest(shards))
+    pending = search.start_index(shards, site.config.language, index, options.jobs)
+    for output in pending.kept:
+        writer.fresh(output, index[output])
+    return pending
+
+
 def _search_bundle(site: Any, locale: i18n.Locale) -> dict[str, bytes]:
     try:
-        return search.index_files(search.site_records(site, locale), site.config.language)
+        return search.index_files(search.site_shards(site, locale), site.config.language)
     except search.SearchIndexError as exc:
         raise _search_failed(exc) from None
 

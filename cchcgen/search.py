@@ -11,12 +11,17 @@ they are never in a record.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from .content import Site
@@ -26,6 +31,11 @@ from .urls import fold
 
 INDEX_DIR = "pagefind"
 """Where the index is published: ``/pagefind/`` under the base path."""
+
+try:
+    _PAGEFIND = metadata.version("pagefind_bin")
+except metadata.PackageNotFoundError:  # pragma: no cover - a source install of Pagefind
+    _PAGEFIND = ""
 
 _UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 """Pagefind's ready-made interfaces: the search page has its own, in Vietnamese."""
@@ -39,59 +49,201 @@ def searchable(record: SearchRecord) -> tuple[str, str]:
     return fold(f"{record.title} {codes}"), fold(f"{record.summary} {record.text}")
 
 
-def index_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
-    """The Pagefind bundle for ``records``: {path under the output folder: bytes}."""
-    return start_index(records, language).result()
+SHARD_LIMIT = 600
+"""The most records one shard takes before it is split: Pagefind holds about 0.3 MiB per
+news-sized record while indexing, so a shard stays under about 200 MiB and a second."""
+
+MANIFEST = f"{INDEX_DIR}/shards.json"
+"""The shards' folders, in order, for the search page: the first is loaded, the others
+merged into it (Pagefind's ``mergeIndex``)."""
+
+_RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.")
+"""The files only the first shard's folder needs (the others reuse its WebAssembly)."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind bundle, published under ``/pagefind/<name>/``."""
+
+    name: str
+    records: tuple[SearchRecord, ...]
+
+    def digest(self, language: str, first: bool) -> bytes:
+        """What the bundle is made from: its records, the language, Pagefind and whether
+        it is the first shard (which alone carries the runtime)."""
+        made_of = repr((language, _PAGEFIND, first, self.name, self.records)).encode("utf-8")
+        return hashlib.blake2b(made_of, digest_size=16).digest()
+
+    @property
+    def folder(self) -> str:
+        return f"{INDEX_DIR}/{self.name}/"
+
+
+def shards(groups: Sequence[tuple[str, Sequence[SearchRecord]]]) -> list[Shard]:
+    """The site's records in shards of at most about :data:`SHARD_LIMIT`, so that an edit
+    re-indexes one small shard. ``groups`` are (content type, its records). A small site
+    is one shard; otherwise each type is one, split by year, then half-year, then month
+    (by the record's date) while a part is larger than the limit."""
+    everything = tuple(record for _name, records in groups for record in records)
+    if len(everything) <= SHARD_LIMIT:
+        return [Shard("all", everything)] if everything else []
+    found: list[Shard] = []
+    for name, records in groups:
+        found.extend(_split(re.sub(r"[^a-z0-9]+", "-", name.lower()), tuple(records), 0))
+    return found
+
+
+_LEVELS: tuple[Callable[[int, int], str], ...] = (
+    lambda year, _month: f"{year}" if year else "",
+    lambda year, month: f"h{1 + (month > 6)}" if year else "",
+    lambda year, month: f"{month:02d}" if year and month else "",
+)
+"""How a shard too large is split: by year, half-year, month (``post-2024-h1-03``)."""
+
+
+def _split(name: str, records: tuple[SearchRecord, ...], level: int) -> list[Shard]:
+    if not records:
+        return []
+    if len(records) <= SHARD_LIMIT or level == len(_LEVELS):
+        return [Shard(name, records)]
+    parts: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        parts.setdefault(_LEVELS[level](*_year_month(record.date)), []).append(record)
+    if len(parts) == 1:  # undated, or all in one part: nothing to split on at this level
+        return _split(name, records, level + 1)
+    return [
+        shard
+        for part in sorted(parts)
+        for shard in _split(f"{name}-{part}" if part else name, tuple(parts[part]), level + 1)
+    ]
+
+
+def _year_month(date: str) -> tuple[int, int]:
+    """The year and month of a date as shown (``01/03/2022``, ``tháng 10/2022``)."""
+    found = re.search(r"(?:(\d{1,2})/)?(\d{4})\b", date)
+    if found is None:
+        return 0, 0
+    return int(found[2]), int(found[1] or 0)
+
+
+def manifest(built: Sequence[Shard]) -> bytes:
+    """``/pagefind/shards.json``: the shards' folder names, the first holding the runtime."""
+    return json.dumps({"shards": [shard.name for shard in built]}).encode("utf-8")
+
+
+def index_files(built: Sequence[Shard], language: str) -> dict[str, bytes]:
+    """Every shard's bundle: {path under the output folder: bytes}."""
+    pending = start_index(built, language, {}, 1)
+    return {path: data for path, (_digest, data) in pending.result().items()}
 
 
 class PendingIndex:
-    """Pagefind indexing ``records`` in its own process while the build renders pages.
+    """Pagefind indexing the shards that changed, in their own processes (at most
+    ``jobs`` at once) while the build renders pages.
 
     Each record becomes a small HTML file whose body is the folded text and whose title,
     date, summary and section are Pagefind metadata; the Pagefind binary (from PyPI, no
-    download at run time) indexes them in one native pass. Pagefind's Python service
-    answers one request per 100 ms, too slow for thousands of pages. The section is not a
-    Pagefind filter: Pagefind 1.5 writes filter values in a different order on every run,
-    which would break reproducible builds, so the search page filters on the metadata.
+    download at run time) indexes them in one native pass per shard. Pagefind's Python
+    service answers one request per 100 ms, too slow for thousands of pages. The section
+    is not a Pagefind filter: Pagefind 1.5 writes filter values in a different order on
+    every run, which would break reproducible builds, so the search page filters on the
+    metadata. A shard whose files the last build made from the same records is kept
+    (:attr:`kept`); it is not indexed again.
     """
 
-    def __init__(self, records: Sequence[SearchRecord], language: str) -> None:
+    def __init__(
+        self,
+        built: Sequence[Shard],
+        language: str,
+        previous: Mapping[str, bytes],
+        jobs: int,
+    ) -> None:
+        self.language, self._jobs = language, max(1, min(jobs, MAX_PROCESSES))
+        self.kept: list[str] = []
+        self._todo: list[tuple[Shard, bytes]] = []
+        self._first = built[0].name if built else ""
+        for shard in built:
+            digest = shard.digest(language, shard.name == self._first)
+            mine = [path for path in previous if path.startswith(shard.folder)]
+            if mine and all(previous[path] == digest for path in mine):
+                self.kept.extend(mine)
+            else:
+                self._todo.append((shard, digest))
         self._folder = tempfile.TemporaryDirectory(prefix="cchcgen-search-")
-        folder = Path(self._folder.name)
-        pages, self._bundle = folder / "pages", folder / "bundle"
-        pages.mkdir()
-        for number, record in enumerate(records):  # flat: the address is in the metadata
-            (pages / f"{number:06d}.html").write_text(_page(record, language), encoding="utf-8")
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "pagefind", "--site", str(pages),
-             "--output-path", str(self._bundle), "--force-language", language, "--silent"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
+        self._running: list[tuple[Shard, bytes, Path, subprocess.Popen[str]]] = []
+        self._start_more()
 
-    def result(self) -> dict[str, bytes]:
+    @property
+    def rebuilt(self) -> list[str]:
+        """The names of the shards being indexed again."""
+        return [shard.name for shard, _digest in self._todo] + [
+            shard.name for shard, _digest, _bundle, _process in self._running
+        ]
+
+    def _start_more(self) -> None:
+        while self._todo and len(self._running) < self._jobs:
+            shard, digest = self._todo.pop(0)
+            folder = Path(self._folder.name) / shard.name
+            pages, bundle = folder / "pages", folder / "bundle"
+            pages.mkdir(parents=True)
+            for number, record in enumerate(shard.records):  # the address is in the metadata
+                page = _page(record, self.language)
+                (pages / f"{number:06d}.html").write_text(page, encoding="utf-8")
+            process = subprocess.Popen(
+                [sys.executable, "-m", "pagefind", "--site", str(pages),
+                 "--output-path", str(bundle), "--force-language", self.language, "--silent"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+            self._running.append((shard, digest, bundle, process))
+
+    def result(self) -> dict[str, tuple[bytes, bytes]]:
+        """The files of the shards indexed again: {path: (shard digest, bytes)}."""
+        files: dict[str, tuple[bytes, bytes]] = {}
         try:
-            out, err = self._process.communicate()
-            if self._process.returncode != 0:
-                raise SearchIndexError(err.strip() or out.strip())
-            return {
-                f"{INDEX_DIR}/{path.relative_to(self._bundle).as_posix()}": path.read_bytes()
-                for path in sorted(self._bundle.rglob("*"))
-                if path.is_file() and not path.name.startswith(_UNUSED)
-            }
+            while self._running:
+                shard, digest, bundle, process = self._running.pop(0)
+                out, err = process.communicate()
+                if process.returncode != 0:
+                    raise SearchIndexError(err.strip() or out.strip())
+                first = shard.name == self._first
+                for path in sorted(bundle.rglob("*")):
+                    name = path.relative_to(bundle).as_posix()
+                    if _published(name, first) and path.is_file():
+                        files[shard.folder + name] = (digest, path.read_bytes())
+                shutil.rmtree(bundle.parent)
+                self._start_more()
+            return files
         finally:
-            self._folder.cleanup()
+            self.cancel()
 
     def cancel(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        self._todo.clear()
+        for _shard, _digest, _bundle, process in self._running:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        self._running.clear()
         self._folder.cleanup()
 
 
-def start_index(records: Sequence[SearchRecord], language: str) -> PendingIndex:
-    return PendingIndex(records, language)
+MAX_PROCESSES = 2
+"""Pagefind processes at once: each uses several threads and up to about 200 MiB."""
+
+
+def _published(name: str, first: bool) -> bool:
+    """Is this file of a shard's bundle published? Not Pagefind's ready-made interfaces
+    (the search page has its own, in Vietnamese), and the runtime only in the first."""
+    if name.startswith(_UNUSED):
+        return False
+    return first or not name.startswith(_RUNTIME)
+
+
+def start_index(
+    built: Sequence[Shard], language: str, previous: Mapping[str, bytes], jobs: int
+) -> PendingIndex:
+    return PendingIndex(built, language, previous, jobs)
 
 
 class SearchIndexError(RuntimeError):
@@ -124,6 +276,15 @@ def _page(record: SearchRecord, language: str) -> str:
 
 def site_records(site: Site, locale: Locale) -> list[SearchRecord]:
     """One record per page worth finding, from every content type in registry order."""
+    return [record for _name, records in typed_records(site, locale) for record in records]
+
+
+def typed_records(site: Site, locale: Locale) -> list[tuple[str, list[SearchRecord]]]:
+    """Each content type's name and records, in registry order."""
     from . import kinds
 
-    return [record for kind in kinds.registry() for record in kind.search_records(site, locale)]
+    return [(kind.name, list(kind.search_records(site, locale))) for kind in kinds.registry()]
+
+
+def site_shards(site: Site, locale: Locale) -> list[Shard]:
+    return shards(typed_records(site, locale))

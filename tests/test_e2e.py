@@ -18,6 +18,7 @@ these tests on a machine without it.
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from conftest import FIXED_NOW, REPO
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
+from cchcgen import search
 from cchcgen.build import BuildOptions, build_site
 from cchcgen.config import load_config
 
@@ -583,3 +585,32 @@ def test_search_page_without_javascript_explains_itself(
         assert BASE_PATH + "thu-tuc-hanh-chinh/" in links and BASE_PATH + "so-do-trang/" in links
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The sample site with its search index in many shards, as a large site has it."""
+    output = tmp_path_factory.mktemp("e2e-shards") / "public"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_LIMIT", 8)
+        build_site(BuildOptions(source=SOURCE, output=output, now=FIXED_NOW))
+    with SiteServer(output, BASE_PATH) as running:
+        yield running
+
+
+def test_search_merges_the_shards_of_a_large_index(
+    sharded: SiteServer, phone: BrowserContext
+) -> None:
+    shards = json.loads((sharded.root / "pagefind/shards.json").read_bytes())["shards"]
+    assert len(shards) > 5, shards
+    page = phone.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    failures = []
+    for query, expected in SEARCHES + PAGE_SEARCHES:
+        found = search_for(page, sharded, query)
+        if not found or found[0] != expected:
+            failures.append(f"{query!r}: expected {expected} first, got {found[:3]}")
+    assert not failures, "\n".join(failures)
+    # results come from several shards: procedures, feedback and news about "khai sinh"
+    found = search_for(page, sharded, "khai sinh")
+    assert {url.split("/")[0] for url in found} >= {"thu-tuc-hanh-chinh", "tin-tuc"}, found

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import subprocess
 from pathlib import Path
 
-from conftest import FIXED_NOW, REPO, build
+import pytest
+from conftest import FIXED_NOW, REPO, build, compare_trees
 
-from cchcgen import i18n
+from cchcgen import i18n, search
+from cchcgen.build import BuildOptions, build_site
+from cchcgen.cache import BuildCache
 from cchcgen.config import load_config
 from cchcgen.loader import LoadOptions, load_site
-from cchcgen.search import SearchRecord, searchable, site_records
+from cchcgen.search import SearchRecord, Shard, searchable, shards, site_records
 from cchcgen.targets import plan
 
 SITE_YAML = """\
@@ -54,9 +60,114 @@ def test_search_is_built_by_default_and_can_be_turned_off(make_site, tmp_path: P
     on = make_site({"site.yaml": SITE_YAML, "content/posts/2024/a.md": POST})
     build(on, tmp_path / "on")
     assert (tmp_path / "on/tim-kiem/index.html").is_file()
-    assert (tmp_path / "on/pagefind/pagefind.js").is_file()
+    assert json.loads((tmp_path / "on/pagefind/shards.json").read_bytes()) == {"shards": ["all"]}
+    assert (tmp_path / "on/pagefind/all/pagefind.js").is_file()
     assert 'action="/cchc/tim-kiem/"' in (tmp_path / "on/index.html").read_text(encoding="utf-8")
     (on / "site.yaml").write_text(SITE_YAML + "search: false\n", encoding="utf-8")
     build(on, tmp_path / "off")
     assert not (tmp_path / "off/tim-kiem").exists() and not (tmp_path / "off/pagefind").exists()
     assert "tim-kiem" not in (tmp_path / "off/index.html").read_text(encoding="utf-8")
+
+
+def _record(url: str, date: str) -> SearchRecord:
+    return SearchRecord(url, "Tin tức", url, date, "", "")
+
+
+def test_a_large_site_is_indexed_in_shards_by_type_year_half_and_month(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "SHARD_LIMIT", 2)
+    posts = [_record(f"/a{n}/", f"0{1 + n}/0{1 + n}/2024") for n in range(4)]  # Jan-Apr 2024
+    posts += [_record("/b/", "03/05/2023"), _record("/c/", "tháng 10/2022 (chưa ghi ngày)")]
+    posts += [_record("/d/", "04/10/2024"), _record("/e/", "")]
+    faq = [_record("/hoi-dap/x/", "")]
+    found = {shard.name: [r.url for r in shard.records] for shard in shards(
+        [("post", posts), ("faq", faq), ("hotline", [])]
+    )}  # fmt: skip
+    assert found == {
+        "post": ["/e/"],  # undated
+        "post-2022": ["/c/"],
+        "post-2023": ["/b/"],
+        "post-2024-h1-01": ["/a0/"],
+        "post-2024-h1-02": ["/a1/"],
+        "post-2024-h1-03": ["/a2/"],
+        "post-2024-h1-04": ["/a3/"],
+        "post-2024-h2": ["/d/"],
+        "faq": ["/hoi-dap/x/"],
+    }
+    # a small site is one shard, as it was one index
+    assert shards([("post", posts[:2])]) == [Shard("all", tuple(posts[:2]))]
+
+
+def _post(year: int, n: int, words: str = "") -> str:
+    return (
+        f"---\ntitle: Tin {n} năm {year}\ndate: 01/03/{year}\n---\n"
+        f"Đăng ký đất đai, bài {n}. {words}\n"
+    )
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: unchanged when the file was not written."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _words(shard: Path) -> str:
+    """The text of a shard's fragments (gzip-compressed JSON, one per page)."""
+    fragments = sorted((shard / "fragment").glob("*.pf_fragment"))
+    return " ".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments)
+
+
+def test_an_edit_reindexes_only_its_shard_and_a_shard_emptied_is_removed(
+    make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "SHARD_LIMIT", 2)
+    files = {"site.yaml": SITE_YAML}
+    for year in (2023, 2024):
+        for n in range(2):
+            files[f"content/posts/{year}/tin-{year}-{n}.md"] = _post(year, n)
+    site = make_site(files)
+    out, memory = tmp_path / "out", BuildCache()
+    indexed: list[str] = []  # the shards Pagefind is run on, by folder name
+    popen = subprocess.Popen
+
+    def spy(args: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        if "pagefind" in args:
+            indexed.append(Path(args[args.index("--site") + 1]).parent.name)
+        return popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(search.subprocess, "Popen", spy)
+
+    def again() -> None:
+        build_site(BuildOptions(site, out, now=FIXED_NOW, cache=memory))
+        mine, clean = len(indexed), tmp_path / "clean"
+        build_site(BuildOptions(site, clean, now=FIXED_NOW))
+        del indexed[mine:]  # the clean build indexes every shard
+        assert not compare_trees(out, clean)  # an edit build's output is a clean build's
+
+    again()
+    index = out / "pagefind"
+    listed = json.loads((index / "shards.json").read_bytes())["shards"]
+    assert listed == ["post-2023", "post-2024"]
+    assert (index / "post-2023/pagefind.js").is_file()  # the first carries the runtime
+    assert not (index / "post-2024/pagefind.js").exists()
+    before = {name: _files(index / name) for name in listed}
+    assert sorted(indexed) == ["post-2023", "post-2024"]
+    indexed.clear()
+
+    edited = site / "content/posts/2024/tin-2024-1.md"
+    edited.write_text(_post(2024, 1, "Từ khóa hiếm xylophon."), encoding="utf-8")
+    again()
+    assert indexed == ["post-2024"]  # one shard indexed again
+    assert _files(index / "post-2023") == before["post-2023"]  # its files not written
+    assert _files(index / "post-2024") != before["post-2024"]
+    assert "xylophon" in _words(index / "post-2024")
+
+    for n in range(2):  # every post of 2023 deleted: its shard goes
+        (site / f"content/posts/2023/tin-2023-{n}.md").unlink()
+    again()
+    assert not (index / "post-2023").exists()
+    assert json.loads((index / "shards.json").read_bytes())["shards"] == ["all"]

@@ -14,6 +14,17 @@ function fold(text) {
     .replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
+// The index is in shards (a section, a year, …), each a Pagefind bundle in its own folder,
+// listed in shards.json: the first is loaded with Pagefind's code, the others merged in.
+async function load() {
+  const bundle = form.dataset.bundle;
+  const response = await fetch(bundle + "shards.json", { cache: "no-cache" });
+  const shards = (await response.json()).shards;
+  const first = await import(bundle + shards[0] + "/pagefind.js");
+  await Promise.all(shards.slice(1).map((name) => first.mergeIndex(bundle + name + "/")));
+  return first;
+}
+
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => values[key]);
 }
@@ -50,14 +61,14 @@ async function run() {
   list.replaceChildren();
   if (!query) { status.textContent = ""; return; }
   status.textContent = form.dataset.loading;
-  if (!pagefind) {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-  }
+  if (!pagefind) pagefind = await load();
   const search = await pagefind.search(fold(query));
   // Results are loaded in pages of 40, re-ranked and, when a section is chosen, filtered on
   // their metadata. A page of the kind the query names ("ke hoach ..." names plans) whose
   // title holds the other words comes first; then a title holding the words typed, in
-  // order, then one holding all of them; within each, a procedure comes before news.
+  // order, then one holding all of them; within each, a procedure comes before news, and a
+  // shorter title (fewer words not typed) before a longer one. Pagefind's order only breaks
+  // the remaining ties: each shard of the index scores with its own counts.
   const words = fold(query).split(" ").filter(Boolean);
   const phrase = words.join(" ");
   const rank = (data) => {
@@ -76,8 +87,10 @@ async function run() {
     kept.push(...batch.filter((data) => !section || data.meta.section === section));
     if (!section && kept.length >= 20) break;
   }
+  const length = (data) => (rank(data) < 5 ? fold(data.meta.title).split(" ").length : 0);
   const ordered = kept.map((data, index) => ({ data, index }))
-    .sort((a, b) => rank(a.data) - rank(b.data) || a.index - b.index).map((x) => x.data);
+    .sort((a, b) => rank(a.data) - rank(b.data) || length(a.data) - length(b.data)
+      || a.index - b.index).map((x) => x.data);
   const total = section ? kept.length : search.results.length;
   const shown = ordered.slice(0, 20);
   shown.forEach((data) => list.append(item(data)));
