@@ -121,7 +121,7 @@ def test_each_sector_has_a_poster_of_its_procedures_in_force_in_sheets(out: Path
     sheets = poster.xpath("//section[@class='poster-sheet']")
     cards = [
         [
-            (text_of(card.xpath(".//h3")[0]), text_of(card.xpath(".//p")[0]))
+            (text_of(card.xpath(".//h2")[0]), text_of(card.xpath(".//p")[0]))
             for card in sheet.xpath(".//li[@class='poster-card']")
         ]
         for sheet in sheets
@@ -141,7 +141,7 @@ def test_each_sector_has_a_poster_of_its_procedures_in_force_in_sheets(out: Path
     assert "11 thủ tục in trên 2 trang A4, mỗi trang tối đa 9 thủ tục" in hint
     assert "mỗi mã QR rộng 5 cm" in hint
     one = page(out, "thu-tuc-hanh-chinh/linh-vuc/chung-thuc/ma-qr")
-    assert [text_of(h) for h in one.xpath("//h3")] == [LONG_NAME]
+    assert [text_of(h) for h in one.xpath("//h2[contains(@class, 'poster-card-name')]")] == [LONG_NAME]
     assert "Tờ 1/" not in text_of(one.xpath("//main")[0])
 
 
@@ -244,7 +244,7 @@ def test_a_sector_poster_prints_whole_cards_on_the_promised_pages(
     assert f"in trên {len(pages)} trang A4" in text_of(poster.xpath("//main")[0])
     for number, sheet in enumerate(poster.xpath("//section[@class='poster-sheet']")):
         for card in sheet.xpath(".//li"):
-            top = squeezed(text_of(card.xpath(".//h3")[0]))
+            top = squeezed(text_of(card.xpath(".//h2")[0]))
             bottom = squeezed(text_of(card.xpath(".//p")[0]))
             on = [i for i, text in enumerate(pages) if top in text and bottom in text]
             # the name above the code and the code number below it: a card cut by a page
