@@ -141,7 +141,9 @@ def test_each_sector_has_a_poster_of_its_procedures_in_force_in_sheets(out: Path
     assert "11 thủ tục in trên 2 trang A4, mỗi trang tối đa 9 thủ tục" in hint
     assert "mỗi mã QR rộng 5 cm" in hint
     one = page(out, "thu-tuc-hanh-chinh/linh-vuc/chung-thuc/ma-qr")
-    assert [text_of(h) for h in one.xpath("//h2[contains(@class, 'poster-card-name')]")] == [LONG_NAME]
+    assert [text_of(h) for h in one.xpath("//h2[contains(@class, 'poster-card-name')]")] == [
+        LONG_NAME
+    ]
     assert "Tờ 1/" not in text_of(one.xpath("//main")[0])
 
 
