@@ -163,13 +163,18 @@ def recover(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _inside(folder: Path, rel: str) -> Path:
+def _checked(rel: str) -> str:
+    """``rel`` normalised, or the error that refuses to write it."""
     try:
-        rel = safe_relative(rel)
+        return safe_relative(rel)
     except UnsafePath as exc:
         raise _fail(
             _("refusing to write {path}: {reason}").format(path=repr(rel), reason=exc)
         ) from None
+
+
+def _inside(folder: Path, rel: str) -> Path:
+    rel = _checked(rel)
     path = folder.joinpath(*rel.split("/"))
     if not path.resolve().is_relative_to(folder.resolve()):
         raise _fail(
@@ -183,13 +188,7 @@ def _staged(staging: Path, rel: str) -> Path:
     holding only regular files it wrote, so no link can lead out of it: a path checked
     by :func:`safe_relative` stays inside without asking the file system (as
     :func:`_inside` does, for the output folder)."""
-    try:
-        rel = safe_relative(rel)
-    except UnsafePath as exc:
-        raise _fail(
-            _("refusing to write {path}: {reason}").format(path=repr(rel), reason=exc)
-        ) from None
-    return staging.joinpath(*rel.split("/"))
+    return staging.joinpath(*_checked(rel).split("/"))
 
 
 def _apply(staging: Path, out: Path, moves: Sequence[str], deletes: Sequence[str]) -> None:
