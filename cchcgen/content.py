@@ -198,6 +198,9 @@ class Plan:
     aliases_line: int
     issuer_in_text: str = ""
     """The issuer as written in running text (``Sở Khoa học và Công nghệ``), if given."""
+    issuing_authority: str = ""
+    """Who decides, printed between the title and the basis (NĐ 30/2020's thẩm quyền ban
+    hành): ``CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ MINH HÒA AN``; "" when the document has none."""
 
     @property
     def full_number(self) -> str:

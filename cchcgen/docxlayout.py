@@ -92,7 +92,9 @@ def read_layout(blocks: tuple[Block, ...]) -> Layout:
     front_ordered.update(front)
     front_ordered["title"] = title
     rest = _skip_empty(rest)
-    basis, rest = _basis(rest, layout)
+    authority, basis, rest = _basis(rest)
+    if authority:
+        front_ordered["issuing_authority"] = authority
     if basis:
         front_ordered["basis"] = basis
     signer_at = _signer_table(rest)
@@ -233,10 +235,11 @@ def _is_rule(block: Block) -> bool:
     return isinstance(block, Para) and not re.search(r"\w", block.text)
 
 
-def _basis(blocks: list[Block], layout: Layout) -> tuple[list[str], list[Block]]:
-    """The basis lines ("Căn cứ ...;"), after the type and title (and for a QĐ after the
-    authority who decides, which stays first in the body)."""
-    lead: list[Block] = []
+def _basis(blocks: list[Block]) -> tuple[str, list[str], list[Block]]:
+    """The authority that decides (a QĐ's "CHỦ TỊCH ỦY BAN NHÂN DÂN ...", the thẩm quyền ban
+    hành of NĐ 30/2020, printed between the title and the basis), the basis lines ("Căn cứ
+    ...;") after the type and title, and what follows them."""
+    authority = ""
     index = 0
     first = blocks[0] if blocks else None
     if (
@@ -245,11 +248,7 @@ def _basis(blocks: list[Block], layout: Layout) -> tuple[list[str], list[Block]]
         and len(blocks) > 1
         and _is_basis(blocks[1])
     ):
-        lead.append(first)
-        para = first
-        layout.notes.append(
-            (para.number, N_("printed after the basis lines on the page"), _clean(para.text))
-        )
+        authority = _clean(first.text)
         index += 1
     basis: list[str] = []
     while index < len(blocks) and _is_basis(blocks[index]):
@@ -257,7 +256,7 @@ def _basis(blocks: list[Block], layout: Layout) -> tuple[list[str], list[Block]]
         assert isinstance(line, Para)
         basis.append(re.sub(r"[\s;,.]+$", "", _clean(line.text)))
         index += 1
-    return basis, lead + blocks[index:]
+    return authority, basis, blocks[index:]
 
 
 def _is_authority_line(para: Para) -> bool:

@@ -224,6 +224,8 @@ DESCRIPTIONS: dict[str, str] = {
     "plan.place": "place of issue",
     "plan.issued_date": "`30/01/2023`, or `10/2022` when the day was left blank on the paper",
     "plan.title": "trích yếu",
+    "plan.issuing_authority": "who decides, printed between the title and the basis (thẩm "
+    "quyền ban hành of a Quyết định), in capitals as on paper",
     "plan.basis": '"Căn cứ" lines; "Căn cứ" is added unless a line opens with '
     "Căn cứ/Thực hiện/Theo/Xét",
     "plan.signer": "who signed",

@@ -473,3 +473,32 @@ def test_an_undated_document_and_its_issuer_read_as_written(make_site) -> None:
         page = (out / f"ke-hoach/2022/{slug}/index.html").read_text(encoding="utf-8")
         assert f'<meta name="DC.creator" content="{creator}">' in page
         assert "tháng 10/2022 (chưa ghi ngày)" in page
+
+
+def test_a_decision_prints_who_decides_between_its_title_and_its_basis(make_site) -> None:
+    site = make_site(
+        {
+            "content/plans/qd.md": """\
+---
+doc_type: QĐ
+number: "25"
+symbol: QĐ-UBND
+issuer: {name: "ỦY BAN NHÂN DÂN XÃ THỬ"}
+place: Thử
+issued_date: 15/09/2025
+title: Thành lập Tổ kiểm tra cải cách hành chính
+issuing_authority: CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ THỬ
+basis: ["Căn cứ Luật Tổ chức chính quyền địa phương"]
+---
+**QUYẾT ĐỊNH:**
+
+**Điều 1.** Thành lập Tổ kiểm tra.
+"""
+        }
+    )
+    build(site)
+    page = (site / "public/van-ban-chi-dao/2025/25-qd-ubnd/index.html").read_text("utf-8")
+    title = page.index("Thành lập Tổ kiểm tra cải cách hành chính</span>")
+    authority = page.index('<p class="doc-authority">CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ THỬ</p>')
+    basis = page.index("Căn cứ Luật Tổ chức chính quyền địa phương")
+    assert title < authority < basis < page.index("Điều 1.")
