@@ -145,8 +145,15 @@ def _pipeline(
     # 4-5. render what changed, index the pages for search, write
     searching = bool(config.search and site.searchable)
     if options.write:
+        shown_everywhere = (renderer.menu, renderer.footer)  # on every page
         prints = Fingerprints(
-            site, locale, renderer.templates, renderer.menu, renderer.assets, root, loaded.digests
+            site,
+            locale,
+            renderer.templates,
+            shown_everywhere,
+            renderer.assets,
+            root,
+            loaded.digests,
         )
 
         files, size, found = _render_and_write(

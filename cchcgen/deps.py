@@ -2,7 +2,8 @@
 
 A target's fingerprint digests everything its bytes can depend on:
 
-* what the build gives every page: cchcgen's version, site.yaml, the locale, the menu,
+* what the build gives every page: cchcgen's version, site.yaml, the locale, the menu and
+  the footer's links,
   the assets' fingerprinted names, the hotline strip and the footer's lists;
 * its layout and every layout that one extends or includes, and each ``site.<name>``
   those layouts read (a layout that uses ``site`` in another way depends on all of it);

@@ -51,6 +51,15 @@ def default_menu(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
     )
 
 
+def footer(site: Site, locale: Locale) -> tuple[MenuEntry, ...]:
+    """The footer's links: what each content type offers, the sitemap and the feed."""
+    placed = [item for kind in kinds.registry() for item in kind.footer_links(site, locale)]
+    placed.append((40, MenuEntry(locale.t("sitemap"), route("sitemap_page"), False)))
+    placed.append((50, MenuEntry(locale.t("subscribe_rss"), route("feed"), False)))
+    placed.sort(key=lambda item: item[0])  # stable: a type's links keep their order
+    return tuple(entry for _place, entry in placed)
+
+
 def _parts(placed: Iterable[tuple[int, str]]) -> tuple[str, ...]:
     """Layout names in the order of their places."""
     return tuple(name for _place, name in sorted(placed, key=lambda item: item[0]))
@@ -82,12 +91,14 @@ class Renderer:
         self.root = root
         base = site.config.base
         self.menu = menu(site, locale)
+        self.footer = footer(site, locale)
         self.templates = Templates(
             root,
             globals_={
                 "site": site,
                 "config": site.config,
                 "menu": self.menu,
+                "footer_links": self.footer,
                 "t": locale.t,
                 "url": base.public,
                 "route": lambda name, **values: base.public(route(name, **values)),

@@ -104,6 +104,8 @@ def test_questions_are_in_the_menu_the_sitemap_and_search(faq_site: Path) -> Non
     home = _page(faq_site, "index.html")
     menu = [(a.text_content(), a.get("href")) for a in home.xpath("//nav[@class='site-nav']//a")]
     assert ("Hỏi đáp", "/cchc/hoi-dap/") in menu
+    footer = [a.get("href") for a in home.xpath("//footer//a")]
+    assert "/cchc/hoi-dap/" in footer  # the footer's links come from each content type
     sitemap = _page(faq_site, "so-do-trang/index.html")
     assert "/cchc/hoi-dap/tra-cuu-ho-so/" in sitemap.xpath("//main//a/@href")
     xml = (faq_site / "public" / "sitemap.xml").read_text(encoding="utf-8")

@@ -18,12 +18,16 @@ LAYOUT_WARNING = "leads to no page of this site"
 
 
 def _site_with_broken_footer(copy_site: Callable[[str], Path]) -> tuple[Path, str]:
-    """The minimal site with its own copy of the built-in footer, whose link to the
-    sitemap was changed to an address no page has; and the warning expected for it."""
+    """The minimal site with its own copy of the built-in footer, with one more link, to an
+    address no page has; and the warning expected for it."""
     site = copy_site("minimal")
     footer = site / "layouts/partials/footer.html"
     footer.parent.mkdir(parents=True)
-    text = FOOTER.read_text(encoding="utf-8").replace("route('sitemap_page')", BROKEN, 1)
+    text = FOOTER.read_text(encoding="utf-8").replace(
+        "{% for item in footer_links %}",
+        '<li><a href="{{ ' + BROKEN + ' }}">Góp ý</a></li>\n        {% for item in footer_links %}',
+        1,
+    )
     assert BROKEN in text
     footer.write_text(text, encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if BROKEN in row)

@@ -221,6 +221,11 @@ class ContentType(abc.ABC):
         body); None when the type has no such starter."""
         return None
 
+    def footer_links(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        """Links of every page's footer, with their place (lower first; the sitemap is at
+        40 and the feed at 50)."""
+        return ()
+
     def every_page(self, site: Site) -> Any:
         """What of this type every page shows (the menu, the footer, the hotline strip)."""
         return None

@@ -211,6 +211,10 @@ class FaqType(ContentType):
         )
         return f"content/faq/{slug}.md", front, body
 
+    def footer_links(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        if site.faq:
+            yield 32, MenuEntry(locale.t("faq_long"), route("faq"), False)
+
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         if site.faq:
             yield 35, MenuEntry(locale.t("faq"), route("faq"), False)

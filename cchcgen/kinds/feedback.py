@@ -22,7 +22,7 @@ from ..outputs import Crumb, LayoutContext, Nothing, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field
 from ..yamlutil import Node, ScalarNode, YamlSource, child
-from .base import Body, ContentType, Loading, Planning
+from .base import Body, ContentType, Loading, MenuEntry, Planning
 from .procedure import CODE_RE
 
 if TYPE_CHECKING:
@@ -278,6 +278,10 @@ class FeedbackType(ContentType):
     def load(self, loading: Loading, loaded: Mapping[str, Any]) -> Mapping[str, Any]:
         codes = {p.code for p in loaded.get("procedures", ())}
         return {"feedback": tuple(load_feedback(loading, codes))}
+
+    def footer_links(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        if site.feedback:
+            yield 20, MenuEntry(locale.t("feedback_long"), route("feedback_list"), False)
 
     def every_page(self, site: Site) -> Any:
         return bool(site.feedback)  # the footer links the list

@@ -22,7 +22,7 @@ from ..outputs import Crumb, LayoutContext, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field, Invalid
 from ..yamlutil import Node, YamlSource, child
-from .base import Body, ContentType, Loading, Planning
+from .base import Body, ContentType, Loading, MenuEntry, Planning
 
 if TYPE_CHECKING:
     from ..content import Site
@@ -243,6 +243,10 @@ class HotlineType(ContentType):
         tz = loading.config.timezone
         contact = read_contact(HOTLINE_FILE, *found, loading.diags, tz, loading.now.date())
         return {"contact": contact}
+
+    def footer_links(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        if site.contact is not None:
+            yield 10, MenuEntry(locale.t("hotline_long"), route("hotline"), False)
 
     def every_page(self, site: Site) -> Any:
         return site.contact  # the hotline strip and the footer

@@ -22,7 +22,7 @@ from ..outputs import Crumb, Nothing, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field, Invalid
 from ..yamlutil import Node, SequenceNode, YamlSource, child
-from .base import Body, ContentType, Loading, Planning, View
+from .base import Body, ContentType, Loading, MenuEntry, Planning, View
 
 if TYPE_CHECKING:
     from ..content import Site
@@ -222,6 +222,10 @@ class IndicesType(ContentType):
             return {}
         tz = loading.config.timezone
         return {"indices": read_indices(INDICES_FILE, *found, loading.diags, tz)}
+
+    def footer_links(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        if site.indices:
+            yield 30, MenuEntry(locale.t("indices_long"), route("indices"), False)
 
     def every_page(self, site: Site) -> Any:
         return bool(site.indices)  # the footer links the page

@@ -116,6 +116,9 @@ class PageType(ContentType):
     def menu(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
         return ((50, MenuEntry(p.title, p.url, False)) for p in site.pages)
 
+    def footer_links(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        return ((60, MenuEntry(p.title, p.url, False)) for p in site.pages)
+
     def every_page(self, site: Site) -> Any:
         return tuple((p.title, p.url) for p in site.pages)  # the footer lists them
 

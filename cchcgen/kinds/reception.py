@@ -23,7 +23,7 @@ from ..outputs import Crumb, LayoutContext, PageMeta, SearchRecord
 from ..routes import route
 from ..schema import Field
 from ..yamlutil import Node, SequenceNode, YamlSource, child
-from .base import Body, ContentType, Loading, Planning
+from .base import Body, ContentType, Loading, MenuEntry, Planning
 from .hotline import DAYS
 from .hotline import _clock as clock
 
@@ -347,6 +347,10 @@ class ReceptionType(ContentType):
                 if part
             ),
         )
+
+    def footer_links(self, site: Site, locale: Locale) -> Iterable[tuple[int, MenuEntry]]:
+        if site.reception is not None:
+            yield 34, MenuEntry(locale.t("reception_long"), route("reception"), False)
 
     def plan(self, planning: Planning) -> None:
         reception: Reception | None = planning.site.reception
