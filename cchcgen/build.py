@@ -19,12 +19,13 @@ import functools
 import gc
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import i18n, lock, pagelinks, parallel, qrcodes, quick, search
 from .cache import BuildCache
 from .config import SiteConfig, load_config
+from .content import Site
 from .deps import Fingerprints
 from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateError
 from .links import check_links
@@ -38,7 +39,20 @@ from .routes import route
 from .targets import plan
 from .urls import safe_relative
 
-__all__ = ["BuildOptions", "BuildResult", "Progress", "StrictError", "build_site"]
+__all__ = ["BuildOptions", "BuildResult", "Built", "Progress", "StrictError", "build_site"]
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a build that wrote the output made: ``serve`` keeps it to show an edit of
+    one file without building again (:mod:`cchcgen.preview`)."""
+
+    site: Site
+    targets: tuple[Target, ...]
+    renderer: Renderer
+    result: BuildResult
+    next_change: dt.datetime | None
+    """When the site next changes by itself (a post falls due)."""
 
 
 def build_site(options: BuildOptions) -> BuildResult:
@@ -180,6 +194,8 @@ def _pipeline(
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
     )
+    if options.write and options.keep is not None:
+        options.keep(Built(site, tuple(targets), renderer, result, loaded.next_change))
     return result, loaded.next_change
 
 

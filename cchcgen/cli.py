@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, cache, lock, messages, parallel, quick
 from .cache import BuildCache
@@ -393,6 +393,7 @@ _SUMMARIES = {
     "Built": N_("Built {pages} pages, {files} files in {seconds:.2f} s → {output}"),
     "Rebuilt": N_("Rebuilt {pages} pages, {files} files in {seconds:.2f} s → {output}"),
     "Checked": N_("Checked {pages} pages, {files} files in {seconds:.2f} s"),
+    "Shown": N_("Shown from memory: {files} files in {seconds:.2f} s → {output}"),
 }
 
 
@@ -415,22 +416,31 @@ def _serving(url: str | None, port: int, base_path: str) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .preview import Preview
     from .serve import CannotListen, serve
 
     memory = cache.load(args.source)
     saved = cache.stamp(args.source)
     first = True
+    shown: Preview | None = None
 
-    def rebuild() -> list[str]:
+    def rebuild(paths: frozenset[Path] | None = None) -> list[str]:
         """Build; return the errors as the browser shows them (none on success).
 
+        A save of one file whose text alone changed is shown from memory
+        (:mod:`cchcgen.preview`); anything else is built as ``cchcgen build`` does.
         Only the first build forks workers: later ones run while the server's threads do.
         Each holds the build lock; when another build ran meanwhile (its cache was saved),
         its cache replaces ours, search index included."""
-        nonlocal first, memory, saved
+        nonlocal first, memory, saved, shown
         options = _options(args, True, memory, parallel.cpu_count() if first else 1)
         options = replace(options, refresh_search=first, quick_check=first, in_place=not first)
         verb, first = ("Built" if first else "Rebuilt"), False
+
+        def keep(built: Any) -> None:
+            nonlocal shown
+            shown = Preview(built, options)
+
         try:
             from .build import build_site
 
@@ -439,7 +449,15 @@ def _serve(args: argparse.Namespace) -> int:
                     memory = cache.load(args.source)
                     saved = cache.stamp(args.source)
                     options = replace(options, cache=memory)
-                result = build_site(options)
+                    shown = None
+                now = options.now or dt.datetime.now(dt.UTC)
+                result = shown.edit(paths, now) if shown is not None and paths else None
+                if result is not None:
+                    verb = "Shown"
+                else:
+                    shown = None
+                    Preview.release()
+                    result = build_site(replace(options, keep=keep))
             _print_cache_warnings(memory)
             _report(result, args, verb)
             return []

@@ -76,14 +76,17 @@ class Fingerprints:
         return known
 
     def site_read(self, name: str) -> bytes:
-        """Digest of ``site.<name>`` as a layout sees it: an entry, a type's view (the
-        entries it is computed from), or another attribute; any other use of ``site``
+        """Digest of ``site.<name>`` as a layout sees it: an entry, a type's view (its
+        value; for a view called with arguments, the entries it is computed from), or
+        another attribute; any other use of ``site``
         (``*``) or a method counts as reading the whole site."""
         known = self._site_reads.get(name)
         if known is None:
             view = kinds.views().get(name)
             value = getattr(self.site, name, None) if name != "*" and view is None else None
-            if view is not None:
+            if view is not None and not view.method:  # its value is what layouts see
+                known = self.digests.of((name, getattr(self.site, name)))
+            elif view is not None:  # called with arguments: everything it may read
                 read = tuple(self.site.entry(entry) for entry in view.reads)
                 known = self.digests.of((name, read))
             elif name == "*" or callable(value):

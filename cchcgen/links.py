@@ -23,6 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from . import kinds
 from .content import Site
 from .errors import Collector, Diagnostic, Severity
+from .kinds.base import Body
 from .messages import _
 from .outputs import Kind, Target
 from .textfile import read_text
@@ -49,16 +50,28 @@ def check_links(
     site: Site, targets: Sequence[Target], root: Path, base: BaseUrl
 ) -> list[Diagnostic]:
     """A warning for each internal link in the content that no output file answers."""
-    addresses = _Addresses(
-        _addresses(targets),
-        sorted(t.url for t in targets if t.kind is Kind.PAGE),
-        sorted(t.url for t in targets if t.kind is Kind.STATIC),
-    )
-    problems: list[Diagnostic] = []
-    for kind in kinds.registry():
-        for body in kind.bodies(site):
-            problems.extend(_check_document(body.src, body.url, body.html, root, base, addresses))
-    return problems
+    checker = BodyLinks(targets, root, base)
+    return [
+        problem
+        for kind in kinds.registry()
+        for body in kind.bodies(site)
+        for problem in checker.check(body)
+    ]
+
+
+class BodyLinks:
+    """The links of converted Markdown that lead nowhere, among a build's addresses."""
+
+    def __init__(self, targets: Sequence[Target], root: Path, base: BaseUrl) -> None:
+        self.addresses = _Addresses(
+            _addresses(targets),
+            sorted(t.url for t in targets if t.kind is Kind.PAGE),
+            sorted(t.url for t in targets if t.kind is Kind.STATIC),
+        )
+        self.root, self.base = root, base
+
+    def check(self, body: Body) -> list[Diagnostic]:
+        return _check_document(body.src, body.url, body.html, self.root, self.base, self.addresses)
 
 
 def _check_document(

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .cache import BuildCache
 from .errors import CchcError, Diagnostic
@@ -44,6 +45,9 @@ class BuildOptions:
     """When another build of the output is running: wait for it (False: fail at once)."""
     on_wait: Callable[[int | None], None] | None = None
     """Called with the other build's process id before waiting for it."""
+    keep: Callable[[Any], None] | None = None
+    """Called, after a build that wrote the output, with what it made (a
+    :class:`cchcgen.build.Built`): ``serve`` keeps it to show the next edits from memory."""
 
 
 @dataclass(frozen=True, slots=True)

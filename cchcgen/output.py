@@ -413,3 +413,33 @@ def _file_digest(path: Path | None) -> bytes:
         while chunk := stream.read(1 << 20):
             h.update(chunk)
     return h.digest()
+
+
+def patch(out: Path, files: Mapping[str, bytes], known: dict[str, OutputEntry]) -> WriteResult:
+    """Replace files of a built output one by one, each atomically (``serve``'s edits in
+    memory), skipping those whose bytes are already there. ``known`` (the manifest of the
+    output) records each with an empty fingerprint, so that the next build renders it
+    again rather than trust what it was made from."""
+    written = size = 0
+    for output, data in files.items():
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        path = _inside(out, output)
+        old = known.get(output)
+        if old is not None and old.content == digest:
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                if (info.st_size, info.st_mtime_ns) == (old.size, old.mtime_ns):
+                    continue
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+            info = path.stat()
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
+        known[output] = OutputEntry(b"", info.st_size, info.st_mtime_ns, digest)
+        written, size = written + 1, size + len(data)
+    return WriteResult(written, size)

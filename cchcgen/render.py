@@ -179,6 +179,22 @@ class Renderer:
             )
         )
 
+    def show(self, site: Site) -> bool:
+        """Render ``site``, an edit of the one rendered so far, from now on; unless what
+        every page shows (the menu, the footer's links, each type's every-page part) is
+        not the same for it, which only a new renderer shows (then False, nothing done)."""
+        before = self.site
+        every = [(k.every_page(before), k.every_page(site)) for k in kinds.registry()]
+        if (
+            menu(site, self.locale) != self.menu
+            or footer(site, self.locale) != self.footer
+            or any(old != new for old, new in every)
+        ):
+            return False
+        self.site = site
+        self.templates.env.globals["site"] = site
+        return True
+
     def check_layouts(self) -> None:
         self.templates.check_site_layouts()
 

@@ -51,9 +51,15 @@ WAIT_SECONDS = 25.0
 _READS = frozenset({"opened", "closed_no_write"})
 """Events that change nothing: reacting to them would rebuild forever."""
 _RESHAPES = frozenset({"created", "deleted", "moved"})
+_SAVES = frozenset({"modified", "closed"})
+"""Events of a file written in place."""
 """Events after which content/ or layouts/ is watched anew (or no longer)."""
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _GENERATION = re.compile(r"-?[0-9]{1,18}")
+
+Rebuild = Callable[[frozenset[Path] | None], list[str]]
+"""Builds again, given the files saved (None: the site's files changed in other ways);
+returns the errors as the browser shows them."""
 
 Report = Callable[[str], None]
 """Receives one line about something the server did not expect (a bad request, a failed
@@ -262,7 +268,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 class _Changes(FileSystemEventHandler):
     """Calls ``on_change`` for each change to what a build reads: site.yaml, and the
-    files of content/ and layouts/, which are watched as soon as they appear. Dot files
+    files of content/ and layouts/, which are watched as soon as they appear; with the
+    file saved, or None when files or folders were made, removed or renamed. Dot files
     (editors' swap files, the cache), backups and the output folder are not watched."""
 
     def __init__(
@@ -270,7 +277,7 @@ class _Changes(FileSystemEventHandler):
         root: Path,
         output: Path,
         observer: BaseObserver,
-        on_change: Callable[[], None],
+        on_change: Callable[[Path | None], None],
         report: Report,
     ) -> None:
         self.root = root
@@ -304,7 +311,7 @@ class _Changes(FileSystemEventHandler):
                 "could not follow a change ({kind}: {reason}); rebuilding, and still watching"
             )
             self.report(message.format(kind=type(exc).__name__, reason=exc))
-            self.on_change()
+            self.on_change(None)
 
     def follow(self, event: FileSystemEvent) -> None:
         if event.event_type in _READS:  # the build itself reads these files
@@ -312,15 +319,23 @@ class _Changes(FileSystemEventHandler):
         # a file moved into place (how many editors save) counts where it lands
         names = (event.src_path, getattr(event, "dest_path", ""))
         paths = [Path(os.fsdecode(name)) for name in names if name]
-        relevant = False
+        relevant: list[Path] = []
         for path in paths:
             if path.is_relative_to(self.output) or not self.watched(path):
                 continue
             if path in self.folders and event.event_type in _RESHAPES:
                 self.watch(path)  # before the rebuild reads it
-            relevant = True
-        if relevant:
-            self.on_change()
+            relevant.append(path)
+        if not relevant:
+            return
+        # a file saved in place, or written beside and moved onto its name (how many
+        # editors save): that file changed; anything else reshapes the site
+        saved = event.event_type in _SAVES or (
+            event.event_type == "moved" and relevant == paths[1:]
+        )
+        if event.is_directory and event.event_type in _SAVES:
+            return  # a folder's times: the change inside is reported by itself
+        self.on_change(relevant[-1] if saved else None)
 
     def watched(self, path: Path) -> bool:
         if path == self.config:
@@ -375,7 +390,7 @@ def serve(
     output: Path,
     base_path: str,
     port: int,
-    rebuild: Callable[[], list[str]],
+    rebuild: Rebuild,
     poll: bool = False,
     on_ready: Callable[[str | None], None] | None = None,
     first_errors: list[str] | None = None,
@@ -384,7 +399,9 @@ def serve(
 ) -> None:
     """Serve on ``host`` until interrupted; call ``rebuild`` after each burst of changes.
 
-    ``rebuild`` returns the build's errors as text lines (none when it succeeded);
+    ``rebuild`` is given the files saved since the last rebuild (None when files or
+    folders were also made, removed or renamed) and returns the build's errors as text
+    lines (none when it succeeded);
     ``first_errors`` are those of the build made before serving. ``report`` receives a
     line for each bad request, failed rebuild or change that could not be followed.
     ``on_ready`` receives the address to open, or None when the server listens on every
@@ -404,8 +421,16 @@ def serve(
     except (OSError, OverflowError) as exc:
         raise CannotListen(host, port, getattr(exc, "strerror", None) or str(exc)) from None
     changed = threading.Event()
+    saved: set[Path | None] = set()  # the files saved since the last rebuild
+    guard = threading.Lock()
+
+    def on_change(path: Path | None) -> None:
+        with guard:
+            saved.add(path)
+        changed.set()
+
     observer = PollingObserver() if poll else Observer()
-    _Changes(root, output, observer, changed.set, report).start()
+    _Changes(root, output, observer, on_change, report).start()
     observer.start()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -419,7 +444,11 @@ def serve(
                     time.sleep(DEBOUNCE_SECONDS)
                     if not changed.is_set():
                         break
-                status.publish(_rebuild(rebuild, report))
+                with guard:
+                    paths = frozenset(p for p in saved if p is not None)
+                    reshaped = None in saved
+                    saved.clear()
+                status.publish(_rebuild(rebuild, None if reshaped else paths, report))
     finally:
         observer.stop()
         server.shutdown()
@@ -427,11 +456,11 @@ def serve(
         observer.join(timeout=5)
 
 
-def _rebuild(rebuild: Callable[[], list[str]], report: Report) -> list[str]:
+def _rebuild(rebuild: Rebuild, paths: frozenset[Path] | None, report: Report) -> list[str]:
     """The rebuild's errors; one that fails unexpectedly is reported and shown in the
     browser, and the server keeps showing the last good build."""
     try:
-        return rebuild()
+        return rebuild(paths)
     except Exception as exc:  # noqa: BLE001 - the server must go on
         line = _(
             "the rebuild failed unexpectedly ({kind}: {reason}); the server keeps "

@@ -63,6 +63,8 @@ def test_serve_previews_and_rebuilds_on_save(copy_site) -> None:
             encoding="utf-8",
         )
         assert wait_for(lambda: "đẩy mạnh tuyên truyền" in fetch(url + "tin-tuc/papi/")[1])
+        # the list shows it too (written just after the post's page)
+        assert wait_for(lambda: "đẩy mạnh tuyên truyền" in fetch(url + "chu-de/papi/")[1])
         # a page waiting for the next build learns about the rebuild (and reloads)
         after_edit = json.loads(fetch(origin + f"__cchcgen/wait?since={first['generation']}")[1])
         assert after_edit["generation"] > first["generation"]
@@ -86,7 +88,43 @@ def test_serve_previews_and_rebuilds_on_save(copy_site) -> None:
     output = "".join(lines)
     assert process.returncode == 130 or process.returncode == 0
     assert "content/posts/2022/papi.md:3:7: error: 'date' must be a date" in output
+    assert "Shown from memory: " in output  # the title edit did not build the site again
     assert "Traceback" not in output
+
+
+def test_the_watcher_tells_a_saved_file_from_a_reshaped_site(tmp_path) -> None:
+    """A file written in place, or beside and moved onto its name, is one saved file (shown
+    from memory when it can be); a file made, removed or renamed is not."""
+    from watchdog.events import (
+        DirModifiedEvent,
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+    )
+    from watchdog.observers.polling import PollingObserver
+
+    from cchcgen.serve import _Changes
+
+    site = tmp_path / "site"
+    posts = site / "content" / "posts"
+    posts.mkdir(parents=True)
+    post, other = posts / "a.md", posts / "b.md"
+    seen: list[object] = []
+    changes = _Changes(site, site / "public", PollingObserver(), seen.append, print)
+    for event in (
+        FileModifiedEvent(str(post)),
+        FileClosedEvent(str(post)),
+        DirModifiedEvent(str(posts)),
+        FileMovedEvent(str(posts / ".a.md.swp"), str(post)),
+        FileCreatedEvent(str(other)),
+        FileDeletedEvent(str(other)),
+        FileMovedEvent(str(other), str(post)),
+        FileModifiedEvent(str(site / "public" / "index.html")),
+    ):
+        changes.follow(event)
+    assert seen == [post, post, post, None, None, None]
 
 
 def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
@@ -231,7 +269,7 @@ def test_serve_survives_a_rebuild_that_fails_unexpectedly(tmp_path) -> None:
         "from pathlib import Path\n"
         "from cchcgen.serve import serve\n"
         "calls = []\n"
-        "def rebuild():\n"
+        "def rebuild(paths):\n"
         "    calls.append(1)\n"
         "    if len(calls) == 1:\n"
         "        raise RuntimeError('a bug')\n"

@@ -229,3 +229,28 @@ class ContentType(abc.ABC):
     def every_page(self, site: Site) -> Any:
         """What of this type every page shows (the menu, the footer, the hotline strip)."""
         return None
+
+    # -- editing in memory (``cchcgen serve``, see :mod:`cchcgen.preview`)
+
+    def edit_items(self, site: Site) -> Iterable[Any]:
+        """The items ``serve`` may read again alone when their file (``item.src``) is
+        saved. None by default: a save of the type's files rebuilds as ``cchcgen build``
+        does."""
+        return ()
+
+    def reread(self, loading: Loading, path: Path, rel: str, before: Any, item: Any) -> Any:
+        """``item`` as its file now reads, when only what :meth:`plan_item`'s targets and
+        the pages holding ``item`` show changed (its text), not its place among the others
+        (address, date, tags); else None. ``before`` is what the file read when the site
+        was loaded, before the type's :meth:`load` joined the items (``item``)."""
+        return None
+
+    def plan_item(self, planning: Planning, item: Any) -> None:
+        """Add the targets made from ``item`` alone: its page, QR codes, old addresses
+        (those whose origin is its file). Needed with :meth:`reread`."""
+        raise NotImplementedError(f"{self.name} cannot plan one item")
+
+    def derived(self, item: Any) -> tuple[Any, ...]:
+        """Values made from ``item`` that other targets hold (its feed entry), so that an
+        item read again replaces them too."""
+        return ()

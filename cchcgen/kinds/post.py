@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,19 @@ class CategoryGroup:
     @property
     def feed_url(self) -> str:
         return route("news_category_feed", slug=self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryLink:
+    """A news category in the bar above the news lists: its name and address only, so
+    that editing a post does not change what the bar shows."""
+
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return route("news_category", slug=self.slug)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -333,29 +347,51 @@ def related_posts(posts: Sequence[Post], limit: int) -> dict[str, tuple[Post, ..
             by_tag.setdefault(tag.slug, []).append(post)
     position = {slug: {p.src: i for i, p in enumerate(group)} for slug, group in by_tag.items()}
     newest = posts[: limit + 1]
-    result: dict[str, tuple[Post, ...]] = {}
-    for post in posts:
-        scores: dict[str, int] = {}
-        pool: dict[str, Post] = {}
-        for tag in post.tags:
-            group = by_tag[tag.slug]
-            index = position[tag.slug][post.src]
-            for other in group[max(0, index - limit) : index + limit + 1]:
-                if other.src != post.src:
-                    scores[other.src] = scores.get(other.src, 0) + 1
-                    pool[other.src] = other
-        ranked = sorted(
-            pool.values(),
-            key=lambda o: (-scores[o.src], abs((o.date - post.date).total_seconds()), o.src),
-        )
-        chosen = ranked[:limit]
-        for other in newest:
-            if len(chosen) >= limit:
-                break
-            if other.src != post.src and other not in chosen:
-                chosen.append(other)
-        result[post.src] = tuple(chosen)
-    return result
+    return {
+        post.src: _related(post, by_tag, lambda slug, src: position[slug][src], newest, limit)
+        for post in posts
+    }
+
+
+def related_of(
+    posts: Sequence[Post], tags: Sequence[TagGroup], post: Post, limit: int
+) -> tuple[Post, ...]:
+    """ "Tin khác" of one post of ``posts`` (whose tag groups are ``tags``), as
+    :func:`related_posts` chooses them."""
+    slugs = {tag.slug for tag in post.tags}
+    by_tag = {group.tag.slug: group.posts for group in tags if group.tag.slug in slugs}
+    return _related(
+        post, by_tag, lambda slug, _src: by_tag[slug].index(post), posts[: limit + 1], limit
+    )
+
+
+def _related(
+    post: Post,
+    by_tag: Mapping[str, Sequence[Post]],
+    index_of: Callable[[str, str], int],
+    newest: Sequence[Post],
+    limit: int,
+) -> tuple[Post, ...]:
+    scores: dict[str, int] = {}
+    pool: dict[str, Post] = {}
+    for tag in post.tags:
+        group = by_tag[tag.slug]
+        index = index_of(tag.slug, post.src)
+        for other in group[max(0, index - limit) : index + limit + 1]:
+            if other.src != post.src:
+                scores[other.src] = scores.get(other.src, 0) + 1
+                pool[other.src] = other
+    ranked = sorted(
+        pool.values(),
+        key=lambda o: (-scores[o.src], abs((o.date - post.date).total_seconds()), o.src),
+    )
+    chosen = ranked[:limit]
+    for other in newest:
+        if len(chosen) >= limit:
+            break
+        if other.src != post.src and other not in chosen:
+            chosen.append(other)
+    return tuple(chosen)
 
 
 def feed_entry(post: Post) -> FeedEntry:
@@ -390,6 +426,15 @@ def _categories(site: Site) -> tuple[CategoryGroup, ...]:
     return tuple(group for group in groups if group.posts)
 
 
+def _category_links(site: Site) -> tuple[CategoryLink, ...]:
+    return tuple(CategoryLink(group.name, group.slug) for group in site.news_categories)
+
+
+EDITABLE = ("title", "summary", "lead", "body_html", "author", "source", "image_alt")
+"""What a saved post may change for ``serve`` to show it without a full rebuild: its text,
+not its address, date, tags or category (which decide the lists it is on)."""
+
+
 class PostType(ContentType):
     name = "post"
     title = "Posts"
@@ -412,6 +457,7 @@ class PostType(ContentType):
     views = {
         "years": View(_years, ("posts",)),
         "news_categories": View(_categories, ("posts",)),
+        "news_category_links": View(_category_links, ("posts",)),
         "posts_of_year": View(_posts_of_year, ("posts",), method=True),
     }
     searched = ("posts",)
@@ -436,8 +482,9 @@ class PostType(ContentType):
         loading.ignored_files("posts", ".md")
         posts.sort(key=lambda p: p.slug)
         posts.sort(key=lambda p: p.date, reverse=True)
-        posts, tags = group_tags(loading, posts)
+        # the tag groups hold the posts as published (category resolved)
         posts = resolve_categories(loading, posts, loading.config.news_categories)
+        posts, tags = group_tags(loading, posts)
         return {"posts": tuple(posts), "tags": tags}
 
     def new_file(
@@ -487,6 +534,30 @@ class PostType(ContentType):
                 post.url, t(self.search_section), post.title, day(post.date), post.summary, text
             )
 
+    # -- editing in memory (cchcgen serve)
+
+    def edit_items(self, site: Site) -> Iterable[Any]:
+        posts: tuple[Post, ...] = site.posts
+        return posts
+
+    def reread(self, loading: Loading, path: Path, rel: str, before: Any, item: Any) -> Any:
+        post = read_post(loading, path, rel)
+        if post is None or not isinstance(before, Post):
+            return None
+        for field in dataclass_fields(Post):
+            name = field.name
+            if name not in EDITABLE and getattr(post, name) != getattr(before, name):
+                return None
+        return replace(item, **{name: getattr(post, name) for name in EDITABLE})
+
+    def plan_item(self, planning: Planning, item: Any) -> None:
+        site = planning.site
+        related = related_of(site.posts, site.tags, item, site.config.related_posts)
+        self.plan_post(planning, item, related, Crumb(planning.t("news"), route("news")))
+
+    def derived(self, item: Any) -> tuple[Any, ...]:
+        return (feed_entry(item),)
+
     def plan(self, planning: Planning) -> None:
         self.plan_posts(planning)
         self.plan_categories(planning)
@@ -498,27 +569,7 @@ class PostType(ContentType):
         news_crumb = Crumb(t("news"), news)
         related = related_posts(site.posts, site.config.related_posts)
         for post in site.posts:
-            meta = PageMeta(
-                kind="post",
-                title=post.title,
-                description=post.summary,
-                url=post.url,
-                breadcrumbs=(home, news_crumb, *category_crumb(post), Crumb(post.title, None)),
-                og_type="article",
-                published=post.date,
-                modified=post.updated,
-                subjects=tuple(tag.name for tag in post.tags),
-                creator=post.author or site.config.agency.name,
-                feeds=planning.all_feeds,
-                image=post.image,
-                image_alt=post.image_alt,
-            )
-            context = PostView(post=post, related=related[post.src])
-            planning.page(
-                post.url, "post.html", meta, post.src, context, lastmod=post.lastmod, line=post.line
-            )
-            planning.qr_files(post.url, post.title, post.src, post.line)
-            planning.aliases(post)
+            self.plan_post(planning, post, related[post.src], news_crumb)
 
         def news_meta(number: int, total: int) -> PageMeta:
             return PageMeta(
@@ -559,6 +610,33 @@ class PostType(ContentType):
         planning.feed(
             route("news_feed"), FeedData(title, t("news_long"), news, entries), "content/posts"
         )
+
+    def plan_post(
+        self, planning: Planning, post: Post, related: tuple[Post, ...], news_crumb: Crumb
+    ) -> None:
+        """A post's page, its QR code files and its old addresses."""
+        site, home = planning.site, planning.home
+        meta = PageMeta(
+            kind="post",
+            title=post.title,
+            description=post.summary,
+            url=post.url,
+            breadcrumbs=(home, news_crumb, *category_crumb(post), Crumb(post.title, None)),
+            og_type="article",
+            published=post.date,
+            modified=post.updated,
+            subjects=tuple(tag.name for tag in post.tags),
+            creator=post.author or site.config.agency.name,
+            feeds=planning.all_feeds,
+            image=post.image,
+            image_alt=post.image_alt,
+        )
+        context = PostView(post=post, related=related)
+        planning.page(
+            post.url, "post.html", meta, post.src, context, lastmod=post.lastmod, line=post.line
+        )
+        planning.qr_files(post.url, post.title, post.src, post.line)
+        planning.aliases(post)
 
     def plan_categories(self, planning: Planning) -> None:
         """A paginated list and a feed per category that has posts."""
