@@ -991,6 +991,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    # the report quotes cchcgen's summary lines and counts serve's "Rebuilt" lines, which
+    # are translated: ask every cchcgen started from here for English
+    os.environ["CCHCGEN_LANG"] = "en"
     args.work.mkdir(parents=True, exist_ok=True)
     report = Report(args)
     report.facts = machine_facts(args.work, args)
