@@ -2,7 +2,7 @@
 """Benchmark of the cchcgen command line on a synthetic site (`make bench`).
 
     .venv/bin/python bench/bench.py [--posts 5000 --plans 200 --procedures 2000]
-        [--memory-posts 10000] [--edits 20] [--work DIR] [--compare RUN_SH]
+        [--memory-posts 10000] [--edits 20] [--work DIR] [--compare RUN_SH] [--readme PATH]
 
 Every figure is a whole ``cchcgen`` process started from here: wall time, and the
 peak resident memory (``ru_maxrss`` from ``os.wait4``, the largest single process
@@ -22,8 +22,11 @@ i. with --compare RUN_SH: an external comparison script (not part of this reposi
    the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus.
 
 A failed build stops the benchmark and shows the build's errors. The report (Markdown)
-is printed and written to bench/results/latest.md. Standard library only; run it with
-the Python of the virtual environment cchcgen is installed in.
+starts with a summary table, one row per target of the performance issue; it is printed
+and written to bench/results/latest.md, and with --readme PATH the summary table replaces
+the block between ``<!-- bench:start -->`` and ``<!-- bench:end -->`` in PATH.
+Standard library only; run it with the Python of the virtual environment cchcgen is
+installed in.
 """
 
 from __future__ import annotations
@@ -65,6 +68,16 @@ TARGET_SERVE_BODY_P95_MS = 50.0
 TARGET_SERVE_TITLE_P95_MS = 150.0
 TARGET_PEAK_MIB = 400.0
 TARGET_STOP_S = 5.0
+TARGET_VS_HUGO_SERVER = 0.2
+"""Preview latency p95 at most this fraction of ``hugo server``'s for the same edit."""
+TARGET_CPU_VS_REFPIPE = 1.3
+"""Cold build CPU (posts only, search off) at most this many times refpipe -j1's."""
+TARGET_WALL_VS_PELICAN = 0.4
+"""Cold build wall time (search on) at most this fraction of Pelican's."""
+TARGET_WARM_CI_VS_HUGO = 1.0
+"""Warm CI build (cache restored, empty output) at most this many times Hugo's cold build."""
+TARGET_SEARCH_EDIT_S = 2.0
+"""Search work in a one-post edit build (search on minus search off)."""
 POLL_S = 0.001
 
 
@@ -292,8 +305,66 @@ class Figure:
 
 
 @dataclass
+class Target:
+    """One row of the summary: a target of the performance issue and how it went."""
+
+    name: str
+    target: str
+    ours: str = "—"
+    theirs: str = "—"
+    ratio: str = "—"
+    verdict: str = "not measured"
+
+
+def summary_targets(args: argparse.Namespace) -> dict[str, Target]:
+    """The performance issue's targets, in its order; the steps fill them in."""
+    site = f"{args.posts}/{args.plans}/{args.procedures} site"
+    corpus = f"run.sh's {args.posts}-post corpus"
+    return {
+        "preview-body": Target(
+            f"1. preview (serve): body edit → page written, p95, {site}",
+            f"≤ {TARGET_SERVE_BODY_P95_MS:.0f} ms",
+        ),
+        "preview-title": Target(
+            f"1. preview (serve): title edit → page, list, feed written, p95, {site}",
+            f"≤ {TARGET_SERVE_TITLE_P95_MS:.0f} ms",
+        ),
+        "preview-hugo-body": Target(
+            f"1. preview body edit p95 vs `hugo server`, {corpus}",
+            f"≤ {TARGET_VS_HUGO_SERVER}×",
+        ),
+        "preview-hugo-title": Target(
+            f"1. preview title edit p95 vs `hugo server`, {corpus}",
+            f"≤ {TARGET_VS_HUGO_SERVER}×",
+        ),
+        "cold-cpu": Target(
+            f"2. cold build CPU, search off, vs refpipe -j1, {corpus}",
+            f"≤ {TARGET_CPU_VS_REFPIPE}×",
+        ),
+        "cold-wall": Target(
+            f"2. cold build wall, search on, vs Pelican, {corpus}",
+            f"≤ {TARGET_WALL_VS_PELICAN}×",
+        ),
+        "warm-ci": Target(
+            f"3. warm CI build (cache restored, output empty) vs Hugo's cold build, {corpus}",
+            f"≤ {TARGET_WARM_CI_VS_HUGO}×",
+        ),
+        "search-edit": Target(
+            f"4. search work in a one-post edit build, {site}",
+            f"≤ {TARGET_SEARCH_EDIT_S:.0f} s",
+        ),
+        "memory": Target(
+            f"4. peak memory, cold build of {args.memory_posts} posts, search on",
+            f"≤ {TARGET_PEAK_MIB:.0f} MiB",
+        ),
+        "qr": Target("5. QR codes cached", "—", verdict="not measured (no timing target)"),
+    }
+
+
+@dataclass
 class Report:
     args: argparse.Namespace
+    targets: dict[str, Target] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
@@ -305,8 +376,38 @@ class Report:
         self.figures.append(Figure(step, value, target, verdict))
         print(f"  {step}: {value}" + (f"  [{verdict}, target {target}]" if verdict else ""))
 
+    def target(
+        self,
+        key: str,
+        ours: str,
+        ok: bool | None,
+        theirs: str = "—",
+        ratio: float | None = None,
+        why: str = "",
+    ) -> None:
+        """Fill in a summary row; ``ok`` None means not measured (``why`` says why)."""
+        row = self.targets[key]
+        row.ours, row.theirs = ours, theirs
+        row.ratio = "—" if ratio is None else f"{ratio:.2f}×"
+        if ok is None:
+            row.verdict = "not measured" + (f" ({why})" if why else "")
+        else:
+            row.verdict = "PASS" if ok else "MISS"
+
+    def summary(self) -> list[str]:
+        """The summary table: one row per target of the performance issue."""
+        out = [
+            "| target | goal | cchcgen | compared tool | ratio | result |",
+            "|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {t.name} | {t.target} | {t.ours} | {t.theirs} | {t.ratio} | {t.verdict} |"
+            for t in self.targets.values()
+        ]
+        return out
+
     def markdown(self) -> str:
-        out = ["# cchcgen benchmark", ""]
+        out = ["# cchcgen benchmark", "", *self.summary(), ""]
         out += [f"- {fact}" for fact in self.facts]
         out += ["", "| step | figure | target | result |", "|---|---|---|---|"]
         out += [f"| {f.step} | {f.value} | {f.target} | {f.verdict} |" for f in self.figures]
@@ -350,7 +451,8 @@ def median_run(runs: Sequence[Run]) -> Run:
 # ------------------------------------------------------------------ steps
 
 
-def machine_facts(work: Path, args: argparse.Namespace) -> list[str]:
+def machine_facts(work: Path, args: argparse.Namespace) -> dict[str, str]:
+    """date, machine, version (with the commit), work and site: one line each."""
     cpu = ""
     try:
         cpu = next(
@@ -384,15 +486,15 @@ def machine_facts(work: Path, args: argparse.Namespace) -> list[str]:
     ).stdout.strip()
     state = f"git {git or '?'}" + (" + uncommitted changes in cchcgen/" if dirty else "")
     nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return [
-        f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        f"machine: nproc {nproc}, {cpu or 'unknown CPU'}{memory}, {platform.system()} "
-        f"{platform.release()}",
-        f"Python {platform.python_version()}; {version or 'cchcgen ?'} ({state})",
-        f"work folder: {work} ({filesystem(work)}); load average at the start: {load()}",
-        f"site: {args.posts} posts, {args.plans} plans, {args.procedures} procedures "
+    return {
+        "date": f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        "machine": f"machine: nproc {nproc}, {cpu or 'unknown CPU'}{memory}, "
+        f"{platform.system()} {platform.release()}",
+        "version": f"Python {platform.python_version()}; {version or 'cchcgen ?'} ({state})",
+        "work": f"work folder: {work} ({filesystem(work)}); load average at the start: {load()}",
+        "site": f"site: {args.posts} posts, {args.plans} plans, {args.procedures} procedures "
         f"(bench/synth.py, seed {args.seed}); memory site: {args.memory_posts} posts",
-    ]
+    }
 
 
 def load() -> str:
@@ -746,6 +848,7 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
         f"p95 ≤ {TARGET_SERVE_BODY_P95_MS:.0f} ms",
         ok,
     )
+    report.target("preview-body", f"p95 {ms(percentile(body, 0.95))} (n={len(body)})", ok)
     text, ok = latency_figure(titles, args.edits, TARGET_SERVE_TITLE_P95_MS)
     report.add(
         "g. serve: newest post's title edit → page, news list and rss.xml updated",
@@ -753,6 +856,7 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
         f"p95 ≤ {TARGET_SERVE_TITLE_P95_MS:.0f} ms",
         ok,
     )
+    report.target("preview-title", f"p95 {ms(percentile(titles, 0.95))} (n={len(titles)})", ok)
     report.add(
         "g. serve: Ctrl-C (SIGINT) → process exits",
         (f"exited in {secs(stopped)}" if stopped is not None else "still running after 5 s; killed")
@@ -776,6 +880,7 @@ def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
         f"≤ {TARGET_PEAK_MIB:.0f} MiB",
         run.peak_mib <= TARGET_PEAK_MIB,
     )
+    report.target("memory", f"{run.peak_mib:.0f} MiB", run.peak_mib <= TARGET_PEAK_MIB)
     # The peak above is the largest process, which is Pagefind indexing the search
     # records when search is on; the same build without search shows cchcgen's own.
     config = site.root / "site.yaml"
@@ -798,10 +903,6 @@ def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
 COMPARE_TOOLS = ("hugo", "pelican", "refpipe", "cchcgen")
 """What run.sh is asked to time; refpipe gives the rows refpipe-j1, refpipe-j2 and
 refpipe-warm (its plain Python pipeline: one process, two, and with its cache)."""
-TARGET_CPU_VS_REFPIPE = 1.3
-"""Cold build CPU (posts only, search off) at most this many times refpipe -j1's."""
-TARGET_WALL_VS_PELICAN = 0.4
-"""Cold build wall time (search on) at most this fraction of Pelican's."""
 SEARCH_ON, SEARCH_OFF = "cchcgen", "cchcgen, search off"
 
 
@@ -896,6 +997,7 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
     """The targets measured against the other tools: each figure, the other's, the ratio."""
     checks = (
         (
+            "cold-cpu",
             "i. cold build CPU, posts only, search off / refpipe -j1's",
             SEARCH_OFF,
             "refpipe-j1",
@@ -904,6 +1006,7 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
             TARGET_CPU_VS_REFPIPE,
         ),
         (
+            "cold-wall",
             "i. cold build wall time, search on / Pelican's",
             SEARCH_ON,
             "pelican",
@@ -912,11 +1015,12 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
             TARGET_WALL_VS_PELICAN,
         ),
     )
-    for step, ours, theirs, column, what, target in checks:
+    for key, step, ours, theirs, column, what, target in checks:
         try:
             mine, other = float(rows[ours][column]), float(rows[theirs][column])
         except (KeyError, ValueError):
             report.add(step, f"not measured ({ours} or {theirs} missing)", f"≤ {target}×")
+            report.target(key, "—", None, why=f"no result for {ours} or {theirs}")
             continue
         ratio = mine / other if other > 0 else float("inf")
         report.add(
@@ -924,6 +1028,9 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
             f"**{ratio:.2f}×** ({what} {mine:.2f} s vs {theirs} {other:.2f} s)",
             f"≤ {target}×",
             ratio <= target,
+        )
+        report.target(
+            key, f"{what} {mine:.2f} s", ratio <= target, f"{theirs}: {other:.2f} s", ratio
         )
 
 
@@ -935,6 +1042,41 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return []
     header = lines[0].split("\t")
     return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line]
+
+
+# ------------------------------------------------------------------ the README
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+README_BLOCK = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+
+
+def readme_block(report: Report, facts: dict[str, str]) -> str:
+    """What goes between the README's markers: where the figures come from, the table."""
+    lines = [
+        README_START,
+        f"Written by `make bench` (bench/bench.py); {facts['date']}; {facts['version']}; "
+        f"{facts['machine']}; {facts['site']}.",
+        "",
+        *report.summary(),
+        README_END,
+    ]
+    return "\n".join(lines)
+
+
+def check_readme(path: Path) -> str | None:
+    """Why ``path`` cannot take the table (checked before the benchmark runs), or None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    if not README_BLOCK.search(text):
+        return f"{path} has no '{README_START}' … '{README_END}' block to replace"
+    return None
+
+
+def update_readme(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(README_BLOCK.sub(lambda _m: block, text, count=1), encoding="utf-8")
 
 
 # ------------------------------------------------------------------ main
@@ -982,9 +1124,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--compare-timeout", type=float, default=3600.0, help="seconds for each run.sh"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the report goes")
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help=f"write the summary table between {README_START} and {README_END} in PATH",
+    )
     args = parser.parse_args(argv)
     if args.posts < 10 or args.memory_posts < 10 or args.edits < 1:
         parser.error("--posts and --memory-posts must be at least 10, --edits at least 1")
+    if args.readme and (problem := check_readme(args.readme)):
+        parser.error(problem)
     args.work = (args.work or default_work()).resolve()
     return args
 
@@ -995,8 +1146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # are translated: ask every cchcgen started from here for English
     os.environ["CCHCGEN_LANG"] = "en"
     args.work.mkdir(parents=True, exist_ok=True)
-    report = Report(args)
-    report.facts = machine_facts(args.work, args)
+    report = Report(args, summary_targets(args))
+    if not args.compare:
+        for key in ("preview-hugo-body", "preview-hugo-title", "cold-cpu", "cold-wall", "warm-ci"):
+            report.target(key, "—", None, why="run without --compare")
+    facts = machine_facts(args.work, args)
+    report.facts = list(facts.values())
     print("\n".join(report.facts))
     token = secrets.token_hex(3).upper()
     site = Site(args.work / "site")
@@ -1022,6 +1177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.output.write_text(text, encoding="utf-8")
     print("\n" + text)
     print(f"Report written to {args.output}")
+    if args.readme:
+        update_readme(args.readme, readme_block(report, facts))
+        print(f"Summary table written into {args.readme}")
     return 0
 
 
