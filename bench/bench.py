@@ -14,11 +14,12 @@ c. cold output with a warm cache: public/ removed, cache kept;
 d. rebuild with no change (median of 3);
 e. one post's body edited, then a build (median of 3 different posts);
 f. the newest post's title edited, then a build (median of 3 titles);
-g. ``cchcgen serve``: latency from saving a file to the output showing the change,
+g. step e's edits again with ``search: false``: the search work of an edit build (e − g);
+h. ``cchcgen serve``: latency from saving a file to the output showing the change,
    for body edits (the post's page) and title edits of the newest post (its page,
    the news list and the site feed); then Ctrl-C must stop it within 5 s;
-h. cold build of a second site with --memory-posts posts: peak memory;
-i. with --compare RUN_SH: an external comparison script (not part of this repository) on
+i. cold build of a second site with --memory-posts posts: peak memory;
+j. with --compare RUN_SH: an external comparison script (not part of this repository) on
    the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus.
 
 A failed build stops the benchmark and shows the build's errors. The report (Markdown)
@@ -579,25 +580,12 @@ def cli_steps(site: Site, args: argparse.Namespace, report: Report, token: str) 
     print("e. one-post body edit")
     all_posts = site.posts()
     chosen = [all_posts[len(all_posts) * k // 4] for k in (1, 2, 3)]
-    stale: list[str] = []
-    with editing() as edits:
-        runs = []
-        for n, post in enumerate(chosen):
-            marker = f"BENCHCLIBODY{n}{token}"
-            edits.append_paragraph(post, marker)
-            runs.append(site.build("one-post body edit"))
-            if not contains(site.page_of(post), marker.encode()):
-                stale.append(
-                    f"edit {n + 1} of 3: {site.page_of(post).relative_to(site.root)} lacks the "
-                    f"new paragraph after `{runs[-1].summary}`"
-                )
+    runs, stale = body_edit_builds(site, chosen, f"BENCHCLIBODY{token}")
     site.build("rebuild after restoring the body edits")
-    mid = median_run(runs)
+    with_search = median_run(runs)
     report.add(
         "e. one-post body edit, `cchcgen build` (median of 3 posts)",
-        f"{secs(mid.wall)} (min {secs(min(r.wall for r in runs))}, "
-        f"max {secs(max(r.wall for r in runs))}), peak {mid.peak_mib:.0f} MiB"
-        + ("; **stale output**" if stale else "; output updated"),
+        spread(runs) + ("; **stale output**" if stale else "; output updated"),
     )
     report.notes += [f"step e: {s}" for s in stale]
 
@@ -625,6 +613,76 @@ def cli_steps(site: Site, args: argparse.Namespace, report: Report, token: str) 
         + ("; **stale output**" if stale else "; page, list and feed updated"),
     )
     report.notes += [f"step f: {s}" for s in stale]
+
+    print("g. one-post body edit, search off")
+    with search_off(site):
+        site.build("settling build with search: false")
+        runs, stale = body_edit_builds(site, chosen, f"BENCHCLINOSEARCH{token}")
+    site.build("rebuild after restoring the body edits and search")
+    without = median_run(runs)
+    work = with_search.wall - without.wall
+    report.add(
+        "g. the edits of step e again with `search: false` (median of 3 posts)",
+        spread(runs) + ("; **stale output**" if stale else "; output updated"),
+    )
+    report.notes += [f"step g: {s}" for s in stale]
+    report.add(
+        "g. search work in a one-post edit build = e − g (medians)",
+        f"**{secs(work)}** ({secs(with_search.wall)} − {secs(without.wall)})",
+        f"≤ {TARGET_SEARCH_EDIT_S:.0f} s",
+        work <= TARGET_SEARCH_EDIT_S,
+    )
+    report.target(
+        "search-edit",
+        f"{secs(work)} (edit build {secs(with_search.wall)}; {secs(without.wall)} search off)",
+        work <= TARGET_SEARCH_EDIT_S,
+    )
+    report.notes.append(
+        "step g: cchcgen has no timing of its own for search; the search work of an edit "
+        "build is the median wall time of step e's three one-post edit builds (search on) "
+        "minus that of the same three edits of the same posts with `search: false` "
+        "appended to site.yaml (after an untimed build that takes the new setting in); "
+        "site.yaml is then put back and the site rebuilt"
+    )
+
+
+def body_edit_builds(site: Site, posts: Sequence[Path], marker: str) -> tuple[list[Run], list[str]]:
+    """A paragraph appended to each post in turn, a build after each (the posts are put
+    back at the end, not rebuilt): the builds, and what was stale after them."""
+    stale: list[str] = []
+    runs: list[Run] = []
+    with editing() as edits:
+        for n, post in enumerate(posts):
+            edits.append_paragraph(post, f"{marker}{n}")
+            runs.append(site.build("one-post body edit"))
+            page = site.page_of(post)
+            if not contains(page, f"{marker}{n}".encode()):
+                stale.append(
+                    f"edit {n + 1} of {len(posts)}: {page.relative_to(site.root)} lacks the "
+                    f"new paragraph after `{runs[-1].summary}`"
+                )
+    return runs, stale
+
+
+def spread(runs: Sequence[Run]) -> str:
+    """The median run's wall time, the min and max, its peak memory."""
+    mid = median_run(runs)
+    return (
+        f"{secs(mid.wall)} (min {secs(min(r.wall for r in runs))}, "
+        f"max {secs(max(r.wall for r in runs))}), peak {mid.peak_mib:.0f} MiB"
+    )
+
+
+@contextmanager
+def search_off(site: Site) -> Iterator[None]:
+    """``search: false`` appended to the site's site.yaml, put back afterwards."""
+    config = site.root / "site.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "\nsearch: false\n", encoding="utf-8")
+    try:
+        yield
+    finally:
+        config.write_text(original, encoding="utf-8")
 
 
 def free_port() -> int:
@@ -760,7 +818,7 @@ def latency_figure(values: Sequence[float], asked: int, target_ms: float) -> tup
 
 
 def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str) -> None:
-    print("g. inside serve")
+    print("h. inside serve")
     # everything read from content/ is read now: serve may rebuild when a file is only read
     newest = site.newest_post()
     posts = [p for p in site.posts() if p != newest]
@@ -843,7 +901,7 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
             server.stop()
     text, ok = latency_figure(body, len(chosen), TARGET_SERVE_BODY_P95_MS)
     report.add(
-        "g. serve: body edit → post page updated",
+        "h. serve: body edit → post page updated",
         text,
         f"p95 ≤ {TARGET_SERVE_BODY_P95_MS:.0f} ms",
         ok,
@@ -851,14 +909,14 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
     report.target("preview-body", f"p95 {ms(percentile(body, 0.95))} (n={len(body)})", ok)
     text, ok = latency_figure(titles, args.edits, TARGET_SERVE_TITLE_P95_MS)
     report.add(
-        "g. serve: newest post's title edit → page, news list and rss.xml updated",
+        "h. serve: newest post's title edit → page, news list and rss.xml updated",
         text,
         f"p95 ≤ {TARGET_SERVE_TITLE_P95_MS:.0f} ms",
         ok,
     )
     report.target("preview-title", f"p95 {ms(percentile(titles, 0.95))} (n={len(titles)})", ok)
     report.add(
-        "g. serve: Ctrl-C (SIGINT) → process exits",
+        "h. serve: Ctrl-C (SIGINT) → process exits",
         (f"exited in {secs(stopped)}" if stopped is not None else "still running after 5 s; killed")
         + f" (exit code {server.exit_code}); serve peak {server.peak_mib:.0f} MiB",
         f"≤ {TARGET_STOP_S:.0f} s",
@@ -867,14 +925,14 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
 
 
 def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
-    print(f"h. memory: {args.memory_posts} posts")
+    print(f"i. memory: {args.memory_posts} posts")
     site = Site(work / "site-memory")
     made = generate(site, args.memory_posts, args)
     print(f"  generated in {secs(made.wall)}")
     site.clean(cache=True)
     run = site.build("memory site, cold build")
     report.add(
-        f"h. cold build, {args.memory_posts} posts: peak memory",
+        f"i. cold build, {args.memory_posts} posts: peak memory",
         f"**{run.peak_mib:.0f} MiB** ({secs(run.wall)}, "
         f"{args.memory_posts / run.wall:.0f} posts/s)",
         f"≤ {TARGET_PEAK_MIB:.0f} MiB",
@@ -883,16 +941,11 @@ def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
     report.target("memory", f"{run.peak_mib:.0f} MiB", run.peak_mib <= TARGET_PEAK_MIB)
     # The peak above is the largest process, which is Pagefind indexing the search
     # records when search is on; the same build without search shows cchcgen's own.
-    config = site.root / "site.yaml"
-    original = config.read_text(encoding="utf-8")
-    config.write_text(original + "\nsearch: false\n", encoding="utf-8")
-    try:
+    with search_off(site):
         site.clean(cache=True)
         run = site.build("memory site, cold build without search")
-    finally:
-        config.write_text(original, encoding="utf-8")
     report.add(
-        "h. the same, `search: false` (cchcgen's own processes, no Pagefind)",
+        "i. the same, `search: false` (cchcgen's own processes, no Pagefind)",
         f"**{run.peak_mib:.0f} MiB** ({secs(run.wall)}, "
         f"{args.memory_posts / run.wall:.0f} posts/s)",
         f"≤ {TARGET_PEAK_MIB:.0f} MiB",
@@ -924,7 +977,7 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
     if not run_sh.exists():
         report.compare_notes.append(f"{run_sh} not found: comparison skipped")
         return
-    print(f"i. comparison: {run_sh} {args.posts}")
+    print(f"j. comparison: {run_sh} {args.posts}")
     compare_work = work / "compare"
     compare_work.mkdir(parents=True, exist_ok=True)
     tsv = compare_work / f"results-n{args.posts}.tsv"
@@ -998,7 +1051,7 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
     checks = (
         (
             "cold-cpu",
-            "i. cold build CPU, posts only, search off / refpipe -j1's",
+            "j. cold build CPU, posts only, search off / refpipe -j1's",
             SEARCH_OFF,
             "refpipe-j1",
             "cpu_med_s",
@@ -1007,7 +1060,7 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
         ),
         (
             "cold-wall",
-            "i. cold build wall time, search on / Pelican's",
+            "j. cold build wall time, search on / Pelican's",
             SEARCH_ON,
             "pelican",
             "wall_med_s",
