@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -694,8 +695,9 @@ def free_port() -> int:
 class Server:
     """``cchcgen serve`` as a child process, its output in a log file."""
 
-    def __init__(self, site: Site, log: Path) -> None:
+    def __init__(self, site: Site, log: Path, timeout: float) -> None:
         self.site = site
+        self.timeout = timeout
         self.port = free_port()
         self.log_path = log
         self.log = log.open("wb")
@@ -768,6 +770,10 @@ class Server:
                     )
             time.sleep(POLL_S)
 
+    def measure(self, save: Callable[[], float], shows: Callable[[], bool], what: str) -> float:
+        """Seconds from ``save()`` closing the file until the output ``shows`` the edit."""
+        return self.wait_for(shows, save(), self.timeout, what)
+
     def rebuild_lines(self) -> int:
         self.log.flush()
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -805,6 +811,10 @@ class Server:
         self.log.close()
         return took
 
+    def ensure_stopped(self) -> None:
+        if self.proc.returncode is None and self.proc.poll() is None:
+            self.stop()
+
 
 def latency_figure(values: Sequence[float], asked: int, target_ms: float) -> tuple[str, bool]:
     p95 = percentile(values, 0.95)
@@ -817,67 +827,108 @@ def latency_figure(values: Sequence[float], asked: int, target_ms: float) -> tup
     return text, p95 * 1000 <= target_ms
 
 
+@dataclass
+class EditPlan:
+    """What a preview benchmark edits: ``edits`` body edits of as many posts, chosen with
+    the seed, then title edits of the newest post. Everything is read before a server
+    starts, since serve may rebuild when a file is only read."""
+
+    site: Site
+    newest: Path
+    chosen: list[Path]
+    edits: Edits
+    original_title: str
+
+    @classmethod
+    def make(cls, site: Site, args: argparse.Namespace) -> EditPlan:
+        newest = site.newest_post()
+        posts = [p for p in site.posts() if p != newest]
+        chosen = random.Random(args.seed).sample(posts, min(args.edits, len(posts)))
+        edits = Edits()
+        edits.remember(newest, *chosen)
+        return cls(site, newest, chosen, edits, edits.title_of(newest))
+
+    @property
+    def pages(self) -> list[Path]:
+        return [self.site.page_of(post) for post in [self.newest, *self.chosen]]
+
+
+class Previewer(Protocol):
+    def measure(self, save: Callable[[], float], shows: Callable[[], bool], what: str) -> float:
+        """Seconds that one saved edit took, as this previewer is timed."""
+        ...
+
+
+def edit_series(
+    kind: str, count: int, measure: Callable[[int], float], budget: float
+) -> list[float]:
+    """``measure(n)`` for n < count, 0.5 s apart; after ``budget`` seconds, stop at 3."""
+    values: list[float] = []
+    started = time.perf_counter()
+    for n in range(count):
+        values.append(measure(n))
+        print(f"  {kind} edit {n + 1}: {ms(values[-1])}")
+        time.sleep(0.5)
+        if len(values) >= 3 and time.perf_counter() - started > budget:
+            break
+    return values
+
+
+def preview_edits(
+    plan: EditPlan, server: Previewer, args: argparse.Namespace, token: str
+) -> tuple[list[float], list[float]]:
+    """The plan's body edits (the post's page must show the new paragraph), then its
+    title edits (the post's page, the news list and the site feed must show the title)."""
+    site = plan.site
+    outputs = (site.page_of(plan.newest), site.news_list, site.feed)
+
+    def body(n: int) -> float:
+        post, marker = plan.chosen[n], f"BENCHSERVEBODY{n}{token}"
+        page = site.page_of(post)
+        return server.measure(
+            lambda: plan.edits.append_paragraph(post, marker),
+            lambda: contains(page, marker.encode()),
+            f"the new paragraph in {page.relative_to(site.root)}",
+        )
+
+    def title(n: int) -> float:
+        marker = f"BENCHSERVETITLE{n}{token}"
+        return server.measure(
+            lambda: plan.edits.set_title(
+                plan.newest, f"{plan.original_title} – bản {n + 1} {marker}"
+            ),
+            lambda: all(contains(o, marker.encode()) for o in outputs),
+            "the new title in the post's page, tin-tuc/index.html and rss.xml",
+        )
+
+    body_values = edit_series("body", len(plan.chosen), body, args.serve_budget)
+    title_values = edit_series("title", args.edits, title, args.serve_budget)
+    return body_values, title_values
+
+
+def restore_and_wait(server: Server, plan: EditPlan, token: str) -> float:
+    """Put the edited posts back; the seconds until serve has rebuilt their pages."""
+    plan.edits.restore()
+    saved = time.perf_counter()
+    return server.wait_for(
+        lambda: all(p.exists() and not contains(p, token.encode()) for p in plan.pages),
+        saved,
+        server.timeout,
+        "the pages of the restored posts",
+    )
+
+
 def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str) -> None:
     print("h. inside serve")
-    # everything read from content/ is read now: serve may rebuild when a file is only read
-    newest = site.newest_post()
-    posts = [p for p in site.posts() if p != newest]
-    chosen = random.Random(args.seed).sample(posts, min(args.edits, len(posts)))
-    pages = {post: site.page_of(post) for post in [newest, *chosen]}
-    outputs = (pages[newest], site.news_list, site.feed)
-    edits = Edits()
-    edits.remember(newest, *chosen)
-    original_title = edits.title_of(newest)
-    body: list[float] = []
-    titles: list[float] = []
-    server = Server(site, site.root.parent / "serve.log")
+    plan = EditPlan.make(site, args)
+    server = Server(site, site.root.parent / "serve.log", args.serve_timeout)
     stopped: float | None = None
     try:
         ready = server.wait_ready(args.serve_timeout)
         report.notes.append(f"serve answered {BASE_PATH} {secs(ready)} after it was started")
         time.sleep(0.5)
-        started = time.perf_counter()
-        for n, post in enumerate(chosen):
-            marker = f"BENCHSERVEBODY{n}{token}".encode()
-            saved = edits.append_paragraph(post, marker.decode())
-            page = pages[post]
-            body.append(
-                server.wait_for(
-                    lambda page=page, marker=marker: contains(page, marker),
-                    saved,
-                    args.serve_timeout,
-                    f"the new paragraph in {page.relative_to(site.root)}",
-                )
-            )
-            print(f"  body edit {n + 1}: {ms(body[-1])}")
-            time.sleep(0.5)
-            if len(body) >= 3 and time.perf_counter() - started > args.serve_budget:
-                break
-        started = time.perf_counter()
-        for n in range(args.edits):
-            marker = f"BENCHSERVETITLE{n}{token}".encode()
-            saved = edits.set_title(newest, f"{original_title} – bản {n + 1} {marker.decode()}")
-            titles.append(
-                server.wait_for(
-                    lambda marker=marker: all(contains(o, marker) for o in outputs),
-                    saved,
-                    args.serve_timeout,
-                    "the new title in the post's page, tin-tuc/index.html and rss.xml",
-                )
-            )
-            print(f"  title edit {n + 1}: {ms(titles[-1])}")
-            time.sleep(0.5)
-            if len(titles) >= 3 and time.perf_counter() - started > args.serve_budget:
-                break
-        # put the files back and wait until serve has rebuilt their pages
-        edits.restore()
-        saved = time.perf_counter()
-        restored = server.wait_for(
-            lambda: all(p.exists() and not contains(p, token.encode()) for p in pages.values()),
-            saved,
-            args.serve_timeout,
-            "the pages of the restored posts",
-        )
+        body, titles = preview_edits(plan, server, args, token)
+        restored = restore_and_wait(server, plan, token)
         report.notes.append(f"serve showed the restored posts {secs(restored)} after the saves")
         time.sleep(1.0)
         idle = server.rebuilds_while(lambda: None)
@@ -888,7 +939,9 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
                 "waiting for the rebuild under way"
             )
         else:
-            reads = server.rebuilds_while(lambda: [read(p) for p in [newest, *chosen[:3]]])
+            reads = server.rebuilds_while(
+                lambda: [read(p) for p in [plan.newest, *plan.chosen[:3]]]
+            )
             if reads:
                 report.notes.append(
                     f"serve rebuilt {reads} time(s) after content files were only opened and "
@@ -896,10 +949,9 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
                 )
         stopped = server.stop()
     finally:
-        edits.restore()
-        if server.proc.returncode is None and server.proc.poll() is None:
-            server.stop()
-    text, ok = latency_figure(body, len(chosen), TARGET_SERVE_BODY_P95_MS)
+        plan.edits.restore()
+        server.ensure_stopped()
+    text, ok = latency_figure(body, len(plan.chosen), TARGET_SERVE_BODY_P95_MS)
     report.add(
         "h. serve: body edit → post page updated",
         text,
