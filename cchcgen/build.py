@@ -18,12 +18,12 @@ import datetime as dt
 import functools
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from . import i18n, lock, pagelinks, parallel, qrcodes, quick, search
-from .cache import BuildCache
+from .cache import BuildCache, OutputEntry
 from .config import SiteConfig, load_config
 from .content import Site
 from .deps import Fingerprints
@@ -34,6 +34,7 @@ from .messages import _
 from .options import BuildOptions, BuildResult, Progress, StrictError
 from .output import SiteWriter, check_output_dir
 from .outputs import Kind, Target, ThemeFile
+from .outstore import OutputStore
 from .render import Renderer
 from .routes import route
 from .targets import plan
@@ -226,7 +227,9 @@ def _render_and_write(
     out = str(options.output.resolve())
     manifest = cache.manifest if cache is not None else None
     previous = manifest.outputs if manifest is not None and manifest.output_dir == out else None
-    writer = SiteWriter(options.output, options.source, previous, options.in_place)
+    store = OutputStore(options.source) if manifest is not None else None
+    stored = manifest.outputs if manifest is not None else None
+    writer = SiteWriter(options.output, options.source, previous, options.in_place, store, stored)
     try:
         sitemap = renderer.sitemap_entries(targets)
         fingerprints = [prints.of(t, sitemap) for t in targets]
@@ -276,6 +279,8 @@ def _render_and_write(
     if cache is not None:
         renderer.qr.keep({site.config.base.absolute(t.url) for t in targets})
         cache.manifest.output_dir, cache.manifest.outputs = out, writer.entries
+        if store is not None:
+            store.keep(writer.out, writer.entries)
         pagelinks.remember(cache.content, links, writer.entries)
     return written.files, written.bytes, found
 
@@ -345,9 +350,17 @@ def _start_search(
     """Keep the search index's shards whose records did not change and start indexing
     the others. Nothing is computed when no record changed (``records`` is the
     manifest's fingerprint) or while previewing (``refresh_search`` off)."""
-    index = {
-        o: e.fingerprint for o, e in writer.previous.items() if o.startswith(search.INDEX_DIR + "/")
-    }
+
+    def index_of(entries: Mapping[str, OutputEntry]) -> dict[str, bytes]:
+        return {
+            o: e.fingerprint for o, e in entries.items() if o.startswith(search.INDEX_DIR + "/")
+        }
+
+    index = index_of(writer.previous)
+    if writer.full or not index:  # none in the output folder: the cache's store may have it
+        index = index_of(writer.stored)
+        if not writer.restore_all(index):
+            index = {}
     if index and (not options.refresh_search or writer.fresh(search.MANIFEST, records, keep=False)):
         for output, fingerprint in index.items():
             writer.fresh(output, fingerprint)
@@ -358,6 +371,8 @@ def _start_search(
     pending = search.start_index(shards, site.config.language, index, options.jobs)
     for output in pending.kept:
         writer.fresh(output, index[output])
+    kept = set(pending.kept)
+    writer.drop([o for o in index if o not in kept and o != search.MANIFEST])  # made again
     return pending
 
 

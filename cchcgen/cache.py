@@ -10,7 +10,10 @@ only makes the build slower. ``cchcgen build --full`` ignores it. It holds
   whose file is still there is neither rendered nor written again;
 * the search index's input digest and the quick check (see :mod:`cchcgen.build`);
 * each page's site-internal links, for the check of the pages' links;
-* the QR codes drawn, by address, so that a page's code is drawn once.
+* the QR codes drawn, by address, so that a page's code is drawn once;
+* in ``outputs/``, the output files by their bytes' digest (:mod:`cchcgen.outstore`), so
+  that a build into an empty folder (a CI runner that restored the cache) takes the
+  files nothing changed from there instead of rendering them.
 
 Each file is a JSON header line (program, format, version, code stamp), then the body
 in :mod:`cchcgen.cachecodec`'s JSON, which cannot run code when it is read. A file of

@@ -19,6 +19,7 @@ from pathlib import Path
 from .cache import OutputEntry
 from .errors import Collector, OutputError
 from .messages import _
+from .outstore import OutputStore
 from .urls import UnsafePath, safe_relative
 
 MARKER = ".cchcgen-output"
@@ -226,7 +227,12 @@ class SiteWriter:
         source: Path,
         previous: Mapping[str, OutputEntry] | None,
         in_place: bool = False,
+        store: OutputStore | None = None,
+        stored: Mapping[str, OutputEntry] | None = None,
     ) -> None:
+        """``previous``: the manifest of the output folder's last build; ``store`` and
+        ``stored``: the files of the last build in the cache, and their manifest (of
+        whatever folder it was written to), to take files from instead of rendering."""
         check_output_dir(output, source)
         self.out = output.resolve()
         self.marker = marker(source)
@@ -235,10 +241,13 @@ class SiteWriter:
         self.full = previous is None or not self.out.is_dir()
         self.in_place = in_place
         self.previous: Mapping[str, OutputEntry] = {} if previous is None else previous
+        self.store = store
+        self.stored: Mapping[str, OutputEntry] = stored or {}
         kind = "new" if self.full else "inc"
         self.staging = self.out.parent / f".{self.out.name}.{os.getpid()}.{kind}-tmp"
         self.entries: dict[str, OutputEntry] = {}
         self.staged: list[str] = []
+        self._staged_set: set[str] = set()
         self.bytes = 0
         try:
             self.staging.mkdir()
@@ -247,15 +256,59 @@ class SiteWriter:
 
     def fresh(self, output: str, fingerprint: bytes, keep: bool = True) -> bool:
         """True when the last build made the file from the same inputs and it is still
-        there as that build wrote it; the file is then kept unless ``keep`` is False."""
+        there as that build wrote it, or (unless ``keep`` is False) the cache's store has
+        it; the file is then kept unless ``keep`` is False."""
+        done = self.entries.get(output)
+        if done is not None and done.fingerprint == fingerprint:
+            return True  # already taken from the store
         old = self.previous.get(output)
-        if self.full or old is None or old.fingerprint != fingerprint:
+        if (
+            not self.full
+            and old is not None
+            and old.fingerprint == fingerprint
+            and self._intact(output, old)
+        ):
+            if keep:
+                self.entries[output] = old
+            return True
+        return keep and self._restore(output, fingerprint)
+
+    def _restore(self, output: str, fingerprint: bytes) -> bool:
+        """Stage the file the store keeps for ``output``, if made from the same inputs."""
+        entry = self.stored.get(output)
+        if self.store is None or entry is None or entry.fingerprint != fingerprint:
             return False
-        if not self._intact(output, old):
+        target = _staged(self.staging, output)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        if not self.store.take(entry, target):
             return False
-        if keep:
-            self.entries[output] = old
+        info = target.stat()
+        self.record(
+            output, OutputEntry(fingerprint, info.st_size, info.st_mtime_ns, entry.content), True
+        )
         return True
+
+    def restore_all(self, files: Mapping[str, bytes]) -> bool:
+        """Stage every one of ``files`` (output → fingerprint) from the store, or none."""
+        taken: list[str] = []
+        for output, fingerprint in files.items():
+            if not self.fresh(output, fingerprint):
+                self.drop(taken)
+                return False
+            taken.append(output)
+        return True
+
+    def drop(self, outputs: Sequence[str]) -> None:
+        """Forget files staged or kept: they are not part of this build after all."""
+        for output in outputs:
+            entry = self.entries.pop(output, None)
+            if output in self._staged_set:
+                self._staged_set.discard(output)
+                self.staged.remove(output)
+                self.bytes -= entry.size if entry is not None else 0
+                with contextlib.suppress(OSError):
+                    _staged(self.staging, output).unlink()
 
     def _intact(self, output: str, old: OutputEntry) -> bool:
         try:
@@ -287,6 +340,8 @@ class SiteWriter:
         target = _staged(self.staging, output)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()  # staged before from the store: a link, never written into
             if data is not None:
                 target.write_bytes(data)
             else:
@@ -298,9 +353,14 @@ class SiteWriter:
         return OutputEntry(fingerprint, info.st_size, info.st_mtime_ns, content), True
 
     def record(self, output: str, entry: OutputEntry, staged: bool) -> None:
+        before = self.entries.get(output)
         self.entries[output] = entry
         if staged:
-            self.staged.append(output)
+            if output in self._staged_set:  # staged again: counted once
+                self.bytes -= before.size if before is not None else 0
+            else:
+                self._staged_set.add(output)
+                self.staged.append(output)
             self.bytes += entry.size
 
     def put(

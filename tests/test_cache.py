@@ -74,6 +74,7 @@ def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path
         ".gitignore",
         "content.json",
         "manifest.json",
+        "outputs",  # the output files, by digest (cchcgen.outstore)
     ]
     loaded = cache.load(site)
     _same(loaded.manifest, memory.manifest, "manifest")

@@ -371,3 +371,83 @@ def test_an_edit_within_the_clock_resolution_of_a_build_is_not_missed(
     time.sleep(RACY_SECONDS + 0.2)  # the next build comes when the file is no longer recent
     _build(site, out)
     assert not compare_trees(out, _clean(site, tmp_path, FIXED_NOW))
+
+
+# ---------------------------------------------------------------- the cache's copy of the output
+
+
+def _renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The output files rendered from now on (in this process: one job)."""
+    from cchcgen.render import Renderer
+
+    rendered: list[str] = []
+    real = Renderer.render
+
+    def counted(self: Renderer, target, sitemap):  # type: ignore[no-untyped-def]
+        rendered.append(target.output)
+        return real(self, target, sitemap)
+
+    monkeypatch.setattr(Renderer, "render", counted)
+    return rendered
+
+
+def test_a_build_with_the_cache_and_no_output_takes_the_files_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on a CI runner that restores .cchcgen-cache/ and starts with no public/."""
+    site = _site(tmp_path, search=True)
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    _build(site, out)
+    _build(site, clean, incremental=False)
+    shutil.rmtree(out)
+    rendered = _renders(monkeypatch)
+    indexed: list[object] = []
+    monkeypatch.setattr("cchcgen.search.start_index", lambda *a: indexed.append(a))
+    _build(site, out)
+    assert rendered == [] and indexed == []
+    assert not compare_trees(out, clean)
+
+
+def test_an_edit_renders_what_it_renders_when_the_output_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path)
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    post = _post(site, "mot-cua.md")
+    original = post.read_text(encoding="utf-8")
+    edited = original + "\n\nMột đoạn mới về bộ phận một cửa.\n"
+    _build(site, out)
+    rendered = _renders(monkeypatch)
+    post.write_text(edited, encoding="utf-8")
+    _build(site, out)  # the output is there
+    with_output = sorted(rendered)
+    post.write_text(original, encoding="utf-8")
+    _build(site, out)
+    post.write_text(edited, encoding="utf-8")
+    shutil.rmtree(out)
+    rendered.clear()
+    _build(site, out)  # the same edit, no output: the other files come from the cache
+    assert "tin-tuc/mot-cua/index.html" in with_output
+    assert sorted(rendered) == with_output
+    _build(site, clean, incremental=False)
+    assert not compare_trees(out, clean)
+
+
+def test_a_damaged_copy_in_the_cache_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cchcgen.outstore import OutputStore
+
+    site = _site(tmp_path)
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    _build(site, out)
+    page = "tin-tuc/mot-cua/index.html"
+    stored = OutputStore(site).path(cache.load(site).manifest.outputs[page].content)
+    shutil.rmtree(out)  # the copy in the cache is the last link to those bytes
+    data = stored.read_bytes()
+    stored.write_bytes(data.replace(b"</body>", b"<p>sai</p></body>"))
+    rendered = _renders(monkeypatch)
+    _build(site, out)
+    assert rendered == [page]
+    _build(site, clean, incremental=False)
+    assert not compare_trees(out, clean)

@@ -1,0 +1,88 @@
+"""The output files of the last build, kept in the build cache by their bytes' digest.
+
+A CI job that restores ``.cchcgen-cache/`` but starts with no ``public/`` (as the GitHub
+workflow of ``cchcgen init`` does) would otherwise render every page again, although
+the cache knows that nothing they are made of changed. With this store, a file whose
+fingerprint (:mod:`cchcgen.deps`) is the one the manifest remembers is linked from
+``.cchcgen-cache/outputs/`` instead of rendered, once its bytes are checked against
+their digest.
+
+The files are hard links to those of the output folder where the file system allows it
+(no second copy on disk); a cache step that archives the folder stores them once more.
+Nothing here is needed: a missing, damaged or foreign store only means rendering again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from .cache import OutputEntry, cache_dir
+
+FOLDER = "outputs"
+
+
+class OutputStore:
+    def __init__(self, root: Path) -> None:
+        self.folder = cache_dir(root) / FOLDER
+
+    def path(self, digest: bytes) -> Path:
+        name = digest.hex()
+        return self.folder / name[:2] / name
+
+    def take(self, entry: OutputEntry, target: Path) -> bool:
+        """Put the stored file with ``entry``'s bytes at ``target`` (a link, else a
+        copy); False when the store does not have them."""
+        source = self.path(entry.content)
+        try:
+            if source.stat().st_size != entry.size or _digest(source) != entry.content:
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        except OSError:
+            return False
+        return True
+
+    def keep(self, out: Path, entries: Mapping[str, OutputEntry]) -> None:
+        """Store the output folder's files (``entries``) and forget the others."""
+        wanted = {entry.content.hex(): output for output, entry in entries.items()}
+        present = set(self._names())
+        for name in present - wanted.keys():
+            with contextlib.suppress(OSError):
+                os.unlink(self.folder / name[:2] / name)
+        for name in wanted.keys() - present:
+            source = out.joinpath(*wanted[name].split("/"))
+            target = self.folder / name[:2] / name
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, target)
+            except FileExistsError:
+                continue
+            except OSError:  # another file system: a copy would double the disk used
+                return
+
+    def _names(self) -> list[str]:
+        try:
+            shards = list(os.scandir(self.folder))
+        except OSError:
+            return []
+        names: list[str] = []
+        for shard in shards:
+            with contextlib.suppress(OSError):
+                names.extend(entry.name for entry in os.scandir(shard.path))
+        return names
+
+
+def _digest(path: Path) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            h.update(chunk)
+    return h.digest()
