@@ -1030,7 +1030,8 @@ def compare_command(search: bool = True) -> str:
     """CCHCGEN_CMD for run.sh: a minimal site.yaml (search on or off), a full build
     (no cache). site.yaml is written by every run, so that each variant has its own."""
     config = compare_config(search).replace("\n", "\\n")
-    command = shlex.join([*cchcgen(), "build", "--source", ".", "--output", "public"])
+    # not public/: refpipe writes there, and cchcgen replaces only folders it wrote
+    command = shlex.join([*cchcgen(), "build", "--source", ".", "--output", "public-cchcgen"])
     return f"printf '{config}' > site.yaml; rm -rf .cchcgen-cache; {command}"
 
 

@@ -482,6 +482,7 @@ def _serve(args: argparse.Namespace) -> int:
             first_errors=first_errors,
             report=lambda line: print(f"serve: {line}", file=sys.stderr, flush=True),
             host=args.host,
+            rebuild_at_start=shown is None and not first_errors,
         )
     except CannotListen as exc:
         print(_("cchcgen serve: error: {message}").format(message=exc), file=sys.stderr)

@@ -121,20 +121,29 @@ class Preview:
             self.renderer.show(self.site)
             return None
         changed = self._changed_names(olds, site)
-        others: dict[int, Target] = {}
-        for index in sorted(set().union(*(self.held.get(o, ()) for o in olds))):
+        holding: dict[int, Target] = {}  # the lists, feeds and boxes that show the item
+        for index in set().union(*(self.held.get(o, ()) for o in olds)):
             if index not in own:
                 target = self.targets[index]
-                others[index] = replace(target, context=_swap(target.context, swaps, self.classes))
+                holding[index] = replace(target, context=_swap(target.context, swaps, self.classes))
+        reading: dict[int, Target] = {}  # pages that read a site value that changed
         for layout, indices in self.by_layout.items():
             if self._reads_changed(layout, changed):
-                others.update(
-                    (i, self.targets[i]) for i in indices if i not in own and i not in others
+                reading.update(
+                    (i, self.targets[i]) for i in indices if i not in own and i not in holding
                 )
         for index, reads in self.by_reads:  # open data made from site entries
-            if index not in own and not changed.isdisjoint(reads):
-                others[index] = self.targets[index]
-        rest = self._write(others)
+            if index not in own and index not in holding and not changed.isdisjoint(reads):
+                reading[index] = self.targets[index]
+        others = {**holding, **reading}
+        rest = self._write(holding)
+        if rest is not None:
+            more = self._write(reading)
+            rest = (
+                None
+                if more is None
+                else WriteResult(rest.files + more.files, rest.bytes + more.bytes)
+            )
         if rest is None:
             self.renderer.show(self.site)
             return None

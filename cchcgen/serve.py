@@ -396,8 +396,11 @@ def serve(
     first_errors: list[str] | None = None,
     report: Report = lambda _line: None,
     host: str = "127.0.0.1",
+    rebuild_at_start: bool = False,
 ) -> None:
-    """Serve on ``host`` until interrupted; call ``rebuild`` after each burst of changes.
+    """Serve on ``host`` until interrupted; call ``rebuild`` after each burst of changes
+    (and once as soon as it listens with ``rebuild_at_start``: a first build answered
+    from the cache leaves nothing to show the next saves from memory).
 
     ``rebuild`` is given the files saved since the last rebuild (None when files or
     folders were also made, removed or renamed) and returns the build's errors as text
@@ -432,6 +435,8 @@ def serve(
     observer = PollingObserver() if poll else Observer()
     _Changes(root, output, observer, on_change, report).start()
     observer.start()
+    if rebuild_at_start:
+        on_change(None)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     if on_ready:

@@ -16,6 +16,8 @@ import urllib.request
 
 from conftest import FIXED_EPOCH
 
+from cchcgen.files import RACY_SECONDS
+
 
 def fetch(url: str) -> tuple[int, str]:
     try:
@@ -167,10 +169,15 @@ def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
         stop_serving(process)
 
 
-def start_serving(*command: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+def start_serving(
+    *command: str, clock: bool = False
+) -> tuple[subprocess.Popen[str], str, list[str]]:
     """Start a server; return it, its address and the lines it printed so far (read on
-    by a thread, so that a test can look at what it reports)."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUNBUFFERED="1")
+    by a thread, so that a test can look at what it reports). Its "now" is the fixed
+    one of the tests, or with ``clock`` the computer's."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if not clock:
+        env["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     process = subprocess.Popen(
         [sys.executable, *command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env=env,
@@ -200,6 +207,33 @@ def stop_serving(process: subprocess.Popen[str]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def test_a_serve_started_on_a_built_site_shows_the_first_save_from_memory(copy_site) -> None:
+    """The first build is answered from the cache (nothing changed); serve then builds
+    once more by itself, so that the first save is shown from memory too."""
+    site = copy_site("minimal")
+    time.sleep(RACY_SECONDS + 0.5)  # files saved just now are not trusted by the quick check
+    # the computer's clock: the quick check answers until tomorrow of the build's "now"
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    built = subprocess.run(
+        [sys.executable, "-m", "cchcgen", "build", "--source", str(site)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    process, url, lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0", clock=True
+    )
+    try:
+        assert ", 0 files in" in "".join(lines)  # answered from the cache
+        assert wait_for(lambda: "Rebuilt" in "".join(lines))
+        post = site / "content/posts/2022/papi.md"
+        with post.open("a", encoding="utf-8") as stream:
+            stream.write("\nMột câu viết thêm.\n")
+        assert wait_for(lambda: "Một câu viết thêm." in fetch(url + "tin-tuc/papi/")[1])
+        assert wait_for(lambda: "Shown from memory: 1 files" in "".join(lines))
+    finally:
+        stop_serving(process)
 
 
 def test_serve_follows_a_layouts_folder_created_after_it_started(copy_site) -> None:
