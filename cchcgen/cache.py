@@ -224,17 +224,16 @@ def stamp(root: Path) -> tuple[int, int, int] | None:
 def _write(folder: Path, name: str, data: Any) -> None:
     """Write one cache file atomically; one holding a value the cache cannot encode
     (a bug) is removed rather than left stale."""
-    try:
-        body = cachecodec.encode(data)
-    except (TypeError, ValueError):
-        (folder / name).unlink(missing_ok=True)
-        return
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as stream:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as stream:
             stream.write(json.dumps(_header()).encode() + b"\n")
-            stream.write(body)
+            cachecodec.write(data, stream)  # piece by piece: never the whole text in memory
         os.replace(tmp, folder / name)
+    except (TypeError, ValueError):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        (folder / name).unlink(missing_ok=True)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -25,7 +25,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 MODULES = (
@@ -53,6 +53,60 @@ def encode(value: Any) -> bytes:
     return json.dumps(
         tree, ensure_ascii=False, check_circular=False, separators=(",", ":")
     ).encode()
+
+
+def write(value: Any, stream: BinaryIO, depth: int = 4) -> None:
+    """Write :func:`encode`'s bytes for ``value`` to ``stream`` piece by piece: the
+    containers of the outer ``depth`` levels item by item, so that a large cache is never
+    one string (nor one tree of JSON values) in memory. TypeError as for :func:`encode`."""
+    _Writer(stream).write(value, depth)
+
+
+class _Writer:
+    def __init__(self, stream: BinaryIO) -> None:
+        self.encoder = _Encoder()  # one table of long strings, in the order of the text
+        self.stream = stream
+
+    def dump(self, value: Any) -> None:
+        tree = self.encoder.encode(value)
+        self.stream.write(
+            json.dumps(
+                tree, ensure_ascii=False, check_circular=False, separators=(",", ":")
+            ).encode()
+        )
+
+    def items(self, opening: bytes, values: Iterable[Any], closing: bytes, depth: int) -> None:
+        self.stream.write(opening)
+        for index, item in enumerate(values):
+            if index:
+                self.stream.write(b",")
+            self.write(item, depth)
+        self.stream.write(closing)
+
+    def write(self, value: Any, depth: int) -> None:
+        kind = type(value)
+        if depth <= 0:
+            return self.dump(value)
+        if kind is dict:
+            self.stream.write(b'{"d":[')
+            for index, (key, item) in enumerate(value.items()):
+                self.stream.write(b"[" if not index else b",[")
+                self.write(key, depth - 1)
+                self.stream.write(b",")
+                self.write(item, depth - 1)
+                self.stream.write(b"]")
+            self.stream.write(b"]}")
+            return None
+        if kind is list:
+            return self.items(b"[", value, b"]", depth - 1)
+        if kind is tuple and value:
+            return self.items(b'{"t":[', value, b"]}", depth - 1)
+        layout = _layouts.get(kind) or (None if kind in _ENCODERS else _layout(kind))
+        if layout is None:
+            return self.dump(value)
+        self.stream.write(b'{"c":[' + json.dumps(layout[0]).encode() + b",")
+        self.items(b"[", layout[1](value), b"]]}", depth - 1)
+        return None
 
 
 def decode(data: bytes) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 import os
 import pickle
@@ -81,6 +82,21 @@ def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path
     _same(loaded.content, memory.content, "content")
     assert not loaded.warnings
     assert loaded.content.files and loaded.manifest.outputs
+
+
+def test_the_cache_written_piece_by_piece_is_the_text_encode_gives(tmp_path: Path) -> None:
+    """``cachecodec.write`` streams the same bytes as ``encode``, long strings referred
+    to by number included, at every depth it streams to."""
+    site = _copy(REPO, tmp_path / "site")
+    memory = cache.load(site)
+    build_site(BuildOptions(site, tmp_path / "out", now=FIXED_NOW, cache=memory))
+    for value in (memory.content, memory.manifest, {"a": (1, "x" * 200, "x" * 200)}, ()):
+        expected = cachecodec.encode(value)
+        for depth in (0, 1, 2, 4, 8):
+            stream = io.BytesIO()
+            cachecodec.write(value, stream, depth)
+            assert stream.getvalue() == expected, depth
+        assert cachecodec.decode(expected) == value
 
 
 def test_values_of_every_kind_the_cache_may_hold_read_back() -> None:
