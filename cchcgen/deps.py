@@ -9,7 +9,9 @@ A target's fingerprint digests everything its bytes can depend on:
   those layouts read (a layout that uses ``site`` in another way depends on all of it);
 * the target itself: address, metadata and the content it shows (a post page: the
   post and its related posts; a list page: the posts on it);
-* for copied files, the source file's size and time; for the sitemap, every address.
+* for copied files, the source file's size and time; for the sitemap, every address;
+* a QR code file only on cchcgen's version, segno's, the base URL, the address it leads
+  to and (SVG) its title: editing site.yaml does not draw every code again.
 
 Equal fingerprints mean equal bytes, so the build skips rendering; the property test
 in tests/test_incremental.py checks that incremental and clean builds agree.
@@ -28,6 +30,7 @@ from .content import Site
 from .fingerprint import Digests
 from .i18n import Locale
 from .outputs import CopiedFile, DataFile, Feed, Kind, Target, ThemeFile
+from .qrcodes import ENV as QR_ENV
 from .templates import Templates
 
 
@@ -122,6 +125,11 @@ class Fingerprints:
             target.in_sitemap,
         )
         kind = target.kind
+        if kind in (Kind.QR_SVG, Kind.QR_PNG):  # drawn from its address (and label) alone
+            code = target.context
+            label = code.label if kind is Kind.QR_SVG else ""  # the PNG has no title
+            shown = (QR_ENV, self.site.config.base, target.output, code.target_url, label)
+            return d.of((__version__, kind, shown))
         extra: Any = None
         if kind in (Kind.PAGE, Kind.ALIAS):
             assert target.layout is not None

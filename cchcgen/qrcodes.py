@@ -34,7 +34,7 @@ PNG_COMPRESSION = 6
 """zlib's level: the image of a code compresses to ~5 % more than at segno's level 9, in a
 sixth of the time (~0.2 ms instead of ~1.2 ms a code)."""
 
-ENV = f"segno {segno.__version__}; png {PNG_SCALE}/{BORDER}/{PNG_COMPRESSION}; 2"
+ENV = f"segno {segno.__version__}; png {PNG_SCALE}/{BORDER}/{PNG_COMPRESSION}; 3"
 """What every remembered code depends on besides its address and label: a cache made
 with another segno or other settings is not used."""
 
@@ -265,8 +265,9 @@ def svg_inline(url: str, label: str, css_class: str = "qr-code") -> str:
 
 
 class Memo:
-    """The codes of earlier builds, by address: each of :func:`svg_file`, :func:`png_file`
-    and :func:`svg_inline` is drawn once per address and label, then remembered.
+    """The codes shown inside pages in earlier builds (:func:`svg_inline`), by address
+    and label: a page rendered again does not draw its code again. The code files are
+    not kept here (see :meth:`svg_file`).
 
     ``known`` is the build cache's store (key → file or markup); codes drawn in this
     process are added to it and also listed until :meth:`take`, so that worker
@@ -293,14 +294,14 @@ class Memo:
         return found
 
     def svg_file(self, url: str, title: str) -> bytes:
-        data = self._get("svg", url, title, lambda: svg_file(url, title))
-        assert isinstance(data, bytes)
-        return data
+        """Not remembered: the file is drawn only when its address or title changed (its
+        fingerprint, :mod:`cchcgen.deps`), and the cache keeps the file itself
+        (:mod:`cchcgen.outstore`)."""
+        return svg_file(url, title)
 
     def png_file(self, url: str) -> bytes:
-        data = self._get("png", url, "", lambda: png_file(url))
-        assert isinstance(data, bytes)
-        return data
+        """Not remembered, as :meth:`svg_file`."""
+        return png_file(url)
 
     def svg_inline(self, url: str, label: str) -> str:
         markup = self._get("inline", url, label, lambda: svg_inline(url, label))
