@@ -760,17 +760,6 @@ class Server:
             time.sleep(0.05)
         raise BenchError(f"cchcgen serve did not answer {self.url} within {timeout:.0f} s")
 
-    def settle(self, timeout: float) -> float:
-        """When serve's first build was answered from the cache ("0 files"), serve builds
-        once more by itself to show later saves from memory: wait for that build, which is
-        part of starting, not of an edit. The seconds waited."""
-        start = time.perf_counter()
-        self.log.flush()
-        first = self.log_path.read_text(encoding="utf-8", errors="replace")
-        if ", 0 files in" not in first.split("Serving on", 1)[0]:
-            return 0.0
-        return self.wait_for(lambda: self.rebuild_lines() > 0, start, timeout, "the build at start")
-
     def wait_for(self, check: Callable[[], bool], since: float, timeout: float, what: str) -> float:
         """Poll ``check`` every millisecond; return the seconds from ``since`` until it held."""
         polls = 0
@@ -942,12 +931,6 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
     try:
         ready = server.wait_ready(args.serve_timeout)
         report.notes.append(f"serve answered {BASE_PATH} {secs(ready)} after it was started")
-        settled = server.settle(args.serve_timeout)
-        if settled:
-            report.notes.append(
-                f"serve's own build at start (its first was answered from the cache) ended "
-                f"{secs(settled)} later; the edits began after it"
-            )
         time.sleep(0.5)
         body, titles = preview_edits(plan, server, args, token)
         restored = restore_and_wait(server, plan, token)
@@ -1339,7 +1322,6 @@ def serve_latencies(
     server = Server(site, log, args.serve_timeout)
     try:
         server.wait_ready(args.serve_timeout)
-        server.settle(args.serve_timeout)
         time.sleep(0.5)
         body, titles = preview_edits(plan, server, args, token)
         restore_and_wait(server, plan, token)
