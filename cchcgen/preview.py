@@ -163,14 +163,15 @@ class Preview:
         )
 
     def _write(self, targets: dict[int, Target]) -> WriteResult | None:
-        """Render and write ``targets``, each file as soon as it is made, in the order of
-        the plan (the lists and feeds before the HTML sitemap); None when one cannot be
-        rendered (the build that follows reports the layout's error where it is)."""
+        """Render and write ``targets``, each file as soon as it is made: the lists and
+        feeds first, then the pages made from other files (another post's "related" box),
+        each in the order of the plan; None when one cannot be rendered (the build that
+        follows reports the layout's error where it is)."""
         cache = self.options.cache
         assert cache is not None
         out = self.options.output.resolve()
         files = size = 0
-        for index in sorted(targets):
+        for index in sorted(targets, key=lambda i: (_from_a_file(targets[i]), i)):
             try:
                 data = self.renderer.render(targets[index], self.sitemap).data
             except Exception:  # noqa: BLE001 - reported by the build that follows
@@ -279,6 +280,12 @@ class Preview:
                 continue
             elif dataclasses.is_dataclass(current) and not hasattr(current, "src"):
                 stack.extend(getattr(current, name) for name in _field_names(kind))
+
+
+def _from_a_file(target: Target) -> bool:
+    """Made from one content file (a page of its own), not from a folder or the site."""
+    origin = target.origin
+    return origin.startswith("content/") and "." in origin.rsplit("/", 1)[-1]
 
 
 def _move(index: dict[Any, set[Any]], before: Any, after: Any) -> None:

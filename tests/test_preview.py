@@ -8,6 +8,7 @@ falls back to; after each, the output must equal a clean build of the same sourc
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 from dataclasses import replace
@@ -197,3 +198,29 @@ def test_a_save_when_a_post_falls_due_is_built(serving: Serving) -> None:
     assert serving.preview.edit({path}, later) is None
     assert serving.preview.edit({path, path.with_name("khac.md")}, FIXED_NOW) is None
     assert serving.preview.edit({path}, FIXED_NOW) is not None
+
+
+def test_a_title_edit_writes_the_lists_and_feeds_before_other_posts_pages(
+    serving: Serving, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor looks at the post, then at the news list: other posts' "related" boxes,
+    which also show the title, come after the lists and feeds."""
+    from cchcgen import preview
+
+    written: list[str] = []
+    real = preview.patch
+
+    def recorded(out: Path, files: dict[str, bytes], known: dict) -> object:  # type: ignore[type-arg]
+        written.extend(files)
+        return real(out, files, known)
+
+    monkeypatch.setattr(preview, "patch", recorded)
+    path = _post(serving.site, "mot-cua.md")
+    _replace_line(path, "title", '"Bộ phận một cửa có tên mới"')
+    assert serving.saved(path)
+    assert written[0] == "tin-tuc/mot-cua/index.html"
+    post_page = re.compile(r"tin-tuc/(?!mot-cua/|trang/|20\d\d/)[^/]+/index\.html")
+    other_posts = [i for i, p in enumerate(written) if post_page.fullmatch(p)]
+    feeds = ("tin-tuc/index.html", "rss.xml", "tin-tuc/rss.xml")
+    lists = [i for i, p in enumerate(written) if p in feeds]
+    assert lists and other_posts and max(lists) < min(other_posts), written
