@@ -19,7 +19,7 @@ from pathlib import Path
 from .cache import OutputEntry
 from .errors import Collector, OutputError
 from .messages import _
-from .outstore import OutputStore
+from .outstore import OutputStore, file_digest
 from .urls import UnsafePath, safe_relative
 
 MARKER = ".cchcgen-output"
@@ -324,11 +324,11 @@ class SiteWriter:
 
         Pure apart from the file it writes, so worker processes may call it; the parent
         hands the result to :meth:`record`."""
-        content = (
-            hashlib.blake2b(data, digest_size=16).digest()
-            if data is not None
-            else _file_digest(copy_from)
-        )
+        if data is not None:
+            content = hashlib.blake2b(data, digest_size=16).digest()
+        else:
+            assert copy_from is not None
+            content = file_digest(copy_from)
         old = self.previous.get(output)
         if (
             not self.full
@@ -464,15 +464,6 @@ def _exchange(first: Path, second: Path) -> bool:
     at_cwd, exchange = -100, 2
     done = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange)
     return bool(done == 0)
-
-
-def _file_digest(path: Path | None) -> bytes:
-    assert path is not None
-    h = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            h.update(chunk)
-    return h.digest()
 
 
 def patch(out: Path, files: Mapping[str, bytes], known: dict[str, OutputEntry]) -> WriteResult:

@@ -39,7 +39,7 @@ class OutputStore:
         copy); False when the store does not have them."""
         source = self.path(entry.content)
         try:
-            if source.stat().st_size != entry.size or _digest(source) != entry.content:
+            if source.stat().st_size != entry.size or file_digest(source) != entry.content:
                 return False
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -80,7 +80,8 @@ class OutputStore:
         return names
 
 
-def _digest(path: Path) -> bytes:
+def file_digest(path: Path) -> bytes:
+    """The digest the manifest keeps of a file's bytes (:class:`OutputEntry.content`)."""
     h = hashlib.blake2b(digest_size=16)
     with path.open("rb") as stream:
         while chunk := stream.read(1 << 20):

@@ -111,16 +111,17 @@ class Preview:
         rel, kind, old, new = edited
         swaps = _Swaps({id(old): new}, dict(zip(kind.derived(old), kind.derived(new), strict=True)))
         olds = (old, *swaps.derived)
-        site = self._new_site(swaps, olds)
+        names = set().union(*(self.entries.get(o, ()) for o in olds))  # entries holding them
+        site = self._new_site(swaps, names)
         if not self.renderer.show(site):
             return None
         own = self._replanned(kind, new, rel, site)
         # the item's own page first: the editor is looking at it
-        first = self._write(own) if own is not None else None
+        first = self._write(sorted(own.items())) if own is not None else None
         if own is None or first is None:
             self.renderer.show(self.site)
             return None
-        changed = self._changed_names(olds, site)
+        changed = self._changed_names(names, site)
         holding: dict[int, Target] = {}  # the lists, feeds and boxes that show the item
         for index in set().union(*(self.held.get(o, ()) for o in olds)):
             if index not in own:
@@ -136,14 +137,10 @@ class Preview:
             if index not in own and index not in holding and not changed.isdisjoint(reads):
                 reading[index] = self.targets[index]
         others = {**holding, **reading}
-        rest = self._write(holding)
-        if rest is not None:
-            more = self._write(reading)
-            rest = (
-                None
-                if more is None
-                else WriteResult(rest.files + more.files, rest.bytes + more.bytes)
-            )
+        # the lists and feeds, then the pages made from other files (another post's
+        # "related" box), then the pages that only read a changed site value
+        order = sorted(holding.items(), key=lambda pair: (_from_a_file(pair[1]), pair[0]))
+        rest = self._write([*order, *sorted(reading.items())])
         if rest is None:
             self.renderer.show(self.site)
             return None
@@ -162,23 +159,22 @@ class Preview:
             seconds=time.perf_counter() - started,
         )
 
-    def _write(self, targets: dict[int, Target]) -> WriteResult | None:
-        """Render and write ``targets``, each file as soon as it is made: the lists and
-        feeds first, then the pages made from other files (another post's "related" box),
-        each in the order of the plan; None when one cannot be rendered (the build that
-        follows reports the layout's error where it is)."""
+    def _write(self, targets: list[tuple[int, Target]]) -> WriteResult | None:
+        """Render and write ``targets`` in this order, each file as soon as it is made;
+        None when one cannot be rendered (the build that follows reports the layout's
+        error where it is)."""
         cache = self.options.cache
         assert cache is not None
         out = self.options.output.resolve()
         files = size = 0
-        for index in sorted(targets, key=lambda i: (_from_a_file(targets[i]), i)):
+        for _index, target in targets:
             try:
-                data = self.renderer.render(targets[index], self.sitemap).data
+                data = self.renderer.render(target, self.sitemap).data
             except Exception:  # noqa: BLE001 - reported by the build that follows
                 return None
             if data is None:
                 return None
-            done = patch(out, {targets[index].output: data}, cache.manifest.outputs)
+            done = patch(out, {target.output: data}, cache.manifest.outputs)
             files, size = files + done.files, size + done.bytes
         return WriteResult(files, size)
 
@@ -222,8 +218,8 @@ class Preview:
             return []
         return self.links.check(Body(item.src, item.url, html))
 
-    def _new_site(self, swaps: _Swaps, olds: tuple[Any, ...]) -> Site:
-        names = set().union(*(self.entries.get(old, ()) for old in olds))
+    def _new_site(self, swaps: _Swaps, names: set[str]) -> Site:
+        """The site with the edited item in the entries ``names``."""
         entries = dict(self.site.entries)
         for name in names:
             entries[name] = _swap(entries[name], swaps, self.classes)
@@ -241,9 +237,9 @@ class Preview:
             return None
         return {where[t.output]: t for t in planner.targets}
 
-    def _changed_names(self, olds: tuple[Any, ...], site: Site) -> set[str]:
-        """The ``site.<name>`` values that are not the same on the new site."""
-        entries = set().union(*(self.entries.get(old, ()) for old in olds))
+    def _changed_names(self, entries: set[str], site: Site) -> set[str]:
+        """The ``site.<name>`` values that are not the same on the new site, whose
+        ``entries`` changed."""
         changed = set(entries)
         for name, view in kinds.views().items():
             if entries.intersection(view.reads) and (
