@@ -748,17 +748,28 @@ class Server:
             )
 
     def wait_ready(self, timeout: float) -> float:
+        """Seconds until serve answers its address and says that saves are shown from
+        memory ("Ready:", once its build at start is done): an editor's first save
+        before that waits for the build, which is not what the preview targets time."""
         start = time.perf_counter()
+        answered = False
         while time.perf_counter() - start < timeout:
             self.check_alive()
-            try:
-                with self.opener.open(self.url, timeout=2) as response:
-                    if response.status == 200:
-                        return time.perf_counter() - start
-            except (urllib.error.URLError, OSError):
-                pass
+            if not answered:
+                try:
+                    with self.opener.open(self.url, timeout=2) as response:
+                        answered = response.status == 200
+                except (urllib.error.URLError, OSError):
+                    pass
+            if answered and any(line.startswith("Ready:") for line in self.lines()):
+                return time.perf_counter() - start
             time.sleep(0.05)
-        raise BenchError(f"cchcgen serve did not answer {self.url} within {timeout:.0f} s")
+        what = "said it was ready for edits" if answered else f"answered {self.url}"
+        raise BenchError(f"cchcgen serve has not {what} within {timeout:.0f} s", self.output())
+
+    def lines(self) -> list[str]:
+        self.log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
 
     def wait_for(self, check: Callable[[], bool], since: float, timeout: float, what: str) -> float:
         """Poll ``check`` every millisecond; return the seconds from ``since`` until it held."""
@@ -781,9 +792,7 @@ class Server:
         return self.wait_for(shows, save(), self.timeout, what)
 
     def rebuild_lines(self) -> int:
-        self.log.flush()
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return sum(1 for line in text.splitlines() if line.startswith(("Rebuilt", "Build failed")))
+        return sum(1 for line in self.lines() if line.startswith(("Rebuilt", "Build failed")))
 
     def rebuilds_while(self, action: Callable[[], object], seconds: float = 2.0) -> int:
         """How many builds serve reports during ``action`` and the ``seconds`` after it."""
@@ -930,7 +939,9 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
     stopped: float | None = None
     try:
         ready = server.wait_ready(args.serve_timeout)
-        report.notes.append(f"serve answered {BASE_PATH} {secs(ready)} after it was started")
+        report.notes.append(
+            f"serve answered {BASE_PATH} and was ready for edits {secs(ready)} after it was started"
+        )
         time.sleep(0.5)
         body, titles = preview_edits(plan, server, args, token)
         restored = restore_and_wait(server, plan, token)

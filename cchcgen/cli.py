@@ -423,6 +423,14 @@ def _serve(args: argparse.Namespace) -> int:
     saved = cache.stamp(args.source)
     first = True
     shown: Preview | None = None
+    listening = announced = False
+
+    def announce() -> None:
+        """Say once, after the address, when a save starts being shown from memory."""
+        nonlocal announced
+        if listening and shown is not None and not announced:
+            announced = True
+            print(_("Ready: a saved post is shown in a moment."), flush=True)
 
     def rebuild(paths: frozenset[Path] | None = None) -> list[str]:
         """Build; return the errors as the browser shows them (none on success).
@@ -460,6 +468,7 @@ def _serve(args: argparse.Namespace) -> int:
                     result = build_site(replace(options, keep=keep))
             _print_cache_warnings(memory)
             _report(result, args, verb)
+            announce()
             return []
         except (CchcError, OSError) as exc:
             failure = _as_failure(exc, args)
@@ -470,6 +479,13 @@ def _serve(args: argparse.Namespace) -> int:
     first_errors = rebuild()
     config = load_config(args.source, args.base_url)
     output = _output(args)
+
+    def on_ready(url: str | None) -> None:
+        nonlocal listening
+        _serving(url, args.port, config.base.path)
+        listening = True
+        announce()
+
     try:
         serve(
             args.source,
@@ -478,7 +494,7 @@ def _serve(args: argparse.Namespace) -> int:
             args.port,
             rebuild,
             poll=args.poll,
-            on_ready=lambda url: _serving(url, args.port, config.base.path),
+            on_ready=on_ready,
             first_errors=first_errors,
             report=lambda line: print(f"serve: {line}", file=sys.stderr, flush=True),
             host=args.host,

@@ -23,11 +23,12 @@ what an edit in memory writes is what a clean build writes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,22 @@ class Preview:
         load = LoadOptions(self.site.now, options.drafts, options.future, None, 1, None)
         self.loader = Loader(options.source, config, load)
         self.links = BodyLinks(self.targets, options.source, config.base)
+        self._warm()
         # the site stays in memory until the next build: the collector need not look at
         # its millions of objects again after each edit (see :func:`release`)
         gc.freeze()
+
+    def _warm(self) -> None:
+        """Compile every layout a page uses and learn what each reads, now rather than
+        at the first save (the build's workers compiled them in their own processes)."""
+        env = self.renderer.templates.env
+        for layout in self.by_layout:
+            if layout is None:
+                continue
+            self._reads_changed(layout, set())  # fills self.reads
+            for name, _source, _reads in self.renderer.templates.closure(layout) or ():
+                with contextlib.suppress(Exception):  # reported when a page is rendered
+                    env.get_template(name)
 
     @staticmethod
     def release() -> None:
@@ -122,31 +136,35 @@ class Preview:
             self.renderer.show(self.site)
             return None
         changed = self._changed_names(names, site)
-        holding: dict[int, Target] = {}  # the lists, feeds and boxes that show the item
-        for index in set().union(*(self.held.get(o, ()) for o in olds)):
-            if index not in own:
-                target = self.targets[index]
-                holding[index] = replace(target, context=_swap(target.context, swaps, self.classes))
-        reading: dict[int, Target] = {}  # pages that read a site value that changed
+        # the lists, feeds and boxes that show the item: their contexts get the new item
+        # as each is written, so that the first list is not kept waiting for the others
+        holding = set().union(*(self.held.get(o, ()) for o in olds)).difference(own)
+        reading: set[int] = set()  # pages that read a site value that changed
         for layout, indices in self.by_layout.items():
             if self._reads_changed(layout, changed):
-                reading.update(
-                    (i, self.targets[i]) for i in indices if i not in own and i not in holding
-                )
+                reading.update(i for i in indices if i not in own and i not in holding)
         for index, reads in self.by_reads:  # open data made from site entries
             if index not in own and index not in holding and not changed.isdisjoint(reads):
-                reading[index] = self.targets[index]
-        others = {**holding, **reading}
+                reading.add(index)
         # the lists and feeds, then the pages made from other files (another post's
         # "related" box), then the pages that only read a changed site value
-        order = sorted(holding.items(), key=lambda pair: (_from_a_file(pair[1]), pair[0]))
-        rest = self._write([*order, *sorted(reading.items())])
+        order = sorted(holding, key=lambda i: (_from_a_file(self.targets[i]), i))
+        made: dict[int, Target] = {}
+
+        def shown(index: int) -> Target:
+            target = self.targets[index]
+            if index in holding:
+                target = replace(target, context=_swap(target.context, swaps, self.classes))
+            made[index] = target
+            return target
+
+        rest = self._write((i, shown(i)) for i in (*order, *sorted(reading)))
         if rest is None:
             self.renderer.show(self.site)
             return None
         # what is shown now
         self.site = site
-        for index, target in (*own.items(), *others.items()):
+        for index, target in (*own.items(), *made.items()):
             self.targets[index] = target
         self.items[rel] = (kind, new)
         for before, after in ((old, new), *swaps.derived.items()):
@@ -159,7 +177,7 @@ class Preview:
             seconds=time.perf_counter() - started,
         )
 
-    def _write(self, targets: list[tuple[int, Target]]) -> WriteResult | None:
+    def _write(self, targets: Iterable[tuple[int, Target]]) -> WriteResult | None:
         """Render and write ``targets`` in this order, each file as soon as it is made;
         None when one cannot be rendered (the build that follows reports the layout's
         error where it is)."""

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXED_NOW, compare_trees
@@ -224,3 +225,39 @@ def test_a_title_edit_writes_the_lists_and_feeds_before_other_posts_pages(
     feeds = ("tin-tuc/index.html", "rss.xml", "tin-tuc/rss.xml")
     lists = [i for i, p in enumerate(written) if p in feeds]
     assert lists and other_posts and max(lists) < min(other_posts), written
+
+
+def test_a_title_edit_leaves_the_category_pages_that_do_not_list_the_post(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A category's later pages show other posts: a title edit renders its first page
+    only, from memory and in a build (a province's column has hundreds of such pages)."""
+    from cchcgen import render
+
+    site = _site(tmp_path)
+    _replace_line(site / "site.yaml", "paginate", "1")
+    mot_cua = _post(site, "mot-cua.md")
+    _replace_line(mot_cua, "tags", "[Một cửa]\ncategory: Tin hoạt động")
+    serving = Serving(site, tmp_path / "out")
+    first = "chuyen-muc/tin-hoat-dong/index.html"
+    second = "chuyen-muc/tin-hoat-dong/trang/2/index.html"
+    assert "Bộ phận Một cửa niêm yết" in (serving.out / first).read_text(encoding="utf-8")
+    assert "PAPI" in (serving.out / second).read_text(encoding="utf-8")
+    rendered: list[str] = []
+    real = render.Renderer.render
+
+    def recorded(self: render.Renderer, target: Any, entries: Any) -> Any:
+        rendered.append(target.output)
+        return real(self, target, entries)
+
+    monkeypatch.setattr(render.Renderer, "render", recorded)
+    _replace_line(mot_cua, "title", '"Một cửa đổi tên"')
+    assert serving.saved(mot_cua)
+    assert first in rendered and second not in rendered, rendered
+    cli = tmp_path / "cli"  # the same edit in `cchcgen build`
+    _build(site, cli)
+    rendered.clear()
+    _replace_line(mot_cua, "title", '"Một cửa đổi tên lần nữa"')
+    _build(site, cli)
+    assert first in rendered and second not in rendered, rendered
+    assert "Một cửa đổi tên lần nữa" in (cli / first).read_text(encoding="utf-8")

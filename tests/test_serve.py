@@ -91,6 +91,9 @@ def test_serve_previews_and_rebuilds_on_save(copy_site) -> None:
     assert process.returncode == 130 or process.returncode == 0
     assert "content/posts/2022/papi.md:3:7: error: 'date' must be a date" in output
     assert "Shown from memory: " in output  # the title edit did not build the site again
+    # a first build that rendered the site leaves serve ready for edits as soon as it listens
+    assert output.count("Ready: a saved post is shown in a moment.") == 1
+    assert output.index("Serving on") < output.index("Ready:") < output.index("Shown from memory")
     assert "Traceback" not in output
 
 
@@ -226,7 +229,10 @@ def test_a_serve_started_on_a_built_site_shows_the_first_save_from_memory(copy_s
     )
     try:
         assert ", 0 files in" in "".join(lines)  # answered from the cache
-        assert wait_for(lambda: "Rebuilt" in "".join(lines))
+        # ready for edits once the build made just after it listens is done, not before
+        assert wait_for(lambda: "Ready:" in "".join(lines))
+        said = "".join(lines)
+        assert said.index("Serving on") < said.index("Rebuilt") < said.index("Ready:")
         post = site / "content/posts/2022/papi.md"
         with post.open("a", encoding="utf-8") as stream:
             stream.write("\nMột câu viết thêm.\n")

@@ -91,8 +91,9 @@ class CategoryGroup:
 
 @dataclass(frozen=True, slots=True)
 class CategoryLink:
-    """A news category in the bar above the news lists: its name and address only, so
-    that editing a post does not change what the bar shows."""
+    """A news category as its bar and its pages name it: its name and addresses only, so
+    that editing a post changes neither the bar nor the category's pages that do not
+    list the post (their posts are the paginator's)."""
 
     name: str
     slug: str
@@ -101,11 +102,15 @@ class CategoryLink:
     def url(self) -> str:
         return route("news_category", slug=self.slug)
 
+    @property
+    def feed_url(self) -> str:
+        return route("news_category_feed", slug=self.slug)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CategoryListing(LayoutContext):
     paginator: Paginator
-    category: CategoryGroup
+    category: CategoryLink
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -664,7 +669,7 @@ class PostType(ContentType):
                 category_meta,
                 "content/posts",
                 lambda paginator, group=group: CategoryListing(  # type: ignore[misc]
-                    paginator=paginator, category=group
+                    paginator=paginator, category=CategoryLink(group.name, group.slug)
                 ),
             )
             planning.feed(
