@@ -148,6 +148,10 @@ def test_a_crafted_body_is_unusable(body: str) -> None:
         cachecodec.decode(body.encode())
 
 
+_TABLE = '{"c":["cchcgen.cache.Manifest",["",{"d":[]},null]]}\n'
+"""A manifest without its table of output files, which follows on the next line."""
+
+
 class _Touch:
     """A pickle that runs a command when it is loaded."""
 
@@ -163,6 +167,11 @@ class _Touch:
     [
         ("manifest.json", '{"c":["os.system",["touch marker"]]}', True),
         ("manifest.json", '{"c":["cchcgen.cache.Manifest",[1,2,3]]}', True),
+        # the table of output files after the manifest: not hex, a wrong type, not rows
+        ("manifest.json", _TABLE + '[["index.html","zz",1,2,"00"]]', True),
+        ("manifest.json", _TABLE + '[["index.html","00",1,"2","00"]]', True),
+        ("manifest.json", _TABLE + '{"c":["os.system",["touch marker"]]}', True),
+        ("manifest.json", _TABLE, True),
         ("content.json", '{"c":["subprocess.Popen",[["touch","marker"]]]}', True),
         ("content.json", "", True),
         ("manifest.json", None, True),  # not even a header
