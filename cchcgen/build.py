@@ -93,7 +93,7 @@ def _build(options: BuildOptions) -> BuildResult:
     cache = options.cache
     checking = cache is not None and options.write and options.quick_check
     # the inputs as the build starts: checked again before the output changes
-    signature = quick.signature(options, config) if options.write else None
+    signature = (options.signature or quick.signature(options, config)) if options.write else None
     if checking and cache is not None and signature is not None:
         answer = quick.answer(cache, signature, options, now)
         if answer is not None:

@@ -106,8 +106,8 @@ class Content:
     markdown: dict[bytes, Any] = field(default_factory=dict)
     page_links: PageLinks = field(default_factory=PageLinks)
     qr_env: str = ""
-    qr: dict[str, str | bytes] = field(default_factory=dict)
-    """QR codes drawn, by address and label (see :class:`cchcgen.qrcodes.Memo`)."""
+    qr: dict[str, bytes] = field(default_factory=dict)
+    """QR codes by address, as packed matrices (see :class:`cchcgen.qrcodes.Memo`)."""
 
     def prune(self, files: set[str], markdown: set[bytes]) -> None:
         """Forget what this build did not use, so the cache does not grow forever."""
@@ -137,6 +137,7 @@ class BuildCache:
     ) -> None:
         self._root = root
         self._content: Content | None = None if root is not None else Content()
+        self._read_as: tuple[Any, ...] | None = None
         self.manifest = manifest or Manifest()
         self.warnings: list[Diagnostic] = warnings or []
         """Cache files found damaged and ignored, for the command line to show."""
@@ -147,7 +148,46 @@ class BuildCache:
             assert self._root is not None
             loaded = _read(self._root, _CONTENT, Content, self.warnings)
             self._content = loaded if loaded is not None else Content()
+            if loaded is not None:
+                self._read_as = _shape(loaded)
         return self._content
+
+    def content_changed(self) -> bool:
+        """Whether the content part is not what was read from disk: a build in which no
+        file was read again nor anything drawn or converted need not write it again (a
+        CI build whose sources did not change saves a second of encoding)."""
+        if self._content is None:
+            return False
+        return self._read_as is None or _shape(self._content) != self._read_as
+
+
+def _shape(content: Content) -> tuple[Any, ...]:
+    """What tells a content part from the one it was read as: the file entries by
+    identity (a file read again gets a new one) with their stamps (updated in place),
+    the Markdown and QR memos' keys (each key's value is fixed by the key and the
+    environment), and the pages' links by value (made anew by every build)."""
+    return (
+        content.markdown_env,
+        content.qr_env,
+        {rel: (_Same(entry), entry.stamp) for rel, entry in content.files.items()},
+        frozenset(content.markdown),
+        frozenset(content.qr),
+        content.page_links,
+    )
+
+
+class _Same:
+    """Equal to a wrapper of the very same object only."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def cache_dir(root: Path) -> Path:
@@ -296,7 +336,7 @@ def save(root: Path, cache: BuildCache) -> None:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         for old in folder.glob("*.pickle"):  # earlier versions' pickles: never read
             old.unlink(missing_ok=True)
-        if cache._content is not None:
+        if cache._content is not None and cache.content_changed():
             _write(folder, _CONTENT, cache._content)
         manifest = cache.manifest
         _write(

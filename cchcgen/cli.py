@@ -383,15 +383,19 @@ _PROGRESS = {
 }
 
 
-def _unchanged(options: BuildOptions, memory: BuildCache) -> BuildResult | None:
-    """The quick check, before the modules of a real build are imported (see quick.py)."""
+def _unchanged(
+    options: BuildOptions, memory: BuildCache
+) -> tuple[BuildResult | None, tuple[bytes, int]]:
+    """The quick check, before the modules of a real build are imported (see quick.py),
+    and the inputs' signature it took (the build starts from it)."""
     started = time.perf_counter()
     config = load_config(options.source, options.base_url)
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
-    found = quick.answer(memory, quick.signature(options, config), options, now)
+    signed = quick.signature(options, config)
+    found = quick.answer(memory, signed, options, now)
     if found is None:
-        return None
-    return replace(found, files=0, bytes=0, seconds=time.perf_counter() - started)
+        return None, signed
+    return replace(found, files=0, bytes=0, seconds=time.perf_counter() - started), signed
 
 
 def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
@@ -710,11 +714,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with lock.hold(options.output, options.wait, options.on_wait):
             memory = BuildCache() if args.full else cache.load(args.source)
             options = replace(options, cache=memory)
-            result = _unchanged(options, memory)
+            result, signed = _unchanged(options, memory)
             if result is None:  # something changed: load the whole pipeline
                 from .build import build_site
 
-                result = build_site(options)
+                result = build_site(replace(options, signature=signed))
                 cache.save(args.source, memory)  # (after a quick answer, nothing to save)
         _print_cache_warnings(memory)
         _report(result, args, "Built")

@@ -81,10 +81,22 @@ class Digests:
         self._memo[key] = (value, result)  # keeps the object alive, so ids stay unique
         return result
 
-    def _feed(self, h: Any, value: Any) -> None:  # noqa: C901 - one branch per type
+    def _feed(self, h: Any, value: Any) -> None:  # noqa: C901, PLR0912 - one branch per type
         kind = type(value)
-        if kind in self._fields:  # a dataclass met before: the common case
+        # the exact types met most, first (each fed as its general branch below feeds it)
+        if kind in self._fields:  # a dataclass met before
             h.update(b"D" + self._object(value))
+        elif kind is str:
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s" + len(data).to_bytes(8, "little"))
+            h.update(data)
+        elif kind is tuple:
+            h.update(b"(" + len(value).to_bytes(8, "little"))
+            feed = self._feed
+            for item in value:
+                feed(h, item)
+        elif kind is dt.datetime:
+            h.update(b"d" + value.isoformat().encode() + str(value.tzinfo).encode() + b";")
         elif value is None:
             h.update(b"N")
         elif isinstance(value, str):

@@ -45,6 +45,9 @@ class BuildOptions:
     """When another build of the output is running: wait for it (False: fail at once)."""
     on_wait: Callable[[int | None], None] | None = None
     """Called with the other build's process id before waiting for it."""
+    signature: tuple[bytes, int] | None = None
+    """The inputs' signature (:func:`cchcgen.quick.signature`) the caller's own quick
+    check took just before: the build starts from it rather than take it again."""
     keep: Callable[[Any], None] | None = None
     """Called, after a build that wrote the output, with what it made (a
     :class:`cchcgen.build.Built`): ``serve`` keeps it to show the next edits from memory."""

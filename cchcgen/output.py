@@ -279,11 +279,12 @@ class SiteWriter:
         if self.store is None or entry is None or entry.fingerprint != fingerprint:
             return False
         target = _staged(self.staging, output)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        if not self.store.take(entry, target):
+        if output in self._staged_set:  # staged earlier in this build
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+        info = self.store.take(entry, target)
+        if info is None:
             return False
-        info = target.stat()
         self.record(
             output, OutputEntry(fingerprint, info.st_size, info.st_mtime_ns, entry.content), True
         )

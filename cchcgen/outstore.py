@@ -5,7 +5,8 @@ workflow of ``cchcgen init`` does) would otherwise render every page again, alth
 the cache knows that nothing they are made of changed. With this store, a file whose
 fingerprint (:mod:`cchcgen.deps`) is the one the manifest remembers is linked from
 ``.cchcgen-cache/outputs/`` instead of rendered, once its bytes are checked against
-their digest.
+their digest (or its size and time against the manifest's: a cache step that keeps
+file times, as ``actions/cache``'s POSIX tar archives do, skips reading them).
 
 The files are hard links to those of the output folder where the file system allows it
 (no second copy on disk); a cache step that archives the folder stores them once more.
@@ -29,26 +30,38 @@ FOLDER = "outputs"
 class OutputStore:
     def __init__(self, root: Path) -> None:
         self.folder = cache_dir(root) / FOLDER
+        self._folders: set[Path] = set()
+        """Folders :meth:`take` made (or found) this build."""
 
     def path(self, digest: bytes) -> Path:
         name = digest.hex()
         return self.folder / name[:2] / name
 
-    def take(self, entry: OutputEntry, target: Path) -> bool:
+    def take(self, entry: OutputEntry, target: Path) -> os.stat_result | None:
         """Put the stored file with ``entry``'s bytes at ``target`` (a link, else a
-        copy); False when the store does not have them."""
+        copy) and return the stored file's stat; None when the store does not have them.
+        Its bytes are checked against their digest unless it still has the size and time
+        the manifest recorded (it is then the file the last build wrote, as for the files
+        of the output folder)."""
         source = self.path(entry.content)
         try:
-            if source.stat().st_size != entry.size or file_digest(source) != entry.content:
-                return False
-            target.parent.mkdir(parents=True, exist_ok=True)
+            info = os.stat(source)
+            if info.st_size != entry.size or (
+                info.st_mtime_ns != entry.mtime_ns and file_digest(source) != entry.content
+            ):
+                return None
+            parent = target.parent
+            if parent not in self._folders:
+                parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(parent)
             try:
                 os.link(source, target)
             except OSError:
                 shutil.copyfile(source, target)
+                info = os.stat(target)
         except OSError:
-            return False
-        return True
+            return None
+        return info
 
     def keep(self, out: Path, entries: Mapping[str, OutputEntry]) -> None:
         """Store the output folder's files (``entries``) and forget the others."""

@@ -1,28 +1,28 @@
 """QR codes that bring a phone to a page; the only module that imports segno.
 
-segno is pure Python and writes byte-identical SVG and PNG for the same input,
-which keeps builds reproducible. Error correction M survives a worn or
-partly covered printout at the one-stop desk.
+segno encodes an address (error correction M survives a worn or partly covered
+printout at the one-stop desk); the SVG and PNG are drawn here from its matrix, the same
+text and image as segno's own writers (tests/test_qrcodes.py compares them) in a
+fraction of their time, so builds stay reproducible.
 
-segno chooses each code's data mask module by module in Python (~7 ms a code); the
-same choice is made here on whole rows (~2 ms), and so is the SVG path (see "choosing
-the mask" below). Encoding an address still takes ~2.5 ms and segno's PNG writer ~6 ms,
-so a :class:`Memo`
-keeps every code drawn, by address, in the build cache (a site of 2,000 procedures
-would otherwise spend ~20 s per build on them), and PNGs are written here from
-segno's matrix with zlib, the same image as segno's writer.
+segno chooses each code's data mask module by module in Python (~7 ms a code); the same
+choice is made here on whole rows (~2 ms, see "choosing the mask" below). Encoding an
+address still takes ~2.5 ms, so a :class:`Memo` keeps every code's matrix, by address,
+in the build cache (a site of 2,000 procedures would otherwise spend seconds per build
+on them): a code whose page's title changed is drawn again from its matrix.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html import escape
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 import segno
 
@@ -30,12 +30,19 @@ INLINE_PIXELS_PER_MODULE = 4
 PNG_SCALE = 10
 BORDER = 4
 
+Matrix = tuple[bytes, ...]
+"""A code's modules, one row per ``bytes`` (1 dark, 0 light), without the quiet zone."""
+
+
+INLINE_CLASS = "qr-code"
+"""The class of a code shown inside a page (the stylesheet sizes it)."""
+
 PNG_COMPRESSION = 6
 """zlib's level: the image of a code compresses to ~5 % more than at segno's level 9, in a
 sixth of the time (~0.2 ms instead of ~1.2 ms a code)."""
 
-ENV = f"segno {segno.__version__}; png {PNG_SCALE}/{BORDER}/{PNG_COMPRESSION}; 3"
-"""What every remembered code depends on besides its address and label: a cache made
+ENV = f"segno {segno.__version__}; matrices; 4"
+"""What every remembered code depends on besides its address: a cache made
 with another segno or other settings is not used."""
 
 
@@ -153,63 +160,105 @@ def _best_mask(matrix: Any, width: int, height: int, proposed_mask: Any = None) 
     return best[1], tuple(bytearray(row) for row in best[2])
 
 
-_DARK_RUN = re.compile(rb"\x01+")
+_RUNS = re.compile(rb"(\x00*)(\x01+)")
+"""The light modules before a run of dark ones, and the run."""
 
 
-def _dark_lines(matrix: Any, x: Any, y: Any, incby: int = 1) -> Any:
-    """``segno.utils.matrix_to_lines`` (the runs of dark modules the SVG path draws),
-    with a regular expression per row instead of a Python loop per module."""
-    for row in matrix:
-        for run in _DARK_RUN.finditer(bytes(row)):
-            yield (x + run.start(), y), (x + run.end(), y)
-        y += incby
-
-
-_SEGNO_LINES = None
+@functools.lru_cache(maxsize=64)
+def _dark_path(modules: Matrix) -> str:
+    """The ``d`` of the path that draws the dark modules, as segno's SVG writer gives it:
+    one horizontal line per run, each moved to from the end of the one before (the first
+    from the corner); a page's code, its poster and qr.svg share it."""
+    moves: list[str] = []
+    x, y = 0, 0.0  # where the last line ended, and its row's centre
+    for number, row in enumerate(modules):
+        runs = _RUNS.findall(row)
+        if not runs:
+            continue
+        centre = BORDER + number + 0.5
+        light, dark = runs[0]
+        start = BORDER + len(light)
+        dy = centre - y
+        moves.append(
+            f"{'m' if moves else 'M'}{start - x} {int(dy) if int(dy) == dy else dy}h{len(dark)}"
+        )
+        x = start + len(dark)
+        for light, dark in runs[1:]:
+            moves.append(f"m{len(light)} 0h{len(dark)}")
+            x += len(light) + len(dark)
+        y = centre
+    return "".join(moves)
 
 
 def _use_fast_paths() -> None:
-    """Install :func:`_best_mask` and :func:`_dark_lines` in segno (once)."""
-    global _SEGNO_BEST_MASK, _SEGNO_LINES
-    from segno import encoder, writers
+    """Install :func:`_best_mask` in segno's encoder (once)."""
+    global _SEGNO_BEST_MASK
+    from segno import encoder
 
     if _SEGNO_BEST_MASK is None:
         _SEGNO_BEST_MASK = encoder.find_and_apply_best_mask
         encoder.find_and_apply_best_mask = _best_mask
-        _SEGNO_LINES = getattr(writers, "matrix_to_lines")  # noqa: B009 - no stubs
-        setattr(writers, "matrix_to_lines", _dark_lines)  # noqa: B010
 
 
 _use_fast_paths()
 
 
 @functools.lru_cache(maxsize=256)
-def _code(url: str) -> segno.QRCode:
-    """Encoding takes ~3 ms; a page's inline code, qr.svg, qr.png and poster share one."""
-    return segno.make(url, error="m", micro=False)
+def matrix(url: str) -> Matrix:
+    """The code of ``url`` (error correction M); encoding takes ~2.5 ms, so a page's
+    inline code, qr.svg, qr.png and poster share one, and the build cache keeps it."""
+    return tuple(bytes(row) for row in segno.make(url, error="m", micro=False).matrix)
 
 
-def svg_file(url: str, title: str) -> bytes:
+def svg_file(url: str, title: str, modules: Matrix | None = None) -> bytes:
     """A standalone SVG file (``qr.svg``) for download and print."""
-    buffer = io.BytesIO()
-    _code(url).save(
-        buffer,
-        kind="svg",
-        scale=10,
-        border=BORDER,
-        light="#fff",
-        title=title,
-        desc=url,
-        xmldecl=True,
-        svgns=True,
-        nl=True,
-    )
-    return buffer.getvalue()
+    return _svg(
+        modules or matrix(url), scale=10, title=title, desc=url, css_class="segno", file=True
+    ).encode()
 
 
-def png_file(url: str) -> bytes:
+def png_file(url: str, modules: Matrix | None = None) -> bytes:
     """A PNG (``qr.png``) large enough to print at 4 cm and more."""
-    return png_from_matrix(_code(url).matrix, PNG_SCALE, BORDER)
+    return png_from_matrix(modules or matrix(url), PNG_SCALE, BORDER)
+
+
+def svg_inline(
+    url: str, label: str, css_class: str = INLINE_CLASS, modules: Matrix | None = None
+) -> str:
+    """SVG markup to put inside a page: an image with an accessible name. A viewBox lets
+    CSS set the shown and printed size; width and height give the intrinsic size that
+    readers without our stylesheet (and QR scanners) need."""
+    modules = modules or matrix(url)
+    side = (len(modules) + 2 * BORDER) * INLINE_PIXELS_PER_MODULE
+    svg = _svg(modules, scale=1, title=label, desc=None, css_class=css_class, file=False)
+    size = f'width="{side}" height="{side}"'
+    return f'<svg role="img" aria-label="{escape(label)}" {size} {svg.removeprefix("<svg ")}'
+
+
+def _svg(
+    modules: Matrix, scale: int, title: str, desc: str | None, css_class: str, file: bool
+) -> str:
+    """The SVG segno writes for ``modules`` (``save(kind="svg", border=4, light="#fff",
+    ...)``): a file (XML declaration, namespace, width and height, final newline) or
+    markup for a page (a viewBox instead), drawn with one path of horizontal lines; the
+    same text, made from the matrix in a fraction of the time (tests/test_qrcodes.py
+    compares them)."""
+    side = len(modules) + 2 * BORDER
+    dark = f'<path class="qrline" stroke="#000" d="{_dark_path(modules)}"/>'
+    light = f'<path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/>'
+    paths = "".join(sorted((dark, light), key=len))
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"'
+        if file
+        else "<svg"
+    )
+    size = side * scale
+    shape = f' width="{size}" height="{size}"' if file else f' viewBox="0 0 {size} {size}"'
+    text = f"{head}{shape} class={quoteattr(css_class)}><title>{xml_escape(title)}</title>"
+    if desc is not None:
+        text += f"<desc>{xml_escape(desc)}</desc>"
+    body = f'<g transform="scale({scale})">{paths}</g>' if scale != 1 else paths
+    return text + body + "</svg>" + ("\n" if file else "")
 
 
 def png_from_matrix(matrix: Iterable[Iterable[int]], scale: int, border: int) -> bytes:
@@ -251,80 +300,72 @@ def png_from_matrix(matrix: Iterable[Iterable[int]], scale: int, border: int) ->
     )
 
 
-def svg_inline(url: str, label: str, css_class: str = "qr-code") -> str:
-    """SVG markup to put inside a page: an image with an accessible name."""
-    code = _code(url)
-    svg = code.svg_inline(
-        scale=1, border=BORDER, light="#fff", svgclass=css_class, omitsize=True, title=label
-    )
-    # A viewBox lets CSS set the shown and printed size; width and height give the
-    # intrinsic size that readers without our stylesheet (and QR scanners) need.
-    side = code.symbol_size(scale=INLINE_PIXELS_PER_MODULE, border=BORDER)[0]
-    size = f'width="{side}" height="{side}"'
-    return re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(label)}" {size} ', svg, count=1)
-
-
 class Memo:
-    """The codes shown inside pages in earlier builds (:func:`svg_inline`), by address
-    and label: a page rendered again does not draw its code again. The code files are
-    not kept here (see :meth:`svg_file`).
+    """The codes of earlier builds, by address, as packed matrices (~150 bytes; see
+    :func:`pack`): a page, QR file or poster made again does not encode its address
+    again, and drawing the SVG or PNG from the matrix takes a fraction of a millisecond.
 
-    ``known`` is the build cache's store (key → file or markup); codes drawn in this
-    process are added to it and also listed until :meth:`take`, so that worker
-    processes can hand theirs to the parent, which :meth:`merge` s them."""
+    ``known`` is the build cache's store; codes encoded in this process are added to it
+    and also listed until :meth:`take`, so that worker processes can hand theirs to the
+    parent, which :meth:`merge` s them."""
 
-    def __init__(self, known: dict[str, str | bytes] | None = None) -> None:
-        self.known: dict[str, str | bytes] = known if known is not None else {}
-        self.made: dict[str, str | bytes] = {}
-        self._labelled = {key.rsplit("\0", 1)[0]: key for key in self.known}
-        """Address and kind → the key of its code (with the label it was drawn with)."""
+    def __init__(self, known: dict[str, bytes] | None = None) -> None:
+        self.known: dict[str, bytes] = known if known is not None else {}
+        self.made: dict[str, bytes] = {}
         self.drawn = 0
-        """How many codes this process drew (not found in ``known``)."""
+        """How many codes this process encoded (not found in ``known``)."""
 
-    @staticmethod
-    def key(kind: str, url: str, label: str = "") -> str:
-        return f"{url}\0{kind}\0{label}"
-
-    def _get(self, kind: str, url: str, label: str, draw: Callable[[], str | bytes]) -> Any:
-        key = self.key(kind, url, label)
-        found = self.known.get(key)
-        if found is None:
-            found = self.known[key] = self.made[key] = draw()
-            self.drawn += 1
-        return found
+    def matrix(self, url: str) -> Matrix:
+        packed = self.known.get(url)
+        if packed is not None:
+            try:
+                return unpack(packed)
+            except ValueError:  # a damaged cache: encode it again
+                pass
+        modules = matrix(url)
+        self.known[url] = self.made[url] = pack(modules)
+        self.drawn += 1
+        return modules
 
     def svg_file(self, url: str, title: str) -> bytes:
-        """Not remembered: the file is drawn only when its address or title changed (its
-        fingerprint, :mod:`cchcgen.deps`), and the cache keeps the file itself
-        (:mod:`cchcgen.outstore`)."""
-        return svg_file(url, title)
+        return svg_file(url, title, self.matrix(url))
 
     def png_file(self, url: str) -> bytes:
-        """Not remembered, as :meth:`svg_file`."""
-        return png_file(url)
+        return png_file(url, self.matrix(url))
 
     def svg_inline(self, url: str, label: str) -> str:
-        markup = self._get("inline", url, label, lambda: svg_inline(url, label))
-        assert isinstance(markup, str)
-        return markup
+        return svg_inline(url, label, INLINE_CLASS, self.matrix(url))
 
-    def take(self) -> dict[str, str | bytes]:
-        """The codes drawn since the last call (in a worker: to send to the parent)."""
+    def take(self) -> dict[str, bytes]:
+        """The codes encoded since the last call (in a worker: to send to the parent)."""
         made, self.made = self.made, {}
         return made
 
-    def merge(self, made: dict[str, str | bytes]) -> None:
-        """Add codes a worker drew; an address's code with an older label is dropped."""
-        for key, code in made.items():
-            labelled = key.rsplit("\0", 1)[0]
-            old = self._labelled.get(labelled)
-            if old is not None and old != key:
-                self.known.pop(old, None)
-            self._labelled[labelled] = key
-            self.known[key] = code
+    def merge(self, made: dict[str, bytes]) -> None:
+        """Add codes a worker encoded."""
+        self.known.update(made)
 
     def keep(self, addresses: set[str]) -> None:
         """Forget the codes of addresses the site no longer has."""
-        for key in [k for k in self.known if k.split("\0", 1)[0] not in addresses]:
-            del self.known[key]
-            self._labelled.pop(key.rsplit("\0", 1)[0], None)
+        for url in [u for u in self.known if u not in addresses]:
+            del self.known[url]
+
+
+def pack(modules: Matrix) -> bytes:
+    """A matrix as its side, then each row's modules as bits (8 to a byte)."""
+    side = len(modules)
+    table = bytes.maketrans(b"\0\1", b"01")
+    bits = b"".join(row.translate(table) for row in modules)
+    bits += b"0" * (-len(bits) % 8)
+    return bytes([side]) + int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+@functools.lru_cache(maxsize=64)
+def unpack(packed: bytes) -> Matrix:
+    """:func:`pack`'s matrix; ValueError when ``packed`` is not one."""
+    side = packed[0] if packed else 0
+    if not 21 <= side <= 177 or (side - 21) % 4 or len(packed) != 1 + -(-(side**2) // 8):
+        raise ValueError("not a packed QR matrix")
+    bits = format(int.from_bytes(packed[1:], "big"), f"0{(len(packed) - 1) * 8}b").encode()
+    table = bytes.maketrans(b"01", b"\0\1")
+    return tuple(bits[i * side : (i + 1) * side].translate(table) for i in range(side))

@@ -268,3 +268,32 @@ def test_an_edit_keeping_size_and_time_is_seen_by_a_preview_rebuild(tmp_path: Pa
     assert not compare_trees(out, clean)
     pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
     assert any("Một cứa" in page for page in pages)
+
+
+def test_the_content_part_is_written_again_only_when_the_build_changed_it(
+    tmp_path: Path,
+) -> None:
+    """A CI build whose sources did not change (its output folder empty) keeps the
+    content part as it was; an edit, a new Markdown text, writes it again."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    content = site / cache.DIRNAME / "content.json"
+
+    def build(out: str) -> None:
+        memory = cache.load(site)
+        build_site(BuildOptions(site, tmp_path / out, now=FIXED_NOW, cache=memory))
+        cache.save(site, memory)
+
+    build("out")
+    _settle()  # the files' stamps are trusted from now on
+    build("out")  # the stamps became trusted: written again
+    before = content.stat()
+    shutil.rmtree(tmp_path / "out")
+    build("out")
+    after = content.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    post = site / "content" / "posts" / "2023" / "mot-cua.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    build("out")
+    assert content.stat().st_ino != before.st_ino
+    entry = cache.load(site).content.files["content/posts/2023/mot-cua.md"]
+    assert "Một câu mới." in entry.value.body_html
