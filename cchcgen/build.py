@@ -259,11 +259,9 @@ def _render_and_write(
             renderer.qr.merge(codes)
         if pending is not None:
             try:
-                bundle = pending.result()
+                pending.result(lambda path, digest, made: writer.put(path, digest, None, made))
             except search.SearchIndexError as exc:
                 raise _search_failed(exc) from None
-            for path, (digest, data) in bundle.items():
-                writer.put(path, digest, data)
         kept = [t.output for t in targets if pagelinks.is_page(t) and t.output not in links]
         content = cache.content if cache is not None else None
         base = site.config.base

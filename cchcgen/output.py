@@ -278,10 +278,10 @@ class SiteWriter:
         entry = self.stored.get(output)
         if self.store is None or entry is None or entry.fingerprint != fingerprint:
             return False
-        target = _staged(self.staging, output)
+        target = f"{self.staging}{os.sep}{_checked(output)}"  # as _staged, without a Path
         if output in self._staged_set:  # staged earlier in this build
             with contextlib.suppress(FileNotFoundError):
-                target.unlink()
+                os.unlink(target)
         info = self.store.take(entry, target)
         if info is None:
             return False

@@ -30,29 +30,31 @@ FOLDER = "outputs"
 class OutputStore:
     def __init__(self, root: Path) -> None:
         self.folder = cache_dir(root) / FOLDER
-        self._folders: set[Path] = set()
+        self._prefix = f"{self.folder}{os.sep}"
+        self._folders: set[str] = set()
         """Folders :meth:`take` made (or found) this build."""
 
     def path(self, digest: bytes) -> Path:
         name = digest.hex()
         return self.folder / name[:2] / name
 
-    def take(self, entry: OutputEntry, target: Path) -> os.stat_result | None:
+    def take(self, entry: OutputEntry, target: str) -> os.stat_result | None:
         """Put the stored file with ``entry``'s bytes at ``target`` (a link, else a
         copy) and return the stored file's stat; None when the store does not have them.
         Its bytes are checked against their digest unless it still has the size and time
         the manifest recorded (it is then the file the last build wrote, as for the files
         of the output folder)."""
-        source = self.path(entry.content)
+        name = entry.content.hex()
+        source = f"{self._prefix}{name[:2]}{os.sep}{name}"  # not a Path: 20,000 of them
         try:
             info = os.stat(source)
             if info.st_size != entry.size or (
                 info.st_mtime_ns != entry.mtime_ns and file_digest(source) != entry.content
             ):
                 return None
-            parent = target.parent
+            parent = os.path.dirname(target)
             if parent not in self._folders:
-                parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(parent, exist_ok=True)
                 self._folders.add(parent)
             try:
                 os.link(source, target)
@@ -93,10 +95,10 @@ class OutputStore:
         return names
 
 
-def file_digest(path: Path) -> bytes:
+def file_digest(path: str | Path) -> bytes:
     """The digest the manifest keeps of a file's bytes (:class:`OutputEntry.content`)."""
     h = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as stream:
+    with open(path, "rb") as stream:
         while chunk := stream.read(1 << 20):
             h.update(chunk)
     return h.digest()

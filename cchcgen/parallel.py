@@ -7,9 +7,12 @@ the work is small, everything runs in this process and the results are the same.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,6 +27,26 @@ def cpu_count() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # another C library
+        return None
+
+
+def release_free_memory() -> None:
+    """Give the memory this process freed back to the system, where the C library keeps
+    it for itself (glibc does, for the many strings of the search records, say): the
+    process would count it as its own until it ends, and so would every worker forked
+    after. Does nothing where that cannot be asked."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _run(chunk: Sequence[int]) -> list[Any]:
@@ -58,6 +81,7 @@ def map_indices(
     # the objects made so far are the workers' too: frozen, no collection in a worker
     # touches them, so their memory pages stay shared with this process (not copied)
     gc.freeze()
+    release_free_memory()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for chunk in pool.imap(_run, chunks, chunksize=1):

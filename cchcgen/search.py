@@ -76,7 +76,12 @@ class Shard:
 
     @property
     def folder(self) -> str:
-        return f"{INDEX_DIR}/{self.name}/"
+        return _folder(self.name)
+
+
+def _folder(shard: str) -> str:
+    """Where a shard's bundle is published, under the output folder."""
+    return f"{INDEX_DIR}/{shard}/"
 
 
 def shards(groups: Sequence[tuple[str, Sequence[SearchRecord]]]) -> list[Shard]:
@@ -133,8 +138,11 @@ def manifest(built: Sequence[Shard]) -> bytes:
 
 def index_files(built: Sequence[Shard], language: str) -> dict[str, bytes]:
     """Every shard's bundle: {path under the output folder: bytes}."""
-    pending = start_index(built, language, {}, 1)
-    return {path: data for path, (_digest, data) in pending.result().items()}
+    files: dict[str, bytes] = {}
+    start_index(built, language, {}, 1).result(
+        lambda path, _digest, source: files.__setitem__(path, source.read_bytes())
+    )
+    return files
 
 
 class PendingIndex:
@@ -160,35 +168,45 @@ class PendingIndex:
     ) -> None:
         self.language, self._jobs = language, max(1, min(jobs, MAX_PROCESSES))
         self.kept: list[str] = []
-        self._todo: list[tuple[Shard, bytes]] = []
+        self._todo: list[tuple[str, bytes]] = []
         self._first = built[0].name if built else ""
-        for shard in built:
-            digest = shard.digest(language, shard.name == self._first)
-            mine = [path for path in previous if path.startswith(shard.folder)]
-            if mine and all(previous[path] == digest for path in mine):
-                self.kept.extend(mine)
-            else:
-                self._todo.append((shard, digest))
         self._folder = tempfile.TemporaryDirectory(prefix="cchcgen-search-")
-        self._running: list[tuple[Shard, bytes, Path, subprocess.Popen[str]]] = []
+        try:
+            for shard in built:
+                digest = shard.digest(language, shard.name == self._first)
+                mine = [path for path in previous if path.startswith(shard.folder)]
+                if mine and all(previous[path] == digest for path in mine):
+                    self.kept.extend(mine)
+                else:
+                    # Pagefind's pages are written now, so that the records (the text of
+                    # every page) are not held while the site renders
+                    self._write_pages(shard)
+                    self._todo.append((shard.name, digest))
+        except BaseException:
+            self._folder.cleanup()
+            raise
+        self._running: list[tuple[str, bytes, Path, subprocess.Popen[str]]] = []
         self._start_more()
 
     @property
     def rebuilt(self) -> list[str]:
         """The names of the shards being indexed again."""
-        return [shard.name for shard, _digest in self._todo] + [
-            shard.name for shard, _digest, _bundle, _process in self._running
+        return [name for name, _digest in self._todo] + [
+            name for name, _digest, _bundle, _process in self._running
         ]
+
+    def _write_pages(self, shard: Shard) -> None:
+        pages = Path(self._folder.name) / shard.name / "pages"
+        pages.mkdir(parents=True)
+        for number, record in enumerate(shard.records):  # the address is in the metadata
+            page = _page(record, self.language)
+            (pages / f"{number:06d}.html").write_text(page, encoding="utf-8")
 
     def _start_more(self) -> None:
         while self._todo and len(self._running) < self._jobs:
-            shard, digest = self._todo.pop(0)
-            folder = Path(self._folder.name) / shard.name
+            name, digest = self._todo.pop(0)
+            folder = Path(self._folder.name) / name
             pages, bundle = folder / "pages", folder / "bundle"
-            pages.mkdir(parents=True)
-            for number, record in enumerate(shard.records):  # the address is in the metadata
-                page = _page(record, self.language)
-                (pages / f"{number:06d}.html").write_text(page, encoding="utf-8")
             process = subprocess.Popen(
                 [sys.executable, "-m", "pagefind", "--site", str(pages),
                  "--output-path", str(bundle), "--force-language", self.language, "--silent"],
@@ -196,25 +214,25 @@ class PendingIndex:
                 stderr=subprocess.PIPE,
                 text=True,
             )  # fmt: skip
-            self._running.append((shard, digest, bundle, process))
+            self._running.append((name, digest, bundle, process))
 
-    def result(self) -> dict[str, tuple[bytes, bytes]]:
-        """The files of the shards indexed again: {path: (shard digest, bytes)}."""
-        files: dict[str, tuple[bytes, bytes]] = {}
+    def result(self, put: Callable[[str, bytes, Path], None]) -> None:
+        """Wait for the shards indexed again and hand each of their files to ``put``
+        (path under the output folder, the shard's digest, the file made), one shard at
+        a time: the index of a large site is never all in memory."""
         try:
             while self._running:
-                shard, digest, bundle, process = self._running.pop(0)
+                name, digest, bundle, process = self._running.pop(0)
                 out, err = process.communicate()
                 if process.returncode != 0:
                     raise SearchIndexError(err.strip() or out.strip())
-                first = shard.name == self._first
+                first, folder = name == self._first, _folder(name)
                 for path in sorted(bundle.rglob("*")):
-                    name = path.relative_to(bundle).as_posix()
-                    if _published(name, first) and path.is_file():
-                        files[shard.folder + name] = (digest, path.read_bytes())
+                    inside = path.relative_to(bundle).as_posix()
+                    if _published(inside, first) and path.is_file():
+                        put(folder + inside, digest, path)
                 shutil.rmtree(bundle.parent)
                 self._start_more()
-            return files
         finally:
             self.cancel()
 

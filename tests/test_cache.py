@@ -297,3 +297,20 @@ def test_the_content_part_is_written_again_only_when_the_build_changed_it(
     assert content.stat().st_ino != before.st_ino
     entry = cache.load(site).content.files["content/posts/2023/mot-cua.md"]
     assert "Một câu mới." in entry.value.body_html
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 2000])
+def test_the_table_of_output_files_reads_back_whatever_its_chunks(chunk: int) -> None:
+    """The manifest's rows are written some at a time; the table reads back whole."""
+    outputs = {
+        f"tin-tuc/so-{n}/index.html": cache.OutputEntry(bytes([n % 256]) * 16, n, n * 7, bytes(16))
+        for n in range(4501)
+    }
+    for table in (outputs, {}):
+        stream = io.BytesIO()
+        cache._write_outputs(table, stream, chunk)
+        assert json.loads(stream.getvalue())[:1] == [
+            [k, e.fingerprint.hex(), e.size, e.mtime_ns, e.content.hex()]
+            for k, e in list(table.items())[:1]
+        ]
+        assert cache._read_outputs(stream.getvalue()) == table

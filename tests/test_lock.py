@@ -115,7 +115,9 @@ def test_two_builds_at_once_never_show_an_incomplete_site(
         for process, (_out, err) in zip((one, two), results, strict=True):
             assert process.returncode == 0, f"trial {trial}: {err}"
             assert "Traceback" not in err
-        waited += "Another build of this site is running (pid " in results[1][1]
+        # they overlapped when either waited for the other (the second may take the lock
+        # first: the first is quick when it only has an edit to build)
+        waited += any("Another build of this site is running (pid " in err for _o, err in results)
         assert sampler.samples > 10
         assert not sampler.incomplete, (
             f"trial {trial}: the sampler saw incomplete trees of {sampler.incomplete[:5]} "
