@@ -11,9 +11,11 @@ they are never in a record.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
+import operator
 import re
 import shutil
 import subprocess
@@ -70,13 +72,24 @@ class Shard:
 
     def digest(self, language: str, first: bool) -> bytes:
         """What the bundle is made from: its records, the language, Pagefind and whether
-        it is the first shard (which alone carries the runtime)."""
-        made_of = repr((language, _PAGEFIND, first, self.name, self.records)).encode("utf-8")
-        return hashlib.blake2b(made_of, digest_size=16).digest()
+        it is the first shard (which alone carries the runtime). Fed field by field: the
+        text of a whole site's records is not made into one string on each build."""
+        h = hashlib.blake2b(repr((language, _PAGEFIND, first, self.name)).encode(), digest_size=16)
+        for record in self.records:
+            for value in _record_fields(record):
+                data = (value if type(value) is str else repr(value)).encode(
+                    "utf-8", "surrogatepass"
+                )
+                h.update(len(data).to_bytes(8, "little"))
+                h.update(data)
+        return h.digest()
 
     @property
     def folder(self) -> str:
         return _folder(self.name)
+
+
+_record_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(SearchRecord)))
 
 
 def _folder(shard: str) -> str:
