@@ -49,7 +49,11 @@ class Unusable(Exception):
 
 def encode(value: Any) -> bytes:
     """``value`` as JSON text; TypeError for a value the cache cannot hold."""
-    tree = _Encoder().encode(value)
+    return _json(_Encoder().encode(value))
+
+
+def _json(tree: Any) -> bytes:
+    """A tree of JSON values as the cache's text (UTF-8, no spaces)."""
     return json.dumps(
         tree, ensure_ascii=False, check_circular=False, separators=(",", ":")
     ).encode()
@@ -68,12 +72,7 @@ class _Writer:
         self.stream = stream
 
     def dump(self, value: Any) -> None:
-        tree = self.encoder.encode(value)
-        self.stream.write(
-            json.dumps(
-                tree, ensure_ascii=False, check_circular=False, separators=(",", ":")
-            ).encode()
-        )
+        self.stream.write(_json(self.encoder.encode(value)))
 
     def items(self, opening: bytes, values: Iterable[Any], closing: bytes, depth: int) -> None:
         self.stream.write(opening)

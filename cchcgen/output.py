@@ -189,7 +189,12 @@ def _staged(staging: Path, rel: str) -> Path:
     holding only regular files it wrote, so no link can lead out of it: a path checked
     by :func:`safe_relative` stays inside without asking the file system (as
     :func:`_inside` does, for the output folder)."""
-    return staging.joinpath(*_checked(rel).split("/"))
+    return Path(_staged_name(staging, rel))
+
+
+def _staged_name(staging: Path, rel: str) -> str:
+    """:func:`_staged` as a string (the store links 20,000 files: no Path for each)."""
+    return f"{staging}{os.sep}{_checked(rel)}"
 
 
 def _apply(staging: Path, out: Path, moves: Sequence[str], deletes: Sequence[str]) -> None:
@@ -278,7 +283,7 @@ class SiteWriter:
         entry = self.stored.get(output)
         if self.store is None or entry is None or entry.fingerprint != fingerprint:
             return False
-        target = f"{self.staging}{os.sep}{_checked(output)}"  # as _staged, without a Path
+        target = _staged_name(self.staging, output)
         if output in self._staged_set:  # staged earlier in this build
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)

@@ -35,8 +35,12 @@ class OutputStore:
         """Folders :meth:`take` made (or found) this build."""
 
     def path(self, digest: bytes) -> Path:
-        name = digest.hex()
-        return self.folder / name[:2] / name
+        return Path(self._where(digest.hex()))
+
+    def _where(self, name: str) -> str:
+        """The stored file of the bytes whose digest is ``name`` (in hex); a string, as
+        :meth:`take` asks for 20,000 of them."""
+        return f"{self._prefix}{name[:2]}{os.sep}{name}"
 
     def take(self, entry: OutputEntry, target: str) -> os.stat_result | None:
         """Put the stored file with ``entry``'s bytes at ``target`` (a link, else a
@@ -44,8 +48,7 @@ class OutputStore:
         Its bytes are checked against their digest unless it still has the size and time
         the manifest recorded (it is then the file the last build wrote, as for the files
         of the output folder)."""
-        name = entry.content.hex()
-        source = f"{self._prefix}{name[:2]}{os.sep}{name}"  # not a Path: 20,000 of them
+        source = self._where(entry.content.hex())
         try:
             info = os.stat(source)
             if info.st_size != entry.size or (
@@ -71,10 +74,10 @@ class OutputStore:
         present = set(self._names())
         for name in present - wanted.keys():
             with contextlib.suppress(OSError):
-                os.unlink(self.folder / name[:2] / name)
+                os.unlink(self._where(name))
         for name in wanted.keys() - present:
             source = out.joinpath(*wanted[name].split("/"))
-            target = self.folder / name[:2] / name
+            target = Path(self._where(name))
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(source, target)

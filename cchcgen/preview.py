@@ -103,8 +103,7 @@ class Preview:
         for layout in self.by_layout:
             if layout is None:
                 continue
-            self._reads_changed(layout, set())  # fills self.reads
-            for name, _source, _reads in self.renderer.templates.closure(layout) or ():
+            for name, _source, _reads in self._closure(layout) or ():
                 with contextlib.suppress(Exception):  # reported when a page is rendered
                     env.get_template(name)
 
@@ -131,7 +130,7 @@ class Preview:
             return None
         own = self._replanned(kind, new, rel, site)
         # the item's own page first: the editor is looking at it
-        first = self._write(sorted(own.items())) if own is not None else None
+        first = self._write(t for _i, t in sorted(own.items())) if own is not None else None
         if own is None or first is None:
             self.renderer.show(self.site)
             return None
@@ -158,7 +157,7 @@ class Preview:
             made[index] = target
             return target
 
-        rest = self._write((i, shown(i)) for i in (*order, *sorted(reading)))
+        rest = self._write(shown(i) for i in (*order, *sorted(reading)))
         if rest is None:
             self.renderer.show(self.site)
             return None
@@ -177,7 +176,7 @@ class Preview:
             seconds=time.perf_counter() - started,
         )
 
-    def _write(self, targets: Iterable[tuple[int, Target]]) -> WriteResult | None:
+    def _write(self, targets: Iterable[Target]) -> WriteResult | None:
         """Render and write ``targets`` in this order, each file as soon as it is made;
         None when one cannot be rendered (the build that follows reports the layout's
         error where it is)."""
@@ -185,7 +184,7 @@ class Preview:
         assert cache is not None
         out = self.options.output.resolve()
         files = size = 0
-        for _index, target in targets:
+        for target in targets:
             try:
                 data = self.renderer.render(target, self.sitemap).data
             except Exception:  # noqa: BLE001 - reported by the build that follows
@@ -270,12 +269,18 @@ class Preview:
         """Whether the pages of ``layout`` read a site value in ``changed``."""
         if layout is None:
             return False
-        names = self.reads.get(layout)
-        if names is None:
-            closure = self.renderer.templates.closure(layout)
-            found = {"*"} if closure is None else {r for _n, _s, rs in closure for r in rs}
-            names = self.reads[layout] = frozenset(found)
+        if layout not in self.reads:
+            self._closure(layout)
+        names = self.reads[layout]
         return "*" in names or not changed.isdisjoint(names)
+
+    def _closure(self, layout: str) -> tuple[tuple[str, str, tuple[str, ...]], ...] | None:
+        """The layouts ``layout`` is made of (see ``Templates.closure``); learns the site
+        values they read (``*``: any) into :attr:`reads`."""
+        closure = self.renderer.templates.closure(layout)
+        found = {"*"} if closure is None else {r for _n, _s, rs in closure for r in rs}
+        self.reads[layout] = frozenset(found)
+        return closure
 
     def _found(self, value: Any) -> Iterator[Any]:
         """The items and derived values inside ``value`` (not inside other records)."""

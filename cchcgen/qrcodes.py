@@ -312,8 +312,6 @@ class Memo:
     def __init__(self, known: dict[str, bytes] | None = None) -> None:
         self.known: dict[str, bytes] = known if known is not None else {}
         self.made: dict[str, bytes] = {}
-        self.drawn = 0
-        """How many codes this process encoded (not found in ``known``)."""
 
     def matrix(self, url: str) -> Matrix:
         packed = self.known.get(url)
@@ -324,7 +322,6 @@ class Memo:
                 pass
         modules = matrix(url)
         self.known[url] = self.made[url] = pack(modules)
-        self.drawn += 1
         return modules
 
     def svg_file(self, url: str, title: str) -> bytes:
@@ -351,11 +348,14 @@ class Memo:
             del self.known[url]
 
 
+_TO_BITS = bytes.maketrans(b"\0\1", b"01")
+_FROM_BITS = bytes.maketrans(b"01", b"\0\1")
+
+
 def pack(modules: Matrix) -> bytes:
     """A matrix as its side, then each row's modules as bits (8 to a byte)."""
     side = len(modules)
-    table = bytes.maketrans(b"\0\1", b"01")
-    bits = b"".join(row.translate(table) for row in modules)
+    bits = b"".join(row.translate(_TO_BITS) for row in modules)
     bits += b"0" * (-len(bits) % 8)
     return bytes([side]) + int(bits, 2).to_bytes(len(bits) // 8, "big")
 
@@ -367,5 +367,4 @@ def unpack(packed: bytes) -> Matrix:
     if not 21 <= side <= 177 or (side - 21) % 4 or len(packed) != 1 + -(-(side**2) // 8):
         raise ValueError("not a packed QR matrix")
     bits = format(int.from_bytes(packed[1:], "big"), f"0{(len(packed) - 1) * 8}b").encode()
-    table = bytes.maketrans(b"01", b"\0\1")
-    return tuple(bits[i * side : (i + 1) * side].translate(table) for i in range(side))
+    return tuple(bits[i * side : (i + 1) * side].translate(_FROM_BITS) for i in range(side))

@@ -11,11 +11,8 @@ they are never in a record.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import html
 import json
-import operator
 import re
 import shutil
 import subprocess
@@ -27,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .content import Site
+from .fingerprint import Digests
 from .i18n import Locale
 from .outputs import SearchRecord
 from .urls import fold
@@ -72,24 +70,14 @@ class Shard:
 
     def digest(self, language: str, first: bool) -> bytes:
         """What the bundle is made from: its records, the language, Pagefind and whether
-        it is the first shard (which alone carries the runtime). Fed field by field: the
-        text of a whole site's records is not made into one string on each build."""
-        h = hashlib.blake2b(repr((language, _PAGEFIND, first, self.name)).encode(), digest_size=16)
-        for record in self.records:
-            for value in _record_fields(record):
-                data = (value if type(value) is str else repr(value)).encode(
-                    "utf-8", "surrogatepass"
-                )
-                h.update(len(data).to_bytes(8, "little"))
-                h.update(data)
-        return h.digest()
+        it is the first shard (which alone carries the runtime). Fed value by value
+        (:class:`~cchcgen.fingerprint.Digests`): the text of a whole site's records is
+        not made into one string on each build."""
+        return Digests().of((language, _PAGEFIND, first, self.name, self.records))
 
     @property
     def folder(self) -> str:
         return _folder(self.name)
-
-
-_record_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(SearchRecord)))
 
 
 def _folder(shard: str) -> str:
@@ -208,8 +196,13 @@ class PendingIndex:
             name for name, _digest, _bundle, _process in self._running
         ]
 
+    def _pages(self, shard: str) -> tuple[Path, Path]:
+        """Where Pagefind reads a shard's pages, and where it writes its bundle."""
+        folder = Path(self._folder.name) / shard
+        return folder / "pages", folder / "bundle"
+
     def _write_pages(self, shard: Shard) -> None:
-        pages = Path(self._folder.name) / shard.name / "pages"
+        pages = self._pages(shard.name)[0]
         pages.mkdir(parents=True)
         for number, record in enumerate(shard.records):  # the address is in the metadata
             page = _page(record, self.language)
@@ -218,8 +211,7 @@ class PendingIndex:
     def _start_more(self) -> None:
         while self._todo and len(self._running) < self._jobs:
             name, digest = self._todo.pop(0)
-            folder = Path(self._folder.name) / name
-            pages, bundle = folder / "pages", folder / "bundle"
+            pages, bundle = self._pages(name)
             process = subprocess.Popen(
                 [sys.executable, "-m", "pagefind", "--site", str(pages),
                  "--output-path", str(bundle), "--force-language", self.language, "--silent"],
