@@ -1,15 +1,12 @@
-"""QR codes that bring a phone to a page; the only module that imports segno.
+"""QR codes that bring a phone to a page: the SVG and PNG files and the code shown inside
+a page, drawn from a code's matrix.
 
-segno encodes an address (error correction M survives a worn or partly covered
-printout at the one-stop desk); the SVG and PNG are drawn here from its matrix, the same
-text and image as segno's own writers (tests/test_qrcodes.py compares them) in a
-fraction of their time, so builds stay reproducible.
-
-segno chooses each code's data mask module by module in Python (~7 ms a code); the same
-choice is made here on whole rows (~2 ms, see "choosing the mask" below). Encoding an
-address still takes ~2.5 ms, so a :class:`Memo` keeps every code's matrix, by address,
-in the build cache (a site of 2,000 procedures would otherwise spend seconds per build
-on them): a code whose page's title changed is drawn again from its matrix.
+:mod:`cchcgen.qrencode` encodes an address (error correction M survives a worn or partly
+covered printout at the one-stop desk) as segno would; the SVG and PNG are drawn here,
+the same text and image as segno's own writers (tests/test_qrcodes.py compares them) in a
+fraction of their time, so builds stay reproducible. Encoding takes ~0.3 ms an address;
+a :class:`Memo` keeps every code's matrix, by address, in the build cache, so that a code
+whose page's title changed is drawn again from its matrix without encoding it.
 """
 
 from __future__ import annotations
@@ -20,18 +17,16 @@ import struct
 import zlib
 from collections.abc import Iterable
 from html import escape
-from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-import segno
+from cchcgen import qrencode
 
 INLINE_PIXELS_PER_MODULE = 4
 PNG_SCALE = 10
 BORDER = 4
 
-Matrix = tuple[bytes, ...]
-"""A code's modules, one row per ``bytes`` (1 dark, 0 light), without the quiet zone."""
+Matrix = qrencode.Matrix
 
 
 INLINE_CLASS = "qr-code"
@@ -41,123 +36,9 @@ PNG_COMPRESSION = 6
 """zlib's level: the image of a code compresses to ~5 % more than at segno's level 9, in a
 sixth of the time (~0.2 ms instead of ~1.2 ms a code)."""
 
-ENV = f"segno {segno.__version__}; matrices; 4"
+ENV = f"segno {qrencode.SEGNO}; matrices; 4"
 """What every remembered code depends on besides its address: a cache made
 with another segno or other settings is not used."""
-
-
-# ---------------------------------------------------------------- choosing the mask
-#
-# segno tries the eight data masks of ISO/IEC 18004 §7.8 on every code and keeps the one
-# with the lowest penalty, module by module in Python: ~7 of the ~8 ms a code takes, and
-# the largest part of a cold build's CPU once every post, plan and procedure has a code.
-# The same choice is made here on whole rows at once (bytes, ints, regular expressions),
-# with segno's own rules to the letter, so that every code is the one segno draws;
-# tests/test_qrcodes.py compares the two on many addresses. segno is pinned to 1.6.x,
-# whose encoder calls this function by its module name.
-
-
-@functools.lru_cache(maxsize=64)
-def _mask_rows(width: int) -> tuple[tuple[int, ...], ...]:
-    """For each of the eight masks, each row's modules it flips, as an int whose bytes
-    are the row's modules (1 where the mask applies inside the encoding region)."""
-    from segno import encoder
-
-    function = encoder.make_matrix(width, width)
-    encoder.add_finder_patterns(function, width, width)
-    encoder.add_alignment_patterns(function, width, width)
-    function[-8][8] = 0x1
-    masks = encoder.get_data_mask_functions(False)
-    return tuple(
-        tuple(
-            int.from_bytes(
-                bytes(1 if function[i][j] > 0x1 and pattern(i, j) else 0 for j in range(width)),
-                "big",
-            )
-            for i in range(width)
-        )
-        for pattern in masks
-    )
-
-
-_SAME_RUN = re.compile(rb"\x00{4,}")
-"""Four modules each equal to the one before: five or more of one colour in a row."""
-_PAIR = bytes.maketrans(bytes(range(9)), b"axxxbxxxc")
-"""A 2×2 block: two rows as one (3 × upper + lower, per module); the same colour in
-both rows is ``a``, ``b`` or ``c`` (values 0, 1 and segno's placeholder 2)."""
-_OTHER_PAIR = bytes.maketrans(b"abcx", b"\x00\x00\x00\x01")
-
-
-def _equal_to_previous(data: bytes, first: bytes) -> bytes:
-    """A 0 byte where a byte equals the one before it (``first`` before the first one)."""
-    shifted = first + data[:-1]
-    size = len(data)
-    return (int.from_bytes(data, "big") ^ int.from_bytes(shifted, "big")).to_bytes(size, "big")
-
-
-_N3 = bytes((1, 0, 1, 1, 1, 0, 1))
-
-
-def _n3(joined: bytes, size: int) -> int:
-    """segno's N3 rule (a finder-like 1:1:3:1:1 run with 4 light modules on a side), on
-    lines of ``size`` modules joined by one separator byte."""
-    count, stride = 0, size + 1
-    index = joined.find(_N3)
-    while index != -1:
-        start, column = index - index % stride, index % stride
-        before = joined[start + max(column - 4, 0) : start + column]
-        after = joined[start + column + 7 : start + min(column + 11, size)]
-        if column in (0, size - 7) or not any(before) or not any(after):
-            count += 40
-            index = joined.find(_N3, index + 7)
-        else:
-            index = joined.find(_N3, index + 4)
-    return count
-
-
-def _penalty(rows: list[bytes], size: int) -> int:
-    """segno's ``evaluate_mask``: N1 + N2 + N3 + N4 of a masked matrix."""
-    columns = [bytes(column) for column in zip(*rows, strict=True)]
-    # rows and columns joined by a byte that is no module: no run crosses two lines
-    joined = b"\xff".join((*rows, *columns))
-    # N1: a run of n ≥ 5 modules of one colour (n - 1 bytes equal to the one before)
-    # scores n - 2
-    same = _equal_to_previous(joined, b"\xfe")
-    rest, runs = _SAME_RUN.subn(b"", same)
-    score = len(same) - len(rest) - runs
-    score += _n3(joined, size)
-    # N2: 3 for each module that completes a 2×2 block of one colour: its pair (upper,
-    # lower) is one colour and equals the pair before it
-    pairs = b"x".join(
-        (int.from_bytes(upper, "big") * 3 + int.from_bytes(lower, "big"))
-        .to_bytes(size, "big")
-        .translate(_PAIR)
-        for upper, lower in zip(rows, rows[1:], strict=False)
-    )
-    repeated = int.from_bytes(_equal_to_previous(pairs, b"\x00"), "big")
-    mixed = int.from_bytes(pairs.translate(_OTHER_PAIR), "big")
-    score += 3 * (repeated | mixed).to_bytes(len(pairs), "big").count(0)
-    dark = sum(map(sum, rows))  # N4, counting placeholders as segno does
-    return score + 10 * int(abs(dark / (size * size) * 100 - 50) / 5)
-
-
-_SEGNO_BEST_MASK = None
-
-
-def _best_mask(matrix: Any, width: int, height: int, proposed_mask: Any = None) -> Any:
-    """``segno.encoder.find_and_apply_best_mask`` for QR codes (not Micro QR)."""
-    if width != height or width < 21 or proposed_mask is not None:
-        assert _SEGNO_BEST_MASK is not None
-        return _SEGNO_BEST_MASK(matrix, width, height, proposed_mask)
-    plain = [int.from_bytes(row, "big") for row in matrix]
-    best: tuple[int, int, list[bytes]] | None = None
-    for number, flips in enumerate(_mask_rows(width)):
-        rows = [(row ^ flip).to_bytes(width, "big") for row, flip in zip(plain, flips, strict=True)]
-        score = _penalty(rows, width)
-        if best is None or score < best[0]:
-            best = (score, number, rows)
-    assert best is not None
-    return best[1], tuple(bytearray(row) for row in best[2])
 
 
 _RUNS = re.compile(rb"(\x00*)(\x01+)")
@@ -190,24 +71,11 @@ def _dark_path(modules: Matrix) -> str:
     return "".join(moves)
 
 
-def _use_fast_paths() -> None:
-    """Install :func:`_best_mask` in segno's encoder (once)."""
-    global _SEGNO_BEST_MASK
-    from segno import encoder
-
-    if _SEGNO_BEST_MASK is None:
-        _SEGNO_BEST_MASK = encoder.find_and_apply_best_mask
-        encoder.find_and_apply_best_mask = _best_mask
-
-
-_use_fast_paths()
-
-
 @functools.lru_cache(maxsize=256)
 def matrix(url: str) -> Matrix:
-    """The code of ``url`` (error correction M); encoding takes ~2.5 ms, so a page's
-    inline code, qr.svg, qr.png and poster share one, and the build cache keeps it."""
-    return tuple(bytes(row) for row in segno.make(url, error="m", micro=False).matrix)
+    """The code of ``url`` (error correction M); a page's inline code, qr.svg, qr.png
+    and poster share one, and the build cache keeps it."""
+    return qrencode.encode(url)
 
 
 def svg_file(url: str, title: str, modules: Matrix | None = None) -> bytes:

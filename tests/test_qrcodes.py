@@ -10,12 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import segno
 from conftest import FIXED_NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_plans import decode_png, decode_svg, plan_md
 
-from cchcgen import cache, qrcodes
+from cchcgen import cache, qrcodes, qrencode
 from cchcgen.build import BuildOptions, build_site
 
 PLAN = "ke-hoach/2023/13-kh-ubnd/"
@@ -32,7 +33,7 @@ PLAN = "ke-hoach/2023/13-kh-ubnd/"
 )
 def test_png_is_the_image_segno_writes(url: str) -> None:
     """The same header and pixels as segno's writer; only zlib's level differs."""
-    code = qrcodes.segno.make(url, error="m", micro=False)
+    code = segno.make(url, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=10, border=4)
     ours, theirs = _chunks(qrcodes.png_file(url)), _chunks(buffer.getvalue())
@@ -53,29 +54,12 @@ def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
     return found
 
 
-@settings(max_examples=150)
-@given(st.text(min_size=1, max_size=400))
-def test_the_mask_chosen_is_segnos_own(text: str) -> None:
-    """segno's choice of data mask, made faster here (:func:`qrcodes._best_mask`), picks
-    the same mask and gives the same modules as segno's own code, for any text."""
-    from segno import encoder
-
-    ours = encoder.find_and_apply_best_mask
-    try:
-        encoder.find_and_apply_best_mask = qrcodes._SEGNO_BEST_MASK
-        theirs = qrcodes.segno.make(text, error="m", micro=False)
-    finally:
-        encoder.find_and_apply_best_mask = ours
-    code = qrcodes.segno.make(text, error="m", micro=False)
-    assert (code.mask, code.matrix) == (theirs.mask, theirs.matrix)
-
-
 @settings(max_examples=80)
 @given(st.text(min_size=1, max_size=200), st.text(max_size=60))
 def test_the_svgs_are_what_segno_writes(text: str, label: str) -> None:
     """qr.svg and a page's inline code, drawn here from the matrix, are the text segno's
     own writer gives for the same code, title and label; a packed matrix reads back."""
-    code = qrcodes.segno.make(text, error="m", micro=False)
+    code = segno.make(text, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(
         buffer, kind="svg", scale=10, border=4, light="#fff", title=label, desc=text,
@@ -113,13 +97,13 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
             return _real(*args)
 
         monkeypatch.setattr(qrcodes, name, counted)
-    make = qrcodes.segno.make
+    encode = qrencode.encode
 
-    def encoded(*args: object, **kwargs: object) -> object:
+    def encoded(text: str) -> qrencode.Matrix:
         counts["encode"] += 1
-        return make(*args, **kwargs)
+        return encode(text)
 
-    monkeypatch.setattr(qrcodes.segno, "make", encoded)
+    monkeypatch.setattr(qrencode, "encode", encoded)
     qrcodes.matrix.cache_clear()
     return counts
 
