@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from unittest.mock import patch
+
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cchcgen import markup
@@ -43,3 +45,34 @@ def test_a_text_without_footnotes_converts_as_with_the_footnotes_extension(text:
     md._site.ids.prefix = markup.CONTENT_ID_PREFIX
     with_footnotes = md._md.convert(text)
     assert converted.html == markup.sanitize.clean(with_footnotes)
+
+
+INLINE = [
+    *PIECES, "`mã`", "``a`b``", "<https://a.vn/x>", "<thu@a.vn>", "<b>đậm</b>", "<!-- c -->",
+    "&#38;", "&", "&copy;", "![ảnh](/a.png)", "![ảnh][r]", "[a][r]", "[r]", "\n\n[r]: /c\n",
+    "*nghiêng*", "_gạch_", "**đậm**", "__đậm__", "  \n", "\r\n", "\\*", "\\`", "\t\n", "!",
+]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(INLINE), max_size=15).map("".join))
+@example("a _gạch_ b __đậm__")
+@example("`mã` \\* ![ảnh](/a.png) [liên kết](/b) <b>thẻ</b> &copy; <https://a.vn>")
+def test_inline_patterns_left_out_for_want_of_their_characters_change_nothing(text: str) -> None:
+    """A document converts as if every inline pattern were tried on it."""
+    with patch.dict(markup._TRIGGERS, clear=True):
+        every = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
+    chosen = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
+    source = markup.Source("a.md", 1)
+    assert chosen.convert(text, source, Collector()) == every.convert(text, source, Collector())
+
+
+def test_patterns_are_left_out_when_their_characters_are_missing() -> None:
+    """The shortcut is taken: a plain paragraph is tried with few patterns, and each kind
+    of mark brings its own back."""
+    md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"))
+    patterns = md._plain_patterns
+    patterns.choose("Chữ thường, không dấu hiệu nào.")
+    plain = len(patterns.inline.inlinePatterns)
+    patterns.choose("Có [liên kết](/a), ![ảnh](/b.png), *nhấn*, `mã` & <b>thẻ</b> \\*.")
+    assert plain <= 2 < len(patterns.inline.inlinePatterns) == len(patterns.every)
