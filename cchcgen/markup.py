@@ -146,15 +146,19 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "em_strong": ("*", "_"),
 }
 """Python-Markdown's inline patterns (by name) and the text one of which each needs to
-find anything: a pattern whose text is nowhere in a document is not tried on it, the same
-HTML ~15 % sooner (each pattern is tried on every run of text of every paragraph). The
+find anything: a pattern whose text is nowhere in a document is not tried on it (each
+pattern is tried on every run of text of every paragraph). With :class:`_Shortcuts`' other
+two, the same HTML in ~¾ of the time on the bench's posts. The
 text the inline patterns see is the document's, cut up: blocks add none of these
 characters. A pattern not named here (``linebreak``: tabs become spaces) is always tried;
 tests/test_markup.py compares the HTML with that of every pattern tried."""
 
 
-class _InlinePatterns:
-    """The inline patterns of one converter, chosen for each document by its text."""
+class _Shortcuts:
+    """What one converter leaves out of a document that cannot need it, chosen by the
+    document's text: the inline patterns whose characters it lacks (:data:`_TRIGGERS`),
+    the attribute lists' pass (``{: …}``) without a ``{``, the table of contents' search
+    for its marker without the marker. The HTML is the same."""
 
     def __init__(self, md: markdown.Markdown) -> None:
         self.inline = md.treeprocessors["inline"]
@@ -167,6 +171,17 @@ class _InlinePatterns:
         self.needs = [needs.get(id(pattern)) for pattern in self.every]
         self.texts = sorted({text for triggers in _TRIGGERS.values() for text in triggers})
         self.chosen: dict[frozenset[str], list[object]] = {}
+        self.toc = md.treeprocessors["toc"]
+        self.marker: str = self.toc.marker
+        self.braces = True
+        attributes = md.treeprocessors["attr_list"]
+        run = attributes.run
+
+        def run_if_braces(root: etree.Element) -> None:
+            if self.braces:
+                run(root)
+
+        attributes.run = run_if_braces  # type: ignore[method-assign]
 
     def choose(self, document: str) -> None:
         present = frozenset(text for text in self.texts if text in document)
@@ -178,6 +193,8 @@ class _InlinePatterns:
                 if needs is None or not present.isdisjoint(needs)
             ]
         self.inline.inlinePatterns = patterns
+        self.braces = "{" in document
+        self.toc.marker = self.marker if self.marker and self.marker in document else ""
 
 
 class Markdown:
@@ -204,10 +221,10 @@ class Markdown:
         """Hashes converted for real (not found in ``memo``)."""
         self._site = _SiteExtension(base, table_label)
         self._md = self._make(self._site, backlink_title, footnotes=True)
-        self._md_patterns = _InlinePatterns(self._md)
+        self._md_shortcuts = _Shortcuts(self._md)
         self._plain_site = _SiteExtension(base, table_label)
         self._plain = self._make(self._plain_site, backlink_title, footnotes=False)
-        self._plain_patterns = _InlinePatterns(self._plain)
+        self._plain_shortcuts = _Shortcuts(self._plain)
         """For texts without footnotes (``[^``), most of them: the same HTML, ~10 % sooner,
         since the footnotes extension's pattern is tried on every run of text."""
 
@@ -257,13 +274,13 @@ class Markdown:
     def _convert(self, text: str, ids: str, source: Source, diags: Collector) -> str | None:
         # a footnote is written [^name]; without one, the footnotes extension does nothing
         if "[^" in text:
-            site, md, patterns = self._site, self._md, self._md_patterns
+            site, md, shortcuts = self._site, self._md, self._md_shortcuts
         else:
-            site, md, patterns = self._plain_site, self._plain, self._plain_patterns
+            site, md, shortcuts = self._plain_site, self._plain, self._plain_shortcuts
         assert site.ids is not None
         site.ids.prefix = ids
         md.reset()
-        patterns.choose(text)
+        shortcuts.choose(text)
         try:
             body = md.convert(text)
         except RecursionError:

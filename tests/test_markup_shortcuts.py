@@ -48,7 +48,8 @@ def test_a_text_without_footnotes_converts_as_with_the_footnotes_extension(text:
 
 
 INLINE = [
-    *PIECES, "`mã`", "``a`b``", "<https://a.vn/x>", "<thu@a.vn>", "<b>đậm</b>", "<!-- c -->",
+    *PIECES, "[TOC]", "\n{: .lead }\n", " {#dau}", "`mã`", "``a`b``", "<https://a.vn/x>",
+    "<thu@a.vn>", "<b>đậm</b>", "<!-- c -->",
     "&#38;", "&", "&copy;", "![ảnh](/a.png)", "![ảnh][r]", "[a][r]", "[r]", "\n\n[r]: /c\n",
     "*nghiêng*", "_gạch_", "**đậm**", "__đậm__", "  \n", "\r\n", "\\*", "\\`", "\t\n", "!",
 ]  # fmt: skip
@@ -57,6 +58,7 @@ INLINE = [
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(INLINE), max_size=15).map("".join))
 @example("a _gạch_ b __đậm__")
+@example("# Mục {#muc-mot}\n\n[TOC]\n\n## Hai\n\nĐoạn.\n{: .lead }")
 @example("`mã` \\* ![ảnh](/a.png) [liên kết](/b) <b>thẻ</b> &copy; <https://a.vn>")
 def test_inline_patterns_left_out_for_want_of_their_characters_change_nothing(text: str) -> None:
     """A document converts as if every inline pattern were tried on it."""
@@ -71,7 +73,7 @@ def test_patterns_are_left_out_when_their_characters_are_missing() -> None:
     """The shortcut is taken: a plain paragraph is tried with few patterns, and each kind
     of mark brings its own back."""
     md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"))
-    patterns = md._plain_patterns
+    patterns = md._plain_shortcuts
     patterns.choose("Chữ thường, không dấu hiệu nào.")
     plain = len(patterns.inline.inlinePatterns)
     patterns.choose("Có [liên kết](/a), ![ảnh](/b.png), *nhấn*, `mã` & <b>thẻ</b> \\*.")
