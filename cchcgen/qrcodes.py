@@ -41,8 +41,21 @@ ENV = f"segno {qrencode.SEGNO}; matrices; 4"
 with another segno or other settings is not used."""
 
 
-_RUNS = re.compile(rb"(\x00*)(\x01+)")
-"""The light modules before a run of dark ones, and the run."""
+_RUNS = re.compile(rb"\x00*\x01+")
+"""Light modules (maybe none), then a run of dark ones."""
+
+
+class _Moves(dict[bytes, str]):
+    """The move and line of a run of dark modules after ``light`` ones in the same row,
+    by the modules (made once: a code has ~400 runs and few different ones)."""
+
+    def __missing__(self, run: bytes) -> str:
+        dark = len(run) - len(run.rstrip(b"\1"))
+        self[run] = move = f"m{len(run) - dark} 0h{dark}"
+        return move
+
+
+_MOVES = _Moves()
 
 
 @functools.lru_cache(maxsize=64)
@@ -57,16 +70,15 @@ def _dark_path(modules: Matrix) -> str:
         if not runs:
             continue
         centre = BORDER + number + 0.5
-        light, dark = runs[0]
-        start = BORDER + len(light)
+        first = runs[0]
+        dark = len(first) - len(first.rstrip(b"\1"))
         dy = centre - y
         moves.append(
-            f"{'m' if moves else 'M'}{start - x} {int(dy) if int(dy) == dy else dy}h{len(dark)}"
+            f"{'m' if moves else 'M'}{BORDER + len(first) - dark - x} "
+            f"{int(dy) if int(dy) == dy else dy}h{dark}"
         )
-        x = start + len(dark)
-        for light, dark in runs[1:]:
-            moves.append(f"m{len(light)} 0h{len(dark)}")
-            x += len(light) + len(dark)
+        moves.extend(map(_MOVES.__getitem__, runs[1:]))
+        x = BORDER + len(row.rstrip(b"\0"))
         y = centre
     return "".join(moves)
 
@@ -129,6 +141,18 @@ def _svg(
     return text + body + "</svg>" + ("\n" if file else "")
 
 
+@functools.lru_cache(maxsize=4)
+def _spread(scale: int) -> tuple[bytes, ...]:
+    """For each byte of eight modules (a bit each, 1 dark), their pixels: ``scale`` bits
+    a module, 1 for light (greyscale: black is 0), ``scale`` bytes in all."""
+    return tuple(
+        int("".join(("0" if value >> (7 - k) & 1 else "1") * scale for k in range(8)), 2).to_bytes(
+            scale, "big"
+        )
+        for value in range(256)
+    )
+
+
 def png_from_matrix(matrix: Iterable[Iterable[int]], scale: int, border: int) -> bytes:
     """A black-on-white PNG of a QR matrix (rows of 1 for dark, 0 for light): 1 bit per
     pixel, each module ``scale`` pixels, ``border`` light modules around. The image is
@@ -136,22 +160,31 @@ def png_from_matrix(matrix: Iterable[Iterable[int]], scale: int, border: int) ->
     drawn once and repeated with PNG's "Up" filter, as segno does; it is compressed at
     :data:`PNG_COMPRESSION`."""
     rows = [bytes(row) for row in matrix]
-    width = (len(rows[0]) + 2 * border) * scale
+    size = len(rows[0]) + 2 * border  # modules a line
+    width = size * scale
     row_bytes = (width + 7) // 8
-    padding = "0" * (row_bytes * 8 - width)
-    margin = "1" * (border * scale)
-    pixels = {0: "1" * scale, 1: "0" * scale}  # greyscale: black is 0
-
-    def scanline(bits: str) -> bytes:
-        return b"\0" + int(bits + padding, 2).to_bytes(row_bytes, "big")
-
-    light = scanline("1" * width) * (border * scale)
-    repeat = (b"\2" + bytes(row_bytes)) * (scale - 1)
-    image = bytearray(light)
-    for row in rows:
-        image += scanline(margin + row.decode("latin-1").translate(pixels) + margin)
-        image += repeat
-    image += light
+    # each line's modules as bits, 8 modules to a byte, then each byte as its 8 × scale
+    # pixels; the modules added to fill the last byte are dark, so that the bits after the
+    # image's width are 0, as segno writes them
+    edge, fill = bytes(border), b"\1" * (-size % 8)
+    bits = b"".join(edge + row + edge + fill for row in rows).translate(_TO_BITS)
+    packed = int(bits, 2).to_bytes(len(bits) // 8, "big")
+    pixels = b"".join(map(_spread(scale).__getitem__, packed))
+    stride = (size + len(fill)) * scale // 8
+    light = (
+        b"\0" + int("1" * width + "0" * (row_bytes * 8 - width), 2).to_bytes(row_bytes, "big")
+    ) * (border * scale)
+    repeat = (b"\2" + bytes(row_bytes)) * (scale - 1)  # PNG's "Up" filter: the line above
+    image = b"".join(
+        [
+            light,
+            *(
+                b"\0" + pixels[start : start + row_bytes] + repeat
+                for start in range(0, len(pixels), stride)
+            ),
+            light,
+        ]
+    )
 
     def chunk(name: bytes, data: bytes) -> bytes:
         return (
@@ -162,7 +195,7 @@ def png_from_matrix(matrix: Iterable[Iterable[int]], scale: int, border: int) ->
         (
             b"\x89PNG\r\n\x1a\n",
             chunk(b"IHDR", struct.pack(">2I5B", width, width, 1, 0, 0, 0, 0)),
-            chunk(b"IDAT", zlib.compress(bytes(image), PNG_COMPRESSION)),
+            chunk(b"IDAT", zlib.compress(image, PNG_COMPRESSION)),
             chunk(b"IEND", b""),
         )
     )
