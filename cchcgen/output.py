@@ -253,6 +253,8 @@ class SiteWriter:
         self.entries: dict[str, OutputEntry] = {}
         self.staged: list[str] = []
         self._staged_set: set[str] = set()
+        self._folders: set[str] = set()
+        """Folders made in the staging folder (by this process)."""
         self.bytes = 0
         try:
             self.staging.mkdir()
@@ -343,17 +345,22 @@ class SiteWriter:
             and self._intact(output, old)
         ):
             return OutputEntry(fingerprint, old.size, old.mtime_ns, content), False
-        target = _staged(self.staging, output)
+        target = _staged_name(self.staging, output)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()  # staged before from the store: a link, never written into
+            folder = os.path.dirname(target)
+            if folder not in self._folders:  # a page's folder holds its QR files too
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            if output in self.stored:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target)  # staged before from the store: a link, never written into
             if data is not None:
-                target.write_bytes(data)
+                with open(target, "wb") as file:
+                    file.write(data)
             else:
                 assert copy_from is not None
                 shutil.copyfile(copy_from, target)
-            info = target.stat()
+            info = os.stat(target)
         except OSError as exc:
             raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
         return OutputEntry(fingerprint, info.st_size, info.st_mtime_ns, content), True
