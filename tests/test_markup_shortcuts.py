@@ -78,3 +78,39 @@ def test_patterns_are_left_out_when_their_characters_are_missing() -> None:
     plain = len(patterns.inline.inlinePatterns)
     patterns.choose("Có [liên kết](/a), ![ảnh](/b.png), *nhấn*, `mã` & <b>thẻ</b> \\*.")
     assert plain <= 2 < len(patterns.inline.inlinePatterns) == len(patterns.every)
+
+
+LINKED = [
+    *INLINE, "[a](/cchc/tin-tuc/)", "[b](https://dichvucong.gov.vn/p/home/)", "[c](#muc)",
+    "[d](javascript:alert(1))", "[e](https://Example.gov.vn/)", "[f](data:text/html,x)",
+    "[g](http://a.vn/x y)", "![h](/anh.png \"tiêu đề\")", "[i](https://a.vn/?q=1&x=2)",
+    "[j](https://xn--a.vn/)", "[k](//a.vn/)", "[m](https://999.1.1.1/)", "[n](http://a..b.vn/)",
+    "[o](https://-a-.vn/)", "[p](https://1.2.3/)", "[q](https://a.b.vn/%zz)",
+    "[l](mailto:a@b.vn)", "\"ngoặc\" 'đơn'",
+    "| a | b |\n|:--|--:|\n| 1 | 2 |\n", "1. x\n2. y\n", "> trích\n", "```\nmã\n```\n", "\u00a0",
+]  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(LINKED), max_size=12).map("".join))
+@example("[x](javascript:alert(1)) chữ")
+@example('![ảnh](/a.png "a > b")')
+def test_html_left_uncleaned_is_what_the_sanitiser_gives(text: str) -> None:
+    """A text whose HTML skips the sanitiser gives the HTML the sanitiser would give."""
+    md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
+    html = md.convert(text, markup.Source("a.md", 1), Collector()).html
+    if markup._clean_already(text, html):
+        assert markup.sanitize.clean(html) == html
+
+
+def test_most_plain_posts_skip_the_sanitiser_and_unsafe_links_do_not() -> None:
+    md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"))
+    source = markup.Source("a.md", 1)
+    plain = (
+        "## Mục\n\nChữ *nghiêng*, [liên kết](/cchc/tin-tuc/).\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    )
+    html = md.convert(plain, source, Collector()).html
+    assert markup._clean_already(plain, html)
+    unsafe = "Bấm [vào đây](javascript:alert(1))."
+    assert 'href="javascript' not in md.convert(unsafe, source, Collector()).html
+    assert not markup._clean_already(unsafe, '<a href="javascript:alert(1)">')
