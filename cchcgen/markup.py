@@ -151,7 +151,7 @@ pattern is tried on every run of text of every paragraph). With :class:`_Shortcu
 two, the same HTML in ~¾ of the time on the bench's posts. The
 text the inline patterns see is the document's, cut up: blocks add none of these
 characters. A pattern not named here (``linebreak``: tabs become spaces) is always tried;
-tests/test_markup.py compares the HTML with that of every pattern tried."""
+tests/test_markup_shortcuts.py compares the HTML with that of every pattern tried."""
 
 
 class _Shortcuts:

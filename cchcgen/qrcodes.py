@@ -167,7 +167,7 @@ def png_from_matrix(matrix: Iterable[Iterable[int]], scale: int, border: int) ->
     # pixels; the modules added to fill the last byte are dark, so that the bits after the
     # image's width are 0, as segno writes them
     edge, fill = bytes(border), b"\1" * (-size % 8)
-    bits = b"".join(edge + row + edge + fill for row in rows).translate(_TO_BITS)
+    bits = b"".join(edge + row + edge + fill for row in rows).translate(qrencode.TO_DIGITS)
     packed = int(bits, 2).to_bytes(len(bits) // 8, "big")
     pixels = b"".join(map(_spread(scale).__getitem__, packed))
     stride = (size + len(fill)) * scale // 8
@@ -249,14 +249,13 @@ class Memo:
             del self.known[url]
 
 
-_TO_BITS = bytes.maketrans(b"\0\1", b"01")
 _FROM_BITS = bytes.maketrans(b"01", b"\0\1")
 
 
 def pack(modules: Matrix) -> bytes:
     """A matrix as its side, then each row's modules as bits (8 to a byte)."""
     side = len(modules)
-    bits = b"".join(row.translate(_TO_BITS) for row in modules)
+    bits = b"".join(row.translate(qrencode.TO_DIGITS) for row in modules)
     bits += b"0" * (-len(bits) % 8)
     return bytes([side]) + int(bits, 2).to_bytes(len(bits) // 8, "big")
 

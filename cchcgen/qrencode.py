@@ -201,10 +201,11 @@ def _segments(text: str) -> tuple[int, int, int, int]:
     for segment in segments:
         encoder.write_segment(buffer, segment, None, encoder.version_range(version), False)
     written = buffer.getbits()
-    return int(bytes(written).translate(_TO_DIGITS), 2), len(written), version, error
+    return int(bytes(written).translate(TO_DIGITS), 2), len(written), version, error
 
 
-_TO_DIGITS = bytes.maketrans(b"\0\1", b"01")
+TO_DIGITS = bytes.maketrans(b"\0\1", b"01")
+"""Modules (bytes 0 and 1) as the digits of a binary number."""
 
 
 def _boosted(version: int, length: int) -> int:
