@@ -72,13 +72,18 @@ def test_a_killed_build_leaves_the_old_or_the_new_tree(tmp_path: Path, full: boo
     started = time.monotonic()
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
     length = time.monotonic() - started
-    rng = random.Random(20261123)
+    # Twelve kill times spread evenly from 0.3 to 1.4 times that length, in a random order:
+    # the swap comes at the very end of a build, and a busy machine makes a build slower
+    # than the one measured: with times drawn at random up to 1.1, all twelve kills of one
+    # CI run landed before it.
+    fractions = [0.3 + 0.1 * step for step in range(12)]
+    random.Random(20261123).shuffle(fractions)
     seen = {"old": 0, "new": 0}
-    for trial in range(12):
+    for trial, fraction in enumerate(fractions):
         restore()
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(rng.uniform(0.3, 1.1) * length)
+        time.sleep(fraction * length)
         process.send_signal(signal.SIGKILL)
         process.wait()
         after = _tree(out)
