@@ -17,9 +17,11 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from . import i18n, lock, pagelinks, parallel, qrcodes, quick, search
@@ -366,7 +368,8 @@ def _start_search(
     site, locale = renderer.site, renderer.locale
     shards = search.site_shards(site, locale)
     writer.put(search.MANIFEST, records, search.manifest(shards))
-    pending = search.start_index(shards, site.config.language, index, options.jobs)
+    work = writer.work_folder("search")
+    pending = search.start_index(shards, site.config.language, index, options.jobs, work)
     for output in pending.kept:
         writer.fresh(output, index[output])
     kept = set(pending.kept)
@@ -375,8 +378,11 @@ def _start_search(
 
 
 def _search_bundle(site: Any, locale: i18n.Locale) -> dict[str, bytes]:
+    """The search index, made to be checked (``cchcgen check`` writes no output)."""
     try:
-        return search.index_files(search.site_shards(site, locale), site.config.language)
+        with tempfile.TemporaryDirectory(prefix="cchcgen-search-") as folder:
+            shards = search.site_shards(site, locale)
+            return search.index_files(shards, site.config.language, Path(folder) / "work")
     except search.SearchIndexError as exc:
         raise _search_failed(exc) from None
 

@@ -248,8 +248,7 @@ class SiteWriter:
         self.previous: Mapping[str, OutputEntry] = {} if previous is None else previous
         self.store = store
         self.stored: Mapping[str, OutputEntry] = stored or {}
-        kind = "new" if self.full else "inc"
-        self.staging = self.out.parent / f".{self.out.name}.{os.getpid()}.{kind}-tmp"
+        self.staging = self.work_folder("new" if self.full else "inc")
         self.entries: dict[str, OutputEntry] = {}
         self.staged: list[str] = []
         self._staged_set: set[str] = set()
@@ -260,6 +259,11 @@ class SiteWriter:
             self.staging.mkdir()
         except OSError as exc:
             raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
+
+    def work_folder(self, kind: str) -> Path:
+        """A hidden folder of this build beside the output (not made here): whatever a
+        killed build leaves in it, the next build removes (:func:`recover`)."""
+        return self.out.parent / f".{self.out.name}.{os.getpid()}.{kind}-tmp"
 
     def fresh(self, output: str, fingerprint: bytes, keep: bool = True) -> bool:
         """True when the last build made the file from the same inputs and it is still

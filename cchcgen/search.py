@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -137,10 +136,10 @@ def manifest(built: Sequence[Shard]) -> bytes:
     return json.dumps({"shards": [shard.name for shard in built]}).encode("utf-8")
 
 
-def index_files(built: Sequence[Shard], language: str) -> dict[str, bytes]:
+def index_files(built: Sequence[Shard], language: str, work: Path) -> dict[str, bytes]:
     """Every shard's bundle: {path under the output folder: bytes}."""
     files: dict[str, bytes] = {}
-    start_index(built, language, {}, 1).result(
+    start_index(built, language, {}, 1, work).result(
         lambda path, _digest, source: files.__setitem__(path, source.read_bytes())
     )
     return files
@@ -166,12 +165,16 @@ class PendingIndex:
         language: str,
         previous: Mapping[str, bytes],
         jobs: int,
+        work: Path,
     ) -> None:
+        """``work``: a folder to make and remove, for Pagefind's pages and bundles."""
         self.language, self._jobs = language, max(1, min(jobs, MAX_PROCESSES))
         self.kept: list[str] = []
         self._todo: list[tuple[str, bytes]] = []
         self._first = built[0].name if built else ""
-        self._folder = tempfile.TemporaryDirectory(prefix="cchcgen-search-")
+        self._folder = work
+        shutil.rmtree(work, ignore_errors=True)  # left by an earlier build of this process
+        work.mkdir()
         try:
             for shard in built:
                 digest = shard.digest(language, shard.name == self._first)
@@ -184,7 +187,7 @@ class PendingIndex:
                     self._write_pages(shard)
                     self._todo.append((shard.name, digest))
         except BaseException:
-            self._folder.cleanup()
+            shutil.rmtree(work, ignore_errors=True)
             raise
         self._running: list[tuple[str, bytes, Path, subprocess.Popen[str]]] = []
         self._start_more()
@@ -198,7 +201,7 @@ class PendingIndex:
 
     def _pages(self, shard: str) -> tuple[Path, Path]:
         """Where Pagefind reads a shard's pages, and where it writes its bundle."""
-        folder = Path(self._folder.name) / shard
+        folder = self._folder / shard
         return folder / "pages", folder / "bundle"
 
     def _write_pages(self, shard: Shard) -> None:
@@ -248,7 +251,7 @@ class PendingIndex:
                 process.kill()
             process.wait()
         self._running.clear()
-        self._folder.cleanup()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 MAX_PROCESSES = 2
@@ -264,9 +267,9 @@ def _published(name: str, first: bool) -> bool:
 
 
 def start_index(
-    built: Sequence[Shard], language: str, previous: Mapping[str, bytes], jobs: int
+    built: Sequence[Shard], language: str, previous: Mapping[str, bytes], jobs: int, work: Path
 ) -> PendingIndex:
-    return PendingIndex(built, language, previous, jobs)
+    return PendingIndex(built, language, previous, jobs, work)
 
 
 class SearchIndexError(RuntimeError):

@@ -3,6 +3,7 @@ and the next build succeeds and gives the new tree."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -94,3 +95,43 @@ def test_a_killed_build_leaves_the_old_or_the_new_tree(tmp_path: Path, full: boo
         assert _tree(out) == new, f"trial {trial}: the next build did not give the new tree"
         assert not list(site.glob(".public.*")), "a staging folder was left behind"
     assert seen["old"] and seen["new"], seen  # the kills landed before and after the swap
+
+
+def _pagefind_running(folder: Path) -> bool:
+    """Is Pagefind running on files under ``folder`` (its command line, in Linux's /proc)?"""
+    for command in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            text = command.read_bytes()
+            if b"pagefind" in text and str(folder).encode() in text:
+                return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads Linux's /proc")
+def test_a_build_killed_while_indexing_leaves_nothing_outside_the_output(tmp_path: Path) -> None:
+    """Pagefind's working files lie beside the output, where the next build removes them,
+    not in the system's temporary folder, which nothing would ever tidy."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "minimal", site, ignore=shutil.ignore_patterns("expected", "public"))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, TMPDIR=str(temporary))
+    command = [sys.executable, "-m", "cchcgen", "build", "--source", str(site)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if _pagefind_running(tmp_path):
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.002)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the build ended before Pagefind was seen"
+    while _pagefind_running(tmp_path):  # Pagefind, orphaned, finishes its shard
+        time.sleep(0.05)
+    assert not list(temporary.iterdir())
+    assert list(site.glob(".public.*.search-tmp"))  # left by the killed build
+    again = run_cli("build", "--source", str(site))
+    assert again.returncode == 0, again.stderr
+    assert not list(site.glob(".public.*")), "the next build left the killed one's folders"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tmp"]
