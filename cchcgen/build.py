@@ -233,12 +233,14 @@ def _render_and_write(
     stored = manifest.outputs if manifest is not None else None
     writer = SiteWriter(options.output, options.source, previous, options.in_place, store, stored)
     try:
-        sitemap = renderer.sitemap_entries(targets)
-        fingerprints = [prints.of(t, sitemap) for t in targets]
-        todo = [i for i, t in enumerate(targets) if not writer.fresh(t.output, fingerprints[i])]
+        # Pagefind works in its own processes: started first, it indexes while the pages'
+        # fingerprints are taken and the pages rendered
         records = prints.records() if searching else b""
         pending = _start_search(options, writer, renderer, records) if searching else None
         try:
+            sitemap = renderer.sitemap_entries(targets)
+            fingerprints = [prints.of(t, sitemap) for t in targets]
+            todo = [i for i, t in enumerate(targets) if not writer.fresh(t.output, fingerprints[i])]
 
             def stage(index: int, output: Any) -> Any:
                 target = targets[index]

@@ -322,9 +322,14 @@ class SiteWriter:
                 with contextlib.suppress(OSError):
                     _staged(self.staging, output).unlink()
 
+    def _in_output(self, output: str) -> str:
+        """The path of ``output`` (a path under the output folder, with "/") in it; a
+        string, not a Path: this is done for each of tens of thousands of files."""
+        return f"{self.out}{os.sep}{output if os.sep == '/' else output.replace('/', os.sep)}"
+
     def _intact(self, output: str, old: OutputEntry) -> bool:
         try:
-            info = os.stat(self.out.joinpath(*output.split("/")))
+            info = os.stat(self._in_output(output))
         except OSError:
             return False
         return (info.st_size, info.st_mtime_ns) == (old.size, old.mtime_ns)
@@ -436,13 +441,16 @@ class SiteWriter:
         self.bytes += len(self.marker)
 
     def _link_unchanged(self) -> None:
-        staged = set(self.staged)
+        staged = self._staged_set
         for output in self.entries:
             if output in staged:
                 continue
-            source = self.out.joinpath(*output.split("/"))
-            target = self.staging.joinpath(*output.split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
+            source = self._in_output(output)
+            target = _staged_name(self.staging, output)
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
             try:
                 os.link(source, target)
             except OSError:

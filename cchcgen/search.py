@@ -175,10 +175,13 @@ class PendingIndex:
         self._folder = work
         shutil.rmtree(work, ignore_errors=True)  # left by an earlier build of this process
         work.mkdir()
+        by_folder: dict[str, list[str]] = {}  # the shard's folder is the path's first two parts
+        for path in previous:
+            by_folder.setdefault(path[: path.find("/", len(INDEX_DIR) + 1) + 1], []).append(path)
         try:
             for shard in built:
                 digest = shard.digest(language, shard.name == self._first)
-                mine = [path for path in previous if path.startswith(shard.folder)]
+                mine = by_folder.get(shard.folder, [])
                 if mine and all(previous[path] == digest for path in mine):
                     self.kept.extend(mine)
                 else:
