@@ -199,11 +199,19 @@ def code_stamp() -> str:
     """Digest of cchcgen's own files, so that a cache is never used by another cchcgen,
     even one with the same version number (a developer's checkout). By content, not time:
     a CI job that installs the same release again keeps its cache (~2 ms)."""
-    package = Path(__file__).parent
+    return folder_stamp(Path(__file__).parent)
+
+
+def folder_stamp(package: Path) -> str:
+    """Digest of the files in ``package`` and its folders, their names included, but not
+    of the bytecode Python writes into ``__pycache__`` (it appears when a module is first
+    imported: a stamp that counted it would throw the cache away after a first ``serve``)."""
     h = hashlib.blake2b(digest_size=16)
-    for folder, dirs, files in sorted(os.walk(package)):
+    for folder, dirs, files in os.walk(package):  # top-down: pruning ``dirs`` works
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
+            if name.endswith((".pyc", ".pyo")):
+                continue
             with contextlib.suppress(OSError), open(os.path.join(folder, name), "rb") as stream:
                 h.update(f"{os.path.relpath(folder, package)}/{name};".encode())
                 h.update(hashlib.blake2b(stream.read(), digest_size=16).digest())

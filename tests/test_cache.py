@@ -314,3 +314,21 @@ def test_the_table_of_output_files_reads_back_whatever_its_chunks(chunk: int) ->
             for k, e in list(table.items())[:1]
         ]
         assert cache._read_outputs(stream.getvalue()) == table
+
+
+def test_the_code_stamp_ignores_bytecode_and_follows_every_other_file(tmp_path: Path) -> None:
+    """Python writes ``__pycache__`` the first time a module is imported (``serve`` imports
+    modules a build does not): that must not throw the cache away. A changed layout or
+    module must."""
+    package = tmp_path / "cchcgen"
+    shutil.copytree(
+        Path(cache.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    before = cache.folder_stamp(package)
+    for folder in (package, package / "kinds"):
+        (folder / "__pycache__").mkdir()
+        (folder / "__pycache__" / "serve.cpython-311.pyc").write_bytes(b"\x00bytecode")
+    assert cache.folder_stamp(package) == before
+    layout = next(package.glob("layouts/*.html"))
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cache.folder_stamp(package) != before
