@@ -15,6 +15,13 @@ only makes the build slower. ``cchcgen build --full`` ignores it. It holds
   that a build into an empty folder (a CI runner that restored the cache) takes the
   files nothing changed from there instead of rendering them.
 
+The content part is kept in several files, so that an edit rewrites a few megabytes, not
+the whole part (about 60 MB at a province's size): ``content.json`` (the Markdown memo and
+the pages' links), ``qr.json`` (the QR codes) and ``files-NN.json`` (the content files'
+entries, spread over :data:`SEGMENTS` files by their path). Only the files whose part
+changed are written again; each entry is checked on its own (stamps, digests), so files
+of different builds mixed by a killed save only make the next build slower.
+
 Each file is a JSON header line (program, format, version, code stamp), then the body
 in :mod:`cchcgen.cachecodec`'s JSON, which cannot run code when it is read. The
 manifest's table of output files follows on a line of its own as plain JSON rows: every
@@ -31,6 +38,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,7 +51,8 @@ from .messages import _
 DIRNAME = ".cchcgen-cache"
 _MANIFEST = "manifest.json"
 _CONTENT = "content.json"
-_FORMAT = 7
+_QR = "qr.json"
+_FORMAT = 8
 _PROGRAM = "cchcgen build cache"
 _HEADER_LIMIT = 4096
 _T = TypeVar("_T")
@@ -126,6 +135,37 @@ class Manifest:
     quick: QuickCheck | None = None
 
 
+SEGMENTS = 32
+"""How many ``files-NN.json`` files the content files' entries are spread over."""
+
+
+def _segment(rel: str) -> int:
+    return zlib.crc32(rel.encode()) % SEGMENTS
+
+
+def _segment_name(number: int) -> str:
+    return f"files-{number:02d}.json"
+
+
+def _parts(content: Content) -> dict[str, tuple[Any, Callable[[], Any]]]:
+    """The files the content part is kept in: name → (what tells whether it changed,
+    what is written). See :meth:`BuildCache.changed_parts`."""
+    segments: list[dict[str, FileEntry]] = [{} for _ in range(SEGMENTS)]
+    for rel, entry in content.files.items():
+        segments[_segment(rel)][rel] = entry
+    parts: dict[str, tuple[Any, Callable[[], Any]]] = {
+        _CONTENT: (
+            (content.markdown_env, frozenset(content.markdown), content.page_links),
+            lambda: replace(content, files={}, qr_env="", qr={}),
+        ),
+        _QR: ((content.qr_env, frozenset(content.qr)), lambda: (content.qr_env, content.qr)),
+    }
+    for number, entries in enumerate(segments):
+        shape = {rel: (_Same(entry), entry.stamp) for rel, entry in entries.items()}
+        parts[_segment_name(number)] = (shape, functools.partial(dict, entries))
+    return parts
+
+
 class BuildCache:
     """Both parts; the content part is read from disk on first use."""
 
@@ -137,7 +177,8 @@ class BuildCache:
     ) -> None:
         self._root = root
         self._content: Content | None = None if root is not None else Content()
-        self._read_as: tuple[Any, ...] | None = None
+        self._read_as: dict[str, Any] = {}
+        """Each file of the content part: what it held when read (see :func:`_parts`)."""
         self.manifest = manifest or Manifest()
         self.warnings: list[Diagnostic] = warnings or []
         """Cache files found damaged and ignored, for the command line to show."""
@@ -146,34 +187,58 @@ class BuildCache:
     def content(self) -> Content:
         if self._content is None:
             assert self._root is not None
-            loaded = _read(self._root, _CONTENT, Content, self.warnings)
-            self._content = loaded if loaded is not None else Content()
-            if loaded is not None:
-                self._read_as = _shape(loaded)
+            self._content, read = _read_content(self._root, self.warnings)
+            self._read_as = {
+                name: shape for name, (shape, _v) in _parts(self._content).items() if name in read
+            }
         return self._content
 
-    def content_changed(self) -> bool:
-        """Whether the content part is not what was read from disk: a build in which no
-        file was read again nor anything drawn or converted need not write it again (a
-        CI build whose sources did not change saves a second of encoding)."""
+    def changed_parts(self) -> dict[str, Callable[[], Any]]:
+        """The files of the content part whose content is not what was read from disk,
+        with what to write into each: a build in which no file was read again nor
+        anything drawn or converted writes none (a CI build whose sources did not change
+        saves seconds of encoding), an edit of one post writes its segment and the
+        Markdown memo, not every other file's entry.
+
+        What tells a file from the one read: the file entries by identity (a file read
+        again gets a new one) with their stamps (updated in place), the Markdown and QR
+        memos' keys (each key's value is fixed by the key and the environment), and the
+        pages' links by value (made anew by every build)."""
         if self._content is None:
-            return False
-        return self._read_as is None or _shape(self._content) != self._read_as
+            return {}
+        return {
+            name: value
+            for name, (shape, value) in _parts(self._content).items()
+            if name not in self._read_as or self._read_as[name] != shape
+        }
 
 
-def _shape(content: Content) -> tuple[Any, ...]:
-    """What tells a content part from the one it was read as: the file entries by
-    identity (a file read again gets a new one) with their stamps (updated in place),
-    the Markdown and QR memos' keys (each key's value is fixed by the key and the
-    environment), and the pages' links by value (made anew by every build)."""
-    return (
-        content.markdown_env,
-        content.qr_env,
-        {rel: (_Same(entry), entry.stamp) for rel, entry in content.files.items()},
-        frozenset(content.markdown),
-        frozenset(content.qr),
-        content.page_links,
-    )
+def _read_content(root: Path, warnings: list[Diagnostic]) -> tuple[Content, set[str]]:
+    """The content part from its files, and the names of the files read. A file missing
+    or unusable is left out (what it held is made again, and it is written again), with a
+    warning if it is damaged."""
+    read: set[str] = set()
+    content = _read(root, _CONTENT, Content, warnings)
+    if content is None:
+        content = Content()
+    else:
+        read.add(_CONTENT)
+    content.qr_env, content.qr = "", {}
+    codes = _read(root, _QR, tuple, warnings)
+    if codes is not None and len(codes) == 2 and isinstance(codes[1], dict):
+        content.qr_env, content.qr = codes
+        read.add(_QR)
+    elif codes is not None:
+        warnings.append(_damaged(_QR))
+    for number in range(SEGMENTS):
+        name = _segment_name(number)
+        entries = _read(root, name, dict, warnings)
+        if entries is not None and all(isinstance(e, FileEntry) for e in entries.values()):
+            content.files.update(entries)
+            read.add(name)
+        elif entries is not None:
+            warnings.append(_damaged(name))
+    return content, read
 
 
 class _Same:
@@ -352,8 +417,8 @@ def save(root: Path, cache: BuildCache) -> None:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         for old in folder.glob("*.pickle"):  # earlier versions' pickles: never read
             old.unlink(missing_ok=True)
-        if cache._content is not None and cache.content_changed():
-            _write(folder, _CONTENT, cache._content)
+        for name, value in cache.changed_parts().items():
+            _write(folder, name, value())
         manifest = cache.manifest
         _write(
             folder,

@@ -11,6 +11,7 @@ import os
 import pickle
 import shutil
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,11 +72,14 @@ def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path
     result = build_site(BuildOptions(site, tmp_path / "out", now=FIXED_NOW, cache=memory))
     memory.manifest.quick = cache.QuickCheck(b"signature", 1.5e9, result)
     cache.save(site, memory)
+    segments = [f"files-{number:02d}.json" for number in range(cache.SEGMENTS)]
     assert sorted(p.name for p in (site / cache.DIRNAME).iterdir()) == [
         ".gitignore",
-        "content.json",
+        "content.json",  # the Markdown memo and the pages' links
+        *segments,  # the content files' entries
         "manifest.json",
         "outputs",  # the output files, by digest (cchcgen.outstore)
+        "qr.json",
     ]
     loaded = cache.load(site)
     _same(loaded.manifest, memory.manifest, "manifest")
@@ -174,6 +178,9 @@ class _Touch:
         ("manifest.json", _TABLE, True),
         ("content.json", '{"c":["subprocess.Popen",[["touch","marker"]]]}', True),
         ("content.json", "", True),
+        ("files-00.json", '{"c":["subprocess.Popen",[["touch","marker"]]]}', True),
+        ("files-07.json", '{"d":[["content/x.md",1]]}', True),  # not a file's entry
+        ("qr.json", '{"t":["segno",1]}', True),
         ("manifest.json", None, True),  # not even a header
         ("manifest.json", "other version", False),
     ],
@@ -274,9 +281,19 @@ def test_the_content_part_is_written_again_only_when_the_build_changed_it(
     tmp_path: Path,
 ) -> None:
     """A CI build whose sources did not change (its output folder empty) keeps the
-    content part as it was; an edit, a new Markdown text, writes it again."""
+    content part as it was; an edit, a new Markdown text, writes again the Markdown memo
+    and the edited file's segment, and no other file of the content part."""
     site = _copy(SITES / "minimal", tmp_path / "site")
-    content = site / cache.DIRNAME / "content.json"
+    folder = site / cache.DIRNAME
+    content = folder / "content.json"
+    edited = "content/posts/2023/mot-cua.md"
+
+    def stamps() -> dict[str, tuple[int, int]]:
+        return {
+            p.name: (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.iterdir()
+            if p.name.startswith(("content", "files-", "qr"))
+        }
 
     def build(out: str) -> None:
         memory = cache.load(site)
@@ -286,16 +303,22 @@ def test_the_content_part_is_written_again_only_when_the_build_changed_it(
     build("out")
     _settle()  # the files' stamps are trusted from now on
     build("out")  # the stamps became trusted: written again
-    before = content.stat()
+    before = stamps()
+    assert len(before) == cache.SEGMENTS + 2
     shutil.rmtree(tmp_path / "out")
     build("out")
-    after = content.stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    post = site / "content" / "posts" / "2023" / "mot-cua.md"
+    assert stamps() == before
+    post = site / edited
     post.write_text(post.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
     build("out")
-    assert content.stat().st_ino != before.st_ino
-    entry = cache.load(site).content.files["content/posts/2023/mot-cua.md"]
+    after = stamps()
+    segment = f"files-{zlib.crc32(edited.encode()) % cache.SEGMENTS:02d}.json"
+    assert sorted(name for name in before if after[name] != before[name]) == [
+        "content.json",
+        segment,
+    ]
+    assert content.stat().st_ino != before["content.json"][0]
+    entry = cache.load(site).content.files[edited]
     assert "Một câu mới." in entry.value.body_html
 
 
