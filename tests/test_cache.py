@@ -83,6 +83,8 @@ def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path
     ]
     loaded = cache.load(site)
     _same(loaded.manifest, memory.manifest, "manifest")
+    for content in (loaded.content, memory.content):  # read back segment by segment: the
+        content.files = dict(sorted(content.files.items()))  # order is not kept (nor used)
     _same(loaded.content, memory.content, "content")
     assert not loaded.warnings
     assert loaded.content.files and loaded.manifest.outputs
