@@ -65,6 +65,9 @@ class Preview:
             for item in kind.edit_items(self.site):
                 self.items[item.src] = (kind, item)
                 self.classes.update(type(v) for v in (item, *kind.derived(item)))
+        self.sourced = frozenset(
+            c for c in self.classes if dataclasses.is_dataclass(c) and "src" in _field_names(c)
+        )
         # which targets (by index) and which site entries hold each item or derived value
         self.held: dict[Any, set[int]] = {}
         for index, target in enumerate(self.targets):
@@ -122,7 +125,8 @@ class Preview:
         if edited is None:
             return None
         rel, kind, old, new = edited
-        swaps = _Swaps({id(old): new}, dict(zip(kind.derived(old), kind.derived(new), strict=True)))
+        derived = dict(zip(kind.derived(old), kind.derived(new), strict=True))
+        swaps = _Swaps({id(old): new}, derived, self.sourced)
         olds = (old, *swaps.derived)
         names = set().union(*(self.entries.get(o, ()) for o in olds))  # entries holding them
         site = self._new_site(swaps, names)
@@ -329,6 +333,8 @@ class _Swaps:
     """The item read again, by the identity of the one it replaces."""
     derived: dict[Any, Any]
     """Values made from it, by value: the targets hold equal copies."""
+    sourced: frozenset[type] = frozenset()
+    """The classes of items read from a file (with a ``src``): replaced by identity only."""
 
 
 def _swap(value: Any, swaps: _Swaps, classes: set[type]) -> Any:
@@ -341,6 +347,12 @@ def _swap(value: Any, swaps: _Swaps, classes: set[type]) -> Any:
             return hit
         return value if hasattr(value, "src") else swaps.derived.get(value, value)
     if kind is tuple or kind is list:
+        items = swaps.items
+        if value and all(map(swaps.sourced.__contains__, map(type, value))):
+            # a list of posts (of procedures ...): looked through at C speed, 5,000 in 0.3 ms
+            if not any(map(items.__contains__, map(id, value))):
+                return value
+            return kind(items.get(id(item), item) for item in value)
         copy: list[Any] | None = None
         for index, item in enumerate(value):
             if type(item) in _ATOM_TYPES:

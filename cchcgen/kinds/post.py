@@ -365,9 +365,11 @@ def related_of(
     :func:`related_posts` chooses them."""
     slugs = {tag.slug for tag in post.tags}
     by_tag = {group.tag.slug: group.posts for group in tags if group.tag.slug in slugs}
-    return _related(
-        post, by_tag, lambda slug, _src: by_tag[slug].index(post), posts[: limit + 1], limit
-    )
+
+    def index_of(slug: str, src: str) -> int:  # by address: ``tuple.index`` would compare
+        return next(i for i, p in enumerate(by_tag[slug]) if p.src == src)  # every field
+
+    return _related(post, by_tag, index_of, posts[: limit + 1], limit)
 
 
 def _related(
