@@ -322,6 +322,14 @@ class SiteWriter:
                 with contextlib.suppress(OSError):
                     _staged(self.staging, output).unlink()
 
+    def _make_folder(self, target: str) -> None:
+        """Make the folder of a staged file, once per folder (a page's folder holds its QR
+        files too)."""
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+
     def _in_output(self, output: str) -> str:
         """The path of ``output`` (a path under the output folder, with "/") in it; a
         string, not a Path: this is done for each of tens of thousands of files."""
@@ -356,10 +364,7 @@ class SiteWriter:
             return OutputEntry(fingerprint, old.size, old.mtime_ns, content), False
         target = _staged_name(self.staging, output)
         try:
-            folder = os.path.dirname(target)
-            if folder not in self._folders:  # a page's folder holds its QR files too
-                os.makedirs(folder, exist_ok=True)
-                self._folders.add(folder)
+            self._make_folder(target)
             if output in self.stored:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(target)  # staged before from the store: a link, never written into
@@ -447,10 +452,7 @@ class SiteWriter:
                 continue
             source = self._in_output(output)
             target = _staged_name(self.staging, output)
-            folder = os.path.dirname(target)
-            if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
-                self._folders.add(folder)
+            self._make_folder(target)
             try:
                 os.link(source, target)
             except OSError:
