@@ -235,8 +235,7 @@ def _render_and_write(
     try:
         # Pagefind works in its own processes: started first, it indexes while the pages'
         # fingerprints are taken and the pages rendered
-        records = prints.records() if searching else b""
-        pending = _start_search(options, writer, renderer, records) if searching else None
+        pending = _start_search(options, writer, renderer, prints) if searching else None
         try:
             sitemap = renderer.sitemap_entries(targets)
             fingerprints = [prints.of(t, sitemap) for t in targets]
@@ -347,11 +346,12 @@ def _changed_meanwhile() -> ContentError:
 
 
 def _start_search(
-    options: BuildOptions, writer: SiteWriter, renderer: Renderer, records: bytes
+    options: BuildOptions, writer: SiteWriter, renderer: Renderer, prints: Fingerprints
 ) -> search.PendingIndex | None:
     """Keep the search index's shards whose records did not change and start indexing
-    the others. Nothing is computed when no record changed (``records`` is the
-    manifest's fingerprint) or while previewing (``refresh_search`` off)."""
+    the others. Nothing more is computed when no record changed (the manifest's
+    fingerprint) or while previewing (``refresh_search`` off)."""
+    records = prints.records()
 
     def index_of(entries: Mapping[str, OutputEntry]) -> dict[str, bytes]:
         return {
@@ -371,7 +371,11 @@ def _start_search(
     shards = search.site_shards(site, locale)
     writer.put(search.MANIFEST, records, search.manifest(shards))
     work = writer.work_folder("search")
-    pending = search.start_index(shards, site.config.language, index, options.jobs, work)
+    common = search.common(site, locale, prints.digests)
+    language = site.config.language
+    pending = search.start_index(
+        shards, language, index, options.jobs, work, prints.digests, common
+    )
     for output in pending.kept:
         writer.fresh(output, index[output])
     kept = set(pending.kept)

@@ -15,9 +15,10 @@ import enum
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 SIZE = 16
+_D = TypeVar("_D")
 
 
 def digest_bytes(*parts: bytes) -> bytes:
@@ -43,6 +44,23 @@ class Digests:
         """Tell the digest of a dataclass object computed earlier (by the build that
         parsed it), so it is not computed again."""
         self._memo[id(value)] = (value, digest)
+
+    def replace(self, value: _D, **changes: Any) -> _D:
+        """``dataclasses.replace(value, **changes)``, whose digest is made from the known
+        digest of ``value`` and the changes, not from every field again (a post whose
+        category the loader resolves is not hashed again, body and all). Equal changes of
+        equal objects give equal digests in every build; an object equal to the new one
+        but made otherwise has another digest, which only makes its outputs be made again."""
+        new = dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        hit = self._memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            h = hashlib.blake2b(digest_size=SIZE)
+            h.update(b"R" + hit[1])
+            for name in sorted(changes):
+                h.update(name.encode() + b"=")
+                self._feed(h, changes[name])
+            self._memo[id(new)] = (new, h.digest())
+        return new
 
     def of(self, value: Any) -> bytes:
         h = hashlib.blake2b(digest_size=SIZE)

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__, kinds, messages, parallel, sample, schema
 from .cache import BuildCache, FileEntry
@@ -31,6 +31,9 @@ from .urls import UnsafePath, safe_relative, slugify
 from .yamlutil import Node, YamlSource, compose
 
 CONTENT = "content"
+
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,9 @@ class Loader:
 
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def replace(self, value: _T, **changes: Any) -> _T:
+        return self.digests.replace(value, **changes)
 
     def files(self, folder: str, suffix: str | None = None) -> list[tuple[Path, str]]:
         """The files of ``content/<folder>`` (those ending in ``suffix``), as (path,
@@ -363,7 +369,9 @@ class Loader:
         errors = tuple(d for d in self.diags.items if d.is_error)
         if self.cache is not None and not errors:
             self.cache.content.prune(self.seen, set(self.markdown.used))
-        return LoadResult(site, errors, self.diags.warnings, tuple(self.notes), self.next_change)
+        return LoadResult(
+            site, errors, self.diags.warnings, tuple(self.notes), self.next_change, self.digests
+        )
 
     def check_layouts(self) -> None:
         """Report every file and folder of ``layouts/`` that cannot be read: a layout

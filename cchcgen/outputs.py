@@ -253,3 +253,22 @@ class SearchRecord:
     kind: str = ""
     """What the page is, in the words people search with (``Kế hoạch``): weighted above the
     title, so that "ke hoach tuyen truyen" finds the plans before the news about them."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchItem:
+    """A search record to be, made only when its shard of the index is made again: an
+    edit of one post re-indexes one shard, and the text of the other records (their
+    pages' HTML, stripped) is not computed."""
+
+    date: str
+    """The record's date, as :attr:`SearchRecord.date`: the index is split by it."""
+    source: Any
+    """What the record is made from, besides the locale and the site's settings: its
+    digest stands for the record's (for a post, the type's name and the post)."""
+    make: Callable[[], SearchRecord]
+
+    @classmethod
+    def made(cls, record: SearchRecord) -> SearchItem:
+        """An item for a record made already (a type with a few records)."""
+        return cls(record.date, record, lambda: record)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import __version__
 from .content import Site
 from .fingerprint import Digests
 from .i18n import Locale
-from .outputs import SearchRecord
+from .outputs import SearchItem, SearchRecord
 from .urls import fold
 
 INDEX_DIR = "pagefind"
@@ -65,14 +66,19 @@ class Shard:
     """One Pagefind bundle, published under ``/pagefind/<name>/``."""
 
     name: str
-    records: tuple[SearchRecord, ...]
+    items: tuple[SearchItem, ...]
 
-    def digest(self, language: str, first: bool) -> bytes:
-        """What the bundle is made from: its records, the language, Pagefind and whether
-        it is the first shard (which alone carries the runtime). Fed value by value
-        (:class:`~cchcgen.fingerprint.Digests`): the text of a whole site's records is
-        not made into one string on each build."""
-        return Digests().of((language, _PAGEFIND, first, self.name, self.records))
+    def digest(self, language: str, first: bool, digests: Digests, common: bytes) -> bytes:
+        """What the bundle is made from: what its records are made from (``common``: the
+        locale and the site's settings, which every record may show), the language,
+        Pagefind and whether it is the first shard (which alone carries the runtime).
+        ``digests`` knows the digests of the posts and other content read from the cache:
+        no record is made to know whether its shard changed."""
+        sources = tuple(item.source for item in self.items)
+        return digests.of((common, language, _PAGEFIND, first, self.name, sources))
+
+    def records(self) -> list[SearchRecord]:
+        return [item.make() for item in self.items]
 
     @property
     def folder(self) -> str:
@@ -84,17 +90,17 @@ def _folder(shard: str) -> str:
     return f"{INDEX_DIR}/{shard}/"
 
 
-def shards(groups: Sequence[tuple[str, Sequence[SearchRecord]]]) -> list[Shard]:
+def shards(groups: Sequence[tuple[str, Sequence[SearchItem]]]) -> list[Shard]:
     """The site's records in shards of at most about :data:`SHARD_LIMIT`, so that an edit
-    re-indexes one small shard. ``groups`` are (content type, its records). A small site
+    re-indexes one small shard. ``groups`` are (content type, its records to be). A small site
     is one shard; otherwise each type is one, split by year, then half-year, then month
     (by the record's date) while a part is larger than the limit."""
-    everything = tuple(record for _name, records in groups for record in records)
+    everything = tuple(item for _name, items in groups for item in items)
     if len(everything) <= SHARD_LIMIT:
         return [Shard("all", everything)] if everything else []
     found: list[Shard] = []
-    for name, records in groups:
-        found.extend(_split(re.sub(r"[^a-z0-9]+", "-", name.lower()), tuple(records), 0))
+    for name, items in groups:
+        found.extend(_split(re.sub(r"[^a-z0-9]+", "-", name.lower()), tuple(items), 0))
     return found
 
 
@@ -106,16 +112,16 @@ _LEVELS: tuple[Callable[[int, int], str], ...] = (
 """How a shard too large is split: by year, half-year, month (``post-2024-h1-03``)."""
 
 
-def _split(name: str, records: tuple[SearchRecord, ...], level: int) -> list[Shard]:
-    if not records:
+def _split(name: str, items: tuple[SearchItem, ...], level: int) -> list[Shard]:
+    if not items:
         return []
-    if len(records) <= SHARD_LIMIT or level == len(_LEVELS):
-        return [Shard(name, records)]
-    parts: dict[str, list[SearchRecord]] = {}
-    for record in records:
-        parts.setdefault(_LEVELS[level](*_year_month(record.date)), []).append(record)
+    if len(items) <= SHARD_LIMIT or level == len(_LEVELS):
+        return [Shard(name, items)]
+    parts: dict[str, list[SearchItem]] = {}
+    for item in items:
+        parts.setdefault(_LEVELS[level](*_year_month(item.date)), []).append(item)
     if len(parts) == 1:  # undated, or all in one part: nothing to split on at this level
-        return _split(name, records, level + 1)
+        return _split(name, items, level + 1)
     return [
         shard
         for part in sorted(parts)
@@ -139,7 +145,7 @@ def manifest(built: Sequence[Shard]) -> bytes:
 def index_files(built: Sequence[Shard], language: str, work: Path) -> dict[str, bytes]:
     """Every shard's bundle: {path under the output folder: bytes}."""
     files: dict[str, bytes] = {}
-    start_index(built, language, {}, 1, work).result(
+    start_index(built, language, {}, 1, work, Digests(), b"").result(
         lambda path, _digest, source: files.__setitem__(path, source.read_bytes())
     )
     return files
@@ -166,8 +172,11 @@ class PendingIndex:
         previous: Mapping[str, bytes],
         jobs: int,
         work: Path,
+        digests: Digests,
+        common: bytes,
     ) -> None:
-        """``work``: a folder to make and remove, for Pagefind's pages and bundles."""
+        """``work``: a folder to make and remove, for Pagefind's pages and bundles;
+        ``digests`` and ``common``: see :meth:`Shard.digest`."""
         self.language, self._jobs = language, max(1, min(jobs, MAX_PROCESSES))
         self.kept: list[str] = []
         self._todo: list[tuple[str, bytes]] = []
@@ -180,7 +189,7 @@ class PendingIndex:
             by_folder.setdefault(path[: path.find("/", len(INDEX_DIR) + 1) + 1], []).append(path)
         try:
             for shard in built:
-                digest = shard.digest(language, shard.name == self._first)
+                digest = shard.digest(language, shard.name == self._first, digests, common)
                 mine = by_folder.get(shard.folder, [])
                 if mine and all(previous[path] == digest for path in mine):
                     self.kept.extend(mine)
@@ -210,7 +219,7 @@ class PendingIndex:
     def _write_pages(self, shard: Shard) -> None:
         pages = self._pages(shard.name)[0]
         pages.mkdir(parents=True)
-        for number, record in enumerate(shard.records):  # the address is in the metadata
+        for number, record in enumerate(shard.records()):  # the address is in the metadata
             page = _page(record, self.language)
             (pages / f"{number:06d}.html").write_text(page, encoding="utf-8")
 
@@ -270,9 +279,15 @@ def _published(name: str, first: bool) -> bool:
 
 
 def start_index(
-    built: Sequence[Shard], language: str, previous: Mapping[str, bytes], jobs: int, work: Path
+    built: Sequence[Shard],
+    language: str,
+    previous: Mapping[str, bytes],
+    jobs: int,
+    work: Path,
+    digests: Digests,
+    common: bytes,
 ) -> PendingIndex:
-    return PendingIndex(built, language, previous, jobs, work)
+    return PendingIndex(built, language, previous, jobs, work, digests, common)
 
 
 class SearchIndexError(RuntimeError):
@@ -305,15 +320,21 @@ def _page(record: SearchRecord, language: str) -> str:
 
 def site_records(site: Site, locale: Locale) -> list[SearchRecord]:
     """One record per page worth finding, from every content type in registry order."""
-    return [record for _name, records in typed_records(site, locale) for record in records]
+    return [item.make() for _name, items in _typed_items(site, locale) for item in items]
 
 
-def typed_records(site: Site, locale: Locale) -> list[tuple[str, list[SearchRecord]]]:
-    """Each content type's name and records, in registry order."""
+def _typed_items(site: Site, locale: Locale) -> list[tuple[str, list[SearchItem]]]:
+    """Each content type's name and records to be, in registry order."""
     from . import kinds
 
-    return [(kind.name, list(kind.search_records(site, locale))) for kind in kinds.registry()]
+    return [(kind.name, list(kind.search_items(site, locale))) for kind in kinds.registry()]
 
 
 def site_shards(site: Site, locale: Locale) -> list[Shard]:
-    return shards(typed_records(site, locale))
+    return shards(_typed_items(site, locale))
+
+
+def common(site: Site, locale: Locale, digests: Digests) -> bytes:
+    """What every record may show besides its source: the locale (sections' names, dates)
+    and the site's settings (see :meth:`Shard.digest`)."""
+    return digests.of((__version__, site.config, locale.code, locale.strings))

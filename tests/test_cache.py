@@ -21,8 +21,10 @@ from conftest import FIXED_NOW, REPO, SITES, compare_trees, run_cli
 
 from cchcgen import cache, cachecodec
 from cchcgen.build import BuildOptions, build_site
+from cchcgen.content import Post
 from cchcgen.errors import Diagnostic, Severity
 from cchcgen.files import RACY_SECONDS
+from cchcgen.fingerprint import Digests
 from cchcgen.markup import Rendered
 
 WARNING = (
@@ -357,3 +359,37 @@ def test_the_code_stamp_ignores_bytecode_and_follows_every_other_file(tmp_path: 
     layout = next(package.glob("layouts/*.html"))
     layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert cache.folder_stamp(package) != before
+
+
+def test_an_edit_build_digests_again_only_the_post_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digests of the content read from the cache are not computed again to tell
+    which pages an edit changes, not even for the posts the loader completes (their
+    category resolved, their tags as the site spells them)."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    edited = "content/posts/2023/mot-cua.md"
+
+    def build() -> None:
+        memory = cache.load(site)
+        build_site(BuildOptions(site, tmp_path / "out", now=FIXED_NOW, cache=memory))
+        cache.save(site, memory)
+
+    build()
+    _settle()
+    build()  # the stamps became trusted
+    digested: list[str] = []  # the posts digested, by file
+    digest = Digests._object
+
+    def counted(self: Digests, value: Any) -> bytes:
+        known = self._memo.get(id(value))
+        if isinstance(value, Post) and (known is None or known[0] is not value):
+            digested.append(value.src)
+        return digest(self, value)
+
+    monkeypatch.setattr(Digests, "_object", counted)
+    post = site / edited
+    post.write_text(post.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    build()
+    assert digested == [edited]
+    assert "Một câu mới." in (tmp_path / "out/tin-tuc/mot-cua/index.html").read_text("utf-8")

@@ -14,8 +14,11 @@ from cchcgen import i18n, search
 from cchcgen.build import BuildOptions, build_site
 from cchcgen.cache import BuildCache
 from cchcgen.config import load_config
+from cchcgen.content import Post
+from cchcgen.kinds import post as post_kind
 from cchcgen.loader import LoadOptions, load_site
-from cchcgen.search import SearchRecord, Shard, searchable, shards, site_records
+from cchcgen.outputs import SearchItem, SearchRecord
+from cchcgen.search import Shard, searchable, shards, site_records
 from cchcgen.targets import plan
 
 SITE_YAML = """\
@@ -69,8 +72,8 @@ def test_search_is_built_by_default_and_can_be_turned_off(make_site, tmp_path: P
     assert "tim-kiem" not in (tmp_path / "off/index.html").read_text(encoding="utf-8")
 
 
-def _record(url: str, date: str) -> SearchRecord:
-    return SearchRecord(url, "Tin tức", url, date, "", "")
+def _record(url: str, date: str) -> SearchItem:
+    return SearchItem.made(SearchRecord(url, "Tin tức", url, date, "", ""))
 
 
 def test_a_large_site_is_indexed_in_shards_by_type_year_half_and_month(
@@ -81,7 +84,7 @@ def test_a_large_site_is_indexed_in_shards_by_type_year_half_and_month(
     posts += [_record("/b/", "03/05/2023"), _record("/c/", "tháng 10/2022 (chưa ghi ngày)")]
     posts += [_record("/d/", "04/10/2024"), _record("/e/", "")]
     faq = [_record("/hoi-dap/x/", "")]
-    found = {shard.name: [r.url for r in shard.records] for shard in shards(
+    found = {shard.name: [r.url for r in shard.records()] for shard in shards(
         [("post", posts), ("faq", faq), ("hotline", [])]
     )}  # fmt: skip
     assert found == {
@@ -140,12 +143,20 @@ def test_an_edit_reindexes_only_its_shard_and_a_shard_emptied_is_removed(
         return popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
 
     monkeypatch.setattr(search.subprocess, "Popen", spy)
+    made: list[str] = []  # the posts whose search record was made, by address
+    record = post_kind._search_record
+
+    def counted(post: Post, *args: str) -> SearchRecord:
+        made.append(post.url)
+        return record(post, *args)
+
+    monkeypatch.setattr(post_kind, "_search_record", counted)
 
     def again() -> None:
         build_site(BuildOptions(site, out, now=FIXED_NOW, cache=memory))
-        mine, clean = len(indexed), tmp_path / "clean"
+        mine, clean, records = len(indexed), tmp_path / "clean", len(made)
         build_site(BuildOptions(site, clean, now=FIXED_NOW))
-        del indexed[mine:]  # the clean build indexes every shard
+        del indexed[mine:], made[records:]  # the clean build indexes every shard
         assert not compare_trees(out, clean)  # an edit build's output is a clean build's
 
     again()
@@ -156,12 +167,14 @@ def test_an_edit_reindexes_only_its_shard_and_a_shard_emptied_is_removed(
     assert not (index / "post-2024/pagefind.js").exists()
     before = {name: _files(index / name) for name in listed}
     assert sorted(indexed) == ["post-2023", "post-2024"]
-    indexed.clear()
+    assert len(made) == 4
+    indexed.clear(), made.clear()
 
     edited = site / "content/posts/2024/tin-2024-1.md"
     edited.write_text(_post(2024, 1, "Từ khóa hiếm xylophon."), encoding="utf-8")
     again()
     assert indexed == ["post-2024"]  # one shard indexed again
+    assert sorted(made) == ["/tin-tuc/tin-2024-0/", "/tin-tuc/tin-2024-1/"]  # its records only
     assert _files(index / "post-2023") == before["post-2023"]  # its files not written
     assert _files(index / "post-2024") != before["post-2024"]
     assert "xylophon" in _words(index / "post-2024")

@@ -17,12 +17,21 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from ..config import Agency, SiteConfig
 from ..errors import Collector
 from ..markup import Markdown
-from ..outputs import Crumb, FeedData, FeedEntry, PageMeta, Paginator, SearchRecord, Target
+from ..outputs import (
+    Crumb,
+    FeedData,
+    FeedEntry,
+    PageMeta,
+    Paginator,
+    SearchItem,
+    SearchRecord,
+    Target,
+)
 from ..routes import route
 from ..schema import Context, Field
 from ..yamlutil import Node, YamlSource
@@ -81,6 +90,9 @@ class View:
     """True when layouts call it with arguments: ``site.posts_of_year(2023)``."""
 
 
+_T = TypeVar("_T")
+
+
 class Loading(Protocol):
     """What the loader offers a content type while it reads ``content/``."""
 
@@ -105,6 +117,10 @@ class Loading(Protocol):
     def ignored_files(self, folder: str, suffix: str) -> None: ...
     def due(self, moment: dt.datetime) -> None: ...
     def note(self, text: str) -> None: ...
+    def replace(self, value: _T, **changes: Any) -> _T:
+        """``dataclasses.replace``, for a value made from one the loader read: its digest
+        is made from the read one's, not from all its fields again."""
+        ...
 
 
 class Planning(Protocol):
@@ -193,6 +209,12 @@ class ContentType(abc.ABC):
     @abc.abstractmethod
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
         """One record per page worth finding."""
+
+    def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
+        """:meth:`search_records`, each made when its shard of the index is made again.
+        A type with many records overrides it to make each from one value (a post); by
+        default every record is made now."""
+        return (SearchItem.made(record) for record in self.search_records(site, locale))
 
     @abc.abstractmethod
     def bodies(self, site: Site) -> Iterable[Body]:

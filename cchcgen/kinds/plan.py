@@ -14,6 +14,7 @@ rendered with the blanks left as on paper.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -27,7 +28,15 @@ from ..errors import Collector
 from ..files import file_inside
 from ..markup import APPENDIX_ID_PREFIX, Markdown, Source, plain_text, shorten
 from ..messages import N_, _
-from ..outputs import Crumb, FeedData, FeedEntry, LayoutContext, PageMeta, SearchRecord
+from ..outputs import (
+    Crumb,
+    FeedData,
+    FeedEntry,
+    LayoutContext,
+    PageMeta,
+    SearchItem,
+    SearchRecord,
+)
 from ..routes import route
 from ..schema import Field, Invalid
 from ..urls import UnsafePath, fold, safe_relative, slugify
@@ -828,6 +837,23 @@ def check_plans(diags: Collector, plans: list[Plan]) -> None:
             )
 
 
+def _search_record(plan: Plan, section: str, date: str, letter: str) -> SearchRecord:
+    """``letter``: what a document with no type is called (công văn)."""
+    text = " ".join(
+        (plan.issuer_name, *plan.basis, plain_text(plan.body_html), plain_text(plan.appendix_html))
+    )
+    return SearchRecord(
+        plan.url,
+        section,
+        plan.display_title,
+        date,
+        plan.summary,
+        text,
+        (plan.full_number,) if plan.number else (),
+        kind=plan.doc_type_name.capitalize() or letter,
+    )
+
+
 class PlanType(ContentType):
     name = "plan"
     title = "Plans and other documents"
@@ -951,25 +977,14 @@ class PlanType(ContentType):
         return (Body(p.src, p.url, p.body_html + p.appendix_html) for p in site.plans)
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        return (item.make() for item in self.search_items(site, locale))
+
+    def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
+        section, letter = locale.t(self.search_section), locale.t("search_kind_letter")
         for plan in site.plans:
-            text = " ".join(
-                (
-                    plan.issuer_name,
-                    *plan.basis,
-                    plain_text(plan.body_html),
-                    plain_text(plan.appendix_html),
-                )
-            )
-            yield SearchRecord(
-                plan.url,
-                locale.t(self.search_section),
-                plan.display_title,
-                locale.date_short(plan.published_at),
-                plan.summary,
-                text,
-                (plan.full_number,) if plan.number else (),
-                kind=plan.doc_type_name.capitalize() or locale.t("search_kind_letter"),
-            )
+            date = locale.date_short(plan.published_at)
+            record = functools.partial(_search_record, plan, section, date, letter)
+            yield SearchItem(date, (self.name, plan), record)
 
     def plan(self, planning: Planning) -> None:
         shelves: tuple[Shelf, ...] = planning.site.document_shelves

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from ..outputs import (
     Listing,
     PageMeta,
     Paginator,
+    SearchItem,
     SearchRecord,
 )
 from ..routes import paged, route
@@ -284,7 +286,7 @@ def group_tags(loading: Loading, posts: list[Post]) -> tuple[list[Post], tuple[T
                 _("use one spelling so readers see one name"),
             )
     posts = [
-        _with_tags(post, tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))
+        _with_tags(loading, post, tuple(dict.fromkeys(canonical[t.slug] for t in post.tags)))
         for post in posts
     ]
     members: dict[str, list[Post]] = {}
@@ -310,7 +312,7 @@ def resolve_categories(
     for post in posts:
         found = known.get(slugify(post.category)) if post.category else None
         if found is not None:
-            post = replace(post, category=found.name, category_slug=found.slug)
+            post = loading.replace(post, category=found.name, category_slug=found.slug)
         elif post.category:
             _unknown_category(loading, post, categories)
         resolved.append(post)
@@ -335,9 +337,15 @@ def _unknown_category(loading: Loading, post: Post, categories: Sequence[NewsCat
     )
 
 
-def _with_tags(post: Post, tags: tuple[Tag, ...]) -> Post:
+def _with_tags(loading: Loading, post: Post, tags: tuple[Tag, ...]) -> Post:
     """The post with these tags; the same object when they are the ones it has."""
-    return post if tags == post.tags else replace(post, tags=tags)
+    return post if tags == post.tags else loading.replace(post, tags=tags)
+
+
+def _search_record(post: Post, section: str, date: str) -> SearchRecord:
+    words = (post.category, *(tag.name for tag in post.tags), plain_text(post.body_html))
+    text = " ".join(w for w in words if w)
+    return SearchRecord(post.url, section, post.title, date, post.summary, text)
 
 
 def related_posts(posts: Sequence[Post], limit: int) -> dict[str, tuple[Post, ...]]:
@@ -533,13 +541,14 @@ class PostType(ContentType):
         return (Body(post.src, post.url, post.body_html) for post in site.posts)
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        t, day = locale.t, locale.date_short
+        return (item.make() for item in self.search_items(site, locale))
+
+    def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
+        section, day = locale.t(self.search_section), locale.date_short
         for post in site.posts:
-            words = (post.category, *(tag.name for tag in post.tags), plain_text(post.body_html))
-            text = " ".join(w for w in words if w)
-            yield SearchRecord(
-                post.url, t(self.search_section), post.title, day(post.date), post.summary, text
-            )
+            date = day(post.date)
+            record = functools.partial(_search_record, post, section, date)
+            yield SearchItem(date, (self.name, post), record)
 
     # -- editing in memory (cchcgen serve)
 

@@ -11,6 +11,7 @@ never rebuilt from numbers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ from ..outputs import (
     Kind,
     LayoutContext,
     PageMeta,
+    SearchItem,
     SearchRecord,
     Target,
 )
@@ -630,6 +632,29 @@ def _open_data(make: Callable[..., bytes]) -> Callable[[Site, Callable[[str], st
     return lambda site, absolute: make(site.procedures, absolute)
 
 
+def _search_record(p: Procedure, section: str, date: str) -> SearchRecord:
+    text = " ".join(
+        (
+            p.short_name,
+            p.sector.name,
+            *p.keywords,
+            *p.subjects,
+            *(step.body for step in p.steps),
+            *(doc.name for case in p.cases for doc in case.documents),
+            *p.results,
+        )
+    )
+    return SearchRecord(
+        p.url,
+        section,
+        p.name,
+        date,
+        f"{p.code} · {p.sector.name} · {p.processing_time}".rstrip(" ·"),
+        text,
+        tuple(c for c in (p.code, p.local_code) if c),
+    )
+
+
 class ProcedureType(ContentType):
     name = "procedure"
     title = "Procedures"
@@ -690,38 +715,26 @@ class ProcedureType(ContentType):
         return ()  # records are YAML fields, not Markdown
 
     def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        return (item.make() for item in self.search_items(site, locale))
+
+    def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
         if site.procedures:  # the catalogue itself, for "danh muc thu tuc hanh chinh"
-            sectors = site.sectors
-            yield SearchRecord(
-                route("procedures"),
-                locale.t(self.search_section),
-                locale.t("procedures_long"),
-                "",
-                locale.t("procedures_intro"),
-                " ".join(sector.name for sector, _items in sectors),
-                kind=locale.t("search_kind_catalogue"),
-            )
-        for p in site.procedures:
-            text = " ".join(
-                (
-                    p.short_name,
-                    p.sector.name,
-                    *p.keywords,
-                    *p.subjects,
-                    *(step.body for step in p.steps),
-                    *(doc.name for case in p.cases for doc in case.documents),
-                    *p.results,
+            yield SearchItem.made(
+                SearchRecord(
+                    route("procedures"),
+                    locale.t(self.search_section),
+                    locale.t("procedures_long"),
+                    "",
+                    locale.t("procedures_intro"),
+                    " ".join(sector.name for sector, _items in site.sectors),
+                    kind=locale.t("search_kind_catalogue"),
                 )
             )
-            yield SearchRecord(
-                p.url,
-                locale.t(self.search_section),
-                p.name,
-                locale.date_short(p.announcement.date),
-                f"{p.code} · {p.sector.name} · {p.processing_time}".rstrip(" ·"),
-                text,
-                tuple(c for c in (p.code, p.local_code) if c),
-            )
+        section, day = locale.t(self.search_section), locale.date_short
+        for p in site.procedures:
+            date = day(p.announcement.date)
+            record = functools.partial(_search_record, p, section, date)
+            yield SearchItem(date, (self.name, p), record)
 
     def plan(self, planning: Planning) -> None:
         site, t, home = planning.site, planning.t, planning.home
