@@ -11,8 +11,10 @@ they are never in a record.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -234,6 +236,8 @@ class PendingIndex:
                 stderr=subprocess.PIPE,
                 text=True,
             )  # fmt: skip
+            with contextlib.suppress(OSError):  # the build's own work first (see NICENESS)
+                os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
             self._running.append((name, digest, bundle, process))
 
     def result(self, put: Callable[[str, bytes, Path], None]) -> None:
@@ -268,6 +272,11 @@ class PendingIndex:
 
 MAX_PROCESSES = 2
 """Pagefind processes at once: each uses several threads and up to about 200 MiB."""
+
+NICENESS = 10
+"""How much Pagefind gives way to the build: it indexes while the build renders, and
+on a machine with few cores it would otherwise slow down what the editor waits for (its
+Python wrapper is started with this priority, and the indexer it starts inherits it)."""
 
 
 def _published(name: str, first: bool) -> bool:
