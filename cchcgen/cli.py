@@ -384,15 +384,16 @@ _PROGRESS = {
 
 
 def _unchanged(
-    options: BuildOptions, memory: BuildCache
+    options: BuildOptions, checking: bool
 ) -> tuple[BuildResult | None, tuple[bytes, int]]:
-    """The quick check, before the modules of a real build are imported (see quick.py),
-    and the inputs' signature it took (the build starts from it)."""
+    """The quick check (when ``checking``), before the cache is read and the modules of a
+    real build are imported (see quick.py), and the inputs' signature it took (the
+    build starts from it)."""
     started = time.perf_counter()
     config = load_config(options.source, options.base_url)
     now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
     signed = quick.signature(options, config)
-    found = quick.answer(memory, signed, options, now)
+    found = quick.answer_saved(signed, options, now) if checking else None
     if found is None:
         return None, signed
     return replace(found, files=0, bytes=0, seconds=time.perf_counter() - started), signed
@@ -712,15 +713,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_output_dir(options.output, options.source)
         # one build of an output at a time, from reading the cache to saving it
         with lock.hold(options.output, options.wait, options.on_wait):
-            memory = BuildCache() if args.full else cache.load(args.source)
-            options = replace(options, cache=memory)
-            result, signed = _unchanged(options, memory)
+            result, signed = _unchanged(options, not args.full)
             if result is None:  # something changed: load the whole pipeline
                 from .build import build_site
 
-                result = build_site(replace(options, signature=signed))
+                memory = BuildCache() if args.full else cache.load(args.source)
+                options = replace(options, cache=memory, signature=signed)
+                result = build_site(options)
                 cache.save(args.source, memory)  # (after a quick answer, nothing to save)
-        _print_cache_warnings(memory)
+                _print_cache_warnings(memory)
         _report(result, args, "Built")
         return EXIT_OK
     except (CchcError, OSError) as exc:

@@ -17,10 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FIXED_NOW, REPO, SITES, compare_trees, run_cli
+from conftest import FIXED_EPOCH, FIXED_NOW, REPO, SITES, compare_trees, run_cli
 
 from cchcgen import cache, cachecodec
 from cchcgen.build import BuildOptions, build_site
+from cchcgen.cli import main
 from cchcgen.content import Post
 from cchcgen.errors import Diagnostic, Severity
 from cchcgen.files import RACY_SECONDS
@@ -82,9 +83,16 @@ def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path
         "manifest.json",
         "outputs",  # the output files, by digest (cchcgen.outstore)
         "qr.json",
+        "quick.json",  # the quick check, with the output files' sizes and times
     ]
     loaded = cache.load(site)
     _same(loaded.manifest, memory.manifest, "manifest")
+    saved = cache.load_quick(site)
+    assert saved is not None
+    assert (saved.output_dir, saved.quick) == (memory.manifest.output_dir, memory.manifest.quick)
+    outputs = memory.manifest.outputs
+    assert saved.paths == list(outputs)
+    assert saved.stamps == [n for e in outputs.values() for n in (e.size, e.mtime_ns)]
     for content in (loaded.content, memory.content):  # read back segment by segment: the
         content.files = dict(sorted(content.files.items()))  # order is not kept (nor used)
     _same(loaded.content, memory.content, "content")
@@ -393,3 +401,48 @@ def test_an_edit_build_digests_again_only_the_post_edited(
     build()
     assert digested == [edited]
     assert "Một câu mới." in (tmp_path / "out/tin-tuc/mot-cua/index.html").read_text("utf-8")
+
+
+def test_a_build_in_which_nothing_changed_reads_only_the_saved_quick_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line answers an unchanged site from ``quick.json`` (the output files'
+    sizes and times), without reading the manifest or the content part; an output file
+    changed since is made again; a save that stops half way leaves no quick check."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out, quick = tmp_path / "out", site / cache.DIRNAME / "quick.json"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    args = ["build", "--source", str(site), "--output", str(out)]
+    _settle()
+    assert main(args) == 0
+    assert quick.is_file()
+    page = out / "tin-tuc/mot-cua/index.html"
+    written = page.read_bytes()
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+    def unread(*_args: object) -> None:
+        raise AssertionError("the cache was read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "_read_outputs", unread)
+        patched.setattr(cache, "_read_content", unread)
+        assert main(args) == 0
+    assert cache.DIRNAME not in capsys.readouterr().err  # no warning of a damaged cache
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+    page.write_bytes(written.replace("Một cửa".encode(), "Một cứa".encode()))
+    assert page.read_bytes() != written
+    assert main(args) == 0
+    assert page.read_bytes() == written
+
+    post = site / "content/posts/2023/mot-cua.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+
+    def stopped(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "_write_outputs", stopped)
+        assert main(args) == 130
+    assert not quick.exists()
+    assert "Một câu mới." in page.read_text(encoding="utf-8")
