@@ -26,7 +26,6 @@ import re
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -45,6 +44,10 @@ WATCHED = ("site.yaml", "content", "layouts", "admin")
 DEBOUNCE_SECONDS = 0.02
 """A burst of saves (an editor writing a temporary file, then renaming it) ends when
 nothing changed for this long."""
+SAVED_SECONDS = 0.005
+"""The same, after an event that completes a save (the file closed after writing, or
+moved onto its name): the file is whole, and what follows at once (git writing many
+files) still joins the burst. A body edit is shown ~15 ms sooner."""
 LIVE = "/__cchcgen/"
 """The server's own addresses, outside any base path."""
 WAIT_SECONDS = 25.0
@@ -269,7 +272,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 class _Changes(FileSystemEventHandler):
     """Calls ``on_change`` for each change to what a build reads: site.yaml, and the
     files of content/ and layouts/, which are watched as soon as they appear; with the
-    file saved, or None when files or folders were made, removed or renamed. Dot files
+    file saved, or None when files or folders were made, removed or renamed, and whether
+    the save is complete. Dot files
     (editors' swap files, the cache), backups and the output folder are not watched."""
 
     def __init__(
@@ -277,7 +281,7 @@ class _Changes(FileSystemEventHandler):
         root: Path,
         output: Path,
         observer: BaseObserver,
-        on_change: Callable[[Path | None], None],
+        on_change: Callable[[Path | None, bool], None],
         report: Report,
     ) -> None:
         self.root = root
@@ -311,7 +315,7 @@ class _Changes(FileSystemEventHandler):
                 "could not follow a change ({kind}: {reason}); rebuilding, and still watching"
             )
             self.report(message.format(kind=type(exc).__name__, reason=exc))
-            self.on_change(None)
+            self.on_change(None, False)
 
     def follow(self, event: FileSystemEvent) -> None:
         if event.event_type in _READS:  # the build itself reads these files
@@ -335,7 +339,8 @@ class _Changes(FileSystemEventHandler):
         )
         if event.is_directory and event.event_type in _SAVES:
             return  # a folder's times: the change inside is reported by itself
-        self.on_change(relevant[-1] if saved else None)
+        # closed after writing, or moved into place: the save is whole
+        self.on_change(relevant[-1] if saved else None, saved and event.event_type != "modified")
 
     def watched(self, path: Path) -> bool:
         if path == self.config:
@@ -424,12 +429,17 @@ def serve(
     except (OSError, OverflowError) as exc:
         raise CannotListen(host, port, getattr(exc, "strerror", None) or str(exc)) from None
     changed = threading.Event()
+    complete = threading.Event()  # the last change completed a save
     saved: set[Path | None] = set()  # the files saved since the last rebuild
     guard = threading.Lock()
 
-    def on_change(path: Path | None) -> None:
+    def on_change(path: Path | None, done: bool = False) -> None:
         with guard:
             saved.add(path)
+            if done:
+                complete.set()
+            else:
+                complete.clear()
         changed.set()
 
     observer = PollingObserver() if poll else Observer()
@@ -444,11 +454,7 @@ def serve(
     try:
         while True:
             if changed.wait(timeout=0.5):
-                while True:  # debounce: wait until the burst of saves is over
-                    changed.clear()
-                    time.sleep(DEBOUNCE_SECONDS)
-                    if not changed.is_set():
-                        break
+                _debounce(changed, complete)
                 with guard:
                     paths = frozenset(p for p in saved if p is not None)
                     reshaped = None in saved
@@ -459,6 +465,15 @@ def serve(
         server.shutdown()
         server.server_close()
         observer.join(timeout=5)
+
+
+def _debounce(changed: threading.Event, complete: threading.Event) -> None:
+    """Return when the burst of saves is over: nothing changed for the quiet time, the
+    shorter one when the last change completed a save."""
+    while True:
+        changed.clear()
+        if not changed.wait(SAVED_SECONDS if complete.is_set() else DEBOUNCE_SECONDS):
+            return
 
 
 def _rebuild(rebuild: Rebuild, paths: frozenset[Path] | None, report: Report) -> list[str]:

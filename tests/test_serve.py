@@ -116,8 +116,8 @@ def test_the_watcher_tells_a_saved_file_from_a_reshaped_site(tmp_path) -> None:
     posts = site / "content" / "posts"
     posts.mkdir(parents=True)
     post, other = posts / "a.md", posts / "b.md"
-    seen: list[object] = []
-    changes = _Changes(site, site / "public", PollingObserver(), seen.append, print)
+    seen: list[tuple[object, bool]] = []  # (file saved, whether the save is whole)
+    changes = _Changes(site, site / "public", PollingObserver(), lambda *c: seen.append(c), print)
     for event in (
         FileModifiedEvent(str(post)),
         FileClosedEvent(str(post)),
@@ -129,7 +129,47 @@ def test_the_watcher_tells_a_saved_file_from_a_reshaped_site(tmp_path) -> None:
         FileModifiedEvent(str(site / "public" / "index.html")),
     ):
         changes.follow(event)
-    assert seen == [post, post, post, None, None, None]
+    assert seen == [
+        (post, False),  # written, maybe not all yet: the full quiet time
+        (post, True),  # closed after writing
+        (post, True),  # moved onto its name
+        (None, False),
+        (None, False),
+        (None, False),
+    ]
+
+
+def test_a_burst_of_saves_ends_sooner_once_the_file_is_whole() -> None:
+    """Written in place, a file may not be complete yet: the watcher waits the full quiet
+    time; once it is closed (or moved into place) a shorter one, and a change within it
+    still joins the burst."""
+    from cchcgen import serve
+
+    complete = threading.Event()
+
+    class Burst(threading.Event):
+        """Changes arriving while the watcher waits: each completes a save or not."""
+
+        def __init__(self, arriving: list[bool]) -> None:
+            super().__init__()
+            self.arriving, self.waits = arriving, list[float]()
+
+        def wait(self, timeout: float | None = None) -> bool:
+            self.waits.append(timeout or 0.0)
+            if not self.arriving:
+                return False
+            (complete.set if self.arriving.pop(0) else complete.clear)()
+            return True
+
+    written = Burst([True])  # modified (the first change), then closed
+    serve._debounce(written, complete)
+    assert written.waits == [serve.DEBOUNCE_SECONDS, serve.SAVED_SECONDS]
+    assert serve.SAVED_SECONDS < serve.DEBOUNCE_SECONDS
+    complete.clear()
+    many = Burst([True, False, True])  # git writing files: one burst
+    serve._debounce(many, complete)
+    assert many.waits == [serve.DEBOUNCE_SECONDS, serve.SAVED_SECONDS, serve.DEBOUNCE_SECONDS,
+                          serve.SAVED_SECONDS]  # fmt: skip
 
 
 def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
