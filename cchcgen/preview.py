@@ -333,8 +333,9 @@ class _Swaps:
     """The item read again, by the identity of the one it replaces."""
     derived: dict[Any, Any]
     """Values made from it, by value: the targets hold equal copies."""
-    sourced: frozenset[type] = frozenset()
-    """The classes of items read from a file (with a ``src``): replaced by identity only."""
+    sourced: frozenset[type]
+    """The classes of items read from a file (with a ``src`` field): replaced by identity
+    only, never by value."""
 
 
 def _swap(value: Any, swaps: _Swaps, classes: set[type]) -> Any:
@@ -345,7 +346,7 @@ def _swap(value: Any, swaps: _Swaps, classes: set[type]) -> Any:
         hit = swaps.items.get(id(value))
         if hit is not None:
             return hit
-        return value if hasattr(value, "src") else swaps.derived.get(value, value)
+        return value if kind in swaps.sourced else swaps.derived.get(value, value)
     if kind is tuple or kind is list:
         items = swaps.items
         if value and all(map(swaps.sourced.__contains__, map(type, value))):

@@ -92,6 +92,11 @@ def _folder(shard: str) -> str:
     return f"{INDEX_DIR}/{shard}/"
 
 
+def _folder_of(path: str) -> str:
+    """The shard folder (:func:`_folder`) a published file of the index is in."""
+    return path[: path.find("/", len(INDEX_DIR) + 1) + 1]
+
+
 def shards(groups: Sequence[tuple[str, Sequence[SearchItem]]]) -> list[Shard]:
     """The site's records in shards of at most about :data:`SHARD_LIMIT`, so that an edit
     re-indexes one small shard. ``groups`` are (content type, its records to be). A small site
@@ -186,9 +191,9 @@ class PendingIndex:
         self._folder = work
         shutil.rmtree(work, ignore_errors=True)  # left by an earlier build of this process
         work.mkdir()
-        by_folder: dict[str, list[str]] = {}  # the shard's folder is the path's first two parts
+        by_folder: dict[str, list[str]] = {}
         for path in previous:
-            by_folder.setdefault(path[: path.find("/", len(INDEX_DIR) + 1) + 1], []).append(path)
+            by_folder.setdefault(_folder_of(path), []).append(path)
         try:
             for shard in built:
                 digest = shard.digest(language, shard.name == self._first, digests, common)
