@@ -292,16 +292,8 @@ def _published(name: str, first: bool) -> bool:
     return first or not name.startswith(_RUNTIME)
 
 
-def start_index(
-    built: Sequence[Shard],
-    language: str,
-    previous: Mapping[str, bytes],
-    jobs: int,
-    work: Path,
-    digests: Digests,
-    common: bytes,
-) -> PendingIndex:
-    return PendingIndex(built, language, previous, jobs, work, digests, common)
+start_index = PendingIndex
+"""Start indexing the shards that changed (what a build calls; a test may replace it)."""
 
 
 class SearchIndexError(RuntimeError):
