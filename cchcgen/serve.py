@@ -273,8 +273,8 @@ class _Changes(FileSystemEventHandler):
     """Calls ``on_change`` for each change to what a build reads: site.yaml, and the
     files of content/ and layouts/, which are watched as soon as they appear; with the
     file saved, or None when files or folders were made, removed or renamed, and whether
-    the save is complete. Dot files
-    (editors' swap files, the cache), backups and the output folder are not watched."""
+    the save is complete. Dot files (editors' swap files, the cache), backups and the
+    output folder are not watched."""
 
     def __init__(
         self,

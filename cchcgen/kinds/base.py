@@ -276,3 +276,16 @@ class ContentType(abc.ABC):
         """Values made from ``item`` that other targets hold (its feed entry), so that an
         item read again replaces them too."""
         return ()
+
+
+class ItemSearched(ContentType):
+    """A content type with many search records (a post each): it gives them as
+    :class:`SearchItem` s, each made from one value only when its shard of the index is
+    made again, and its records are those items made."""
+
+    @abc.abstractmethod
+    def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
+        """One item per page worth finding."""
+
+    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
+        return (item.make() for item in self.search_items(site, locale))

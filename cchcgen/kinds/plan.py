@@ -42,7 +42,7 @@ from ..schema import Field, Invalid
 from ..urls import UnsafePath, fold, safe_relative, slugify
 from ..yamlutil import MappingNode, Node, ScalarNode, child
 from . import fields
-from .base import Body, ContentType, Loading, MenuEntry, Planning, View
+from .base import Body, ItemSearched, Loading, MenuEntry, Planning, View
 from .post import key_line
 
 if TYPE_CHECKING:
@@ -854,7 +854,7 @@ def _search_record(plan: Plan, section: str, date: str, letter: str) -> SearchRe
     )
 
 
-class PlanType(ContentType):
+class PlanType(ItemSearched):
     name = "plan"
     title = "Plans and other documents"
     where = "content/plans/**/*.md"
@@ -975,9 +975,6 @@ class PlanType(ContentType):
 
     def bodies(self, site: Site) -> Iterable[Body]:
         return (Body(p.src, p.url, p.body_html + p.appendix_html) for p in site.plans)
-
-    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        return (item.make() for item in self.search_items(site, locale))
 
     def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
         section, letter = locale.t(self.search_section), locale.t("search_kind_letter")

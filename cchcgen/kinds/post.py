@@ -36,7 +36,7 @@ from ..routes import paged, route
 from ..schema import Field
 from ..urls import UnsafePath, fold, safe_relative, slugify
 from . import fields
-from .base import Body, ContentType, Loading, MenuEntry, Planning, SourceFile, View
+from .base import Body, ItemSearched, Loading, MenuEntry, Planning, SourceFile, View
 
 if TYPE_CHECKING:
     from ..config import Agency, NewsCategory
@@ -450,7 +450,7 @@ EDITABLE = ("title", "summary", "lead", "body_html", "author", "source", "image_
 not its address, date, tags or category (which decide the lists it is on)."""
 
 
-class PostType(ContentType):
+class PostType(ItemSearched):
     name = "post"
     title = "Posts"
     where = "content/posts/**/*.md"
@@ -539,9 +539,6 @@ class PostType(ContentType):
 
     def bodies(self, site: Site) -> Iterable[Body]:
         return (Body(post.src, post.url, post.body_html) for post in site.posts)
-
-    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        return (item.make() for item in self.search_items(site, locale))
 
     def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
         section, day = locale.t(self.search_section), locale.date_short

@@ -53,7 +53,7 @@ from ..routes import route
 from ..schema import Field, Invalid
 from ..urls import fold, output_path
 from ..yamlutil import Node, ScalarNode, YamlSource, child
-from .base import Body, ContentType, Loading, MenuEntry, Planning, View
+from .base import Body, ItemSearched, Loading, MenuEntry, Planning, View
 
 if TYPE_CHECKING:
     from ..content import Site
@@ -655,7 +655,7 @@ def _search_record(p: Procedure, section: str, date: str) -> SearchRecord:
     )
 
 
-class ProcedureType(ContentType):
+class ProcedureType(ItemSearched):
     name = "procedure"
     title = "Procedures"
     where = "content/procedures/<code>.yaml"
@@ -713,9 +713,6 @@ class ProcedureType(ContentType):
 
     def bodies(self, site: Site) -> Iterable[Body]:
         return ()  # records are YAML fields, not Markdown
-
-    def search_records(self, site: Site, locale: Locale) -> Iterable[SearchRecord]:
-        return (item.make() for item in self.search_items(site, locale))
 
     def search_items(self, site: Site, locale: Locale) -> Iterable[SearchItem]:
         if site.procedures:  # the catalogue itself, for "danh muc thu tuc hanh chinh"
