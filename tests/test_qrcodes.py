@@ -40,7 +40,8 @@ def test_png_is_the_image_segno_writes(url: str) -> None:
     assert [name for name, _data in ours] == [name for name, _data in theirs]
     assert ours[0] == theirs[0]  # IHDR: size, 1 bit per pixel, greyscale
     assert zlib.decompress(ours[1][1]) == zlib.decompress(theirs[1][1])
-    assert len(ours[1][1]) < 1.1 * len(theirs[1][1])
+    # compressed less hard than segno's (qrcodes.PNG_COMPRESSION), but well compressed
+    assert len(ours[1][1]) < 1.6 * len(theirs[1][1])
     assert decode_png(qrcodes.png_file(url)) == url
 
 
