@@ -43,46 +43,52 @@ ENV = f"segno {qrencode.SEGNO}; matrices; 4"
 with another segno or other settings is not used."""
 
 
-_RUNS = re.compile(rb"\x00*\x01+")
-"""Light modules (maybe none), then a run of dark ones."""
+_ROW_END = b"\2"
+"""Put between the rows of a matrix (whose modules are bytes 0 and 1) to read it as one."""
+
+_RUNS = re.compile(rb"[\x00\x02]*\x01+")
+"""Light modules and row ends (maybe none), then a run of dark modules."""
 
 
 class _Moves(dict[bytes, str]):
-    """The move and line of a run of dark modules after ``light`` ones in the same row,
-    by the modules (made once: a code has ~400 runs and few different ones)."""
+    """The move and line that draw a run of dark modules, by the modules read since the
+    last run (light ones and row ends, then the run), for a code ``width`` modules wide.
+    The move is from the end of the last run: across the light modules in the same row,
+    or down ``rows`` rows and back across from where the last run ended. Made once each:
+    a code has ~400 runs and far fewer different ones."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.width = width
 
     def __missing__(self, run: bytes) -> str:
         dark = len(run) - len(run.rstrip(b"\1"))
-        self[run] = move = f"m{len(run) - dark} 0h{dark}"
+        rows = run.count(_ROW_END)
+        light = len(run) - dark - rows
+        self[run] = move = f"m{light - rows * self.width} {rows}h{dark}"
         return move
 
 
-_MOVES = _Moves()
+@functools.cache
+def _moves(width: int) -> _Moves:
+    return _Moves(width)
 
 
 @functools.lru_cache(maxsize=64)
 def _dark_path(modules: Matrix) -> str:
     """The ``d`` of the path that draws the dark modules, as segno's SVG writer gives it:
     one horizontal line per run, each moved to from the end of the one before (the first
-    from the corner); a page's code, its poster and qr.svg share it."""
-    moves: list[str] = []
-    x, y = 0, 0.0  # where the last line ended, and its row's centre
-    for number, row in enumerate(modules):
-        runs = _RUNS.findall(row)
-        if not runs:
-            continue
-        centre = BORDER + number + 0.5
-        first = runs[0]
-        dark = len(first) - len(first.rstrip(b"\1"))
-        dy = centre - y
-        moves.append(
-            f"{'m' if moves else 'M'}{BORDER + len(first) - dark - x} "
-            f"{int(dy) if int(dy) == dy else dy}h{dark}"
-        )
-        moves.extend(map(_MOVES.__getitem__, runs[1:]))
-        x = BORDER + len(row.rstrip(b"\0"))
-        y = centre
-    return "".join(moves)
+    from the corner, to the middle of its row); a page's code, its poster and qr.svg
+    share it."""
+    runs = _RUNS.findall(_ROW_END.join(modules))
+    if not runs:
+        return ""
+    first = runs[0]
+    dark = len(first) - len(first.rstrip(b"\1"))
+    row = first.count(_ROW_END)
+    light = len(first) - dark - row * (len(modules) + 1)
+    start = f"M{BORDER + light} {BORDER + row + 0.5}h{dark}"
+    return start + "".join(map(_moves(len(modules)).__getitem__, runs[1:]))
 
 
 @functools.lru_cache(maxsize=256)

@@ -232,27 +232,37 @@ def _codewords(text: str) -> tuple[str, int, int]:
     data = (bits << (terminator + padding)).to_bytes(length // 8, "big")
     wanted = capacity // 8
     data = (data + _PAD * (wanted // 2 + 1))[:wanted]
-    blocks: list[bytes] = []
-    errors: list[bytes] = []
-    start = 0
-    for info in cast(Any, consts.ECC)[version][error]:
-        degree = info.num_total - info.num_data
-        for _ in range(info.num_blocks):
-            block = data[start : start + info.num_data]
-            start += info.num_data
-            blocks.append(block)
-            errors.append(_error_codewords(block, degree))
-    message = bytearray()
-    for column in range(max(map(len, blocks))):
-        message.extend(block[column] for block in blocks if column < len(block))
-    for column in range(len(errors[0])):
-        message.extend(block[column] for block in errors)
+    blocks, data_order, error_order = _blocks(version, error)
+    errors = b"".join(
+        _error_codewords(data[start : start + size], degree) for start, size, degree in blocks
+    )
+    message = bytes(data_order(data)) + bytes(error_order(errors))
     remainder = _REMAINDER.get(version, 0)
     return (
         format(int.from_bytes(message, "big"), f"0{8 * len(message)}b") + "0" * remainder,
         version,
         error,
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _blocks(
+    version: int, error: int
+) -> tuple[tuple[tuple[int, int, int], ...], Callable[[bytes], Any], Callable[[bytes], Any]]:
+    """The Reed-Solomon blocks of a code (where each starts in the data, its data
+    codewords, its error codewords), and the order in which the message takes the data
+    codewords (the first of each block, then the second ...) and the error codewords
+    (all blocks' error codewords one after the other, equally many each) as getters."""
+    blocks = []
+    start = 0
+    for info in cast(Any, consts.ECC)[version][error]:
+        for _ in range(info.num_blocks):
+            blocks.append((start, info.num_data, info.num_total - info.num_data))
+            start += info.num_data
+    longest, degree = max(size for _, size, _ in blocks), blocks[0][2]
+    data = [s + column for column in range(longest) for s, size, _ in blocks if column < size]
+    errors = [b * degree + column for column in range(degree) for b in range(len(blocks))]
+    return tuple(blocks), itemgetter(*data), itemgetter(*errors)
 
 
 _PAD = bytes((0xEC, 0x11))
@@ -290,12 +300,17 @@ def _finder_like(dark: int, modules: int) -> int:
     dark_before = (dark >> 1) | (dark >> 2) | (dark >> 3) | (dark >> 4)
     dark_after = (dark << 7) | (dark << 8) | (dark << 9) | (dark << 10)
     counted = found & ~(dark_before & dark_after)
-    if not found & ((found << 4) | (found << 6)):  # no two patterns overlap
+    # two patterns overlap only when four or six cells apart: one that starts inside no
+    # earlier pattern, and inside which no later one starts, counts as it is found
+    inside = found & ((found >> 4) | (found >> 6))
+    if not inside:
         return 40 * counted.bit_count()
-    score, skip_to = 0, -1  # a bit above which patterns are not looked at (cells go down)
-    while found:
-        top = found.bit_length() - 1
-        found ^= 1 << top
+    chained = inside | (found & ((inside << 4) | (inside << 6)))
+    score = 40 * (counted & ~chained).bit_count()
+    skip_to = -1  # a bit above which patterns are not looked at (cells go down)
+    while chained:
+        top = chained.bit_length() - 1
+        chained ^= 1 << top
         if skip_to != -1 and top > skip_to:
             continue
         if counted >> top & 1:
