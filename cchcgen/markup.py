@@ -309,19 +309,25 @@ class Markdown:
         return body if self.raw_html or _clean_already(text, body) else sanitize.clean(body)
 
 
-_MARKS = re.compile(r"[<>&{\\\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\u2028\u2029\ufeff]|\[\^")
+_MARKS = re.compile(
+    r"[<>{\\\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\u2028\u2029\ufeff]|\[\^|\[TOC\]|&(?:#|[A-Za-z0-9]+;)"
+)
 """What lets a text give HTML the sanitiser would change: raw HTML and autolinks (``<``),
-entities (``&``), attribute lists (``{``), escapes, footnotes (their back link is an
-entity), ``>`` (Python-Markdown writes it as ``&gt;`` inside attributes, the sanitiser
-does not), and characters the HTML parser treats apart."""
+character references (``&copy;``, ``&#38;``: Python-Markdown keeps them, the sanitiser
+writes the character; any other ``&``, as in a link's query, both write ``&amp;``),
+attribute lists (``{``), escapes, footnotes (their back link is an entity), the marker
+of a table of contents (in a table cell or emphasis it puts a ``<div>`` where HTML has
+none, which the sanitiser moves), ``>`` (Python-Markdown writes it as ``&gt;`` inside
+attributes, the sanitiser does not), and characters the HTML parser treats apart."""
 
 _LINKS = re.compile(r' (?:href|src)="([^"]*)"')
 _SAFE_LINK = re.compile(
-    r"(?:/(?!/)|#|https?://(?:(?!xn--)[a-z0-9-]+\.)+[a-z]{2,}/)[A-Za-z0-9._~:/?#@!$'()*+,;=%-]*"
+    r"(?:/(?!/)|#|https?://(?:(?!xn--)[a-z0-9-]+\.)+[a-z]{2,}/)"
+    r"(?:[A-Za-z0-9._~:/?#@!$'()*+,;=%-]|&amp;)*"
 )
 """An address the sanitiser keeps as it is: on the site, in the page, or on the web with
 a plain host name (letters, digits and hyphens, a top-level domain of letters; no
-punycode, which the sanitiser drops when it is not valid)."""
+punycode, which the sanitiser drops when it is not valid); ``&`` written ``&amp;``."""
 
 
 def _clean_already(text: str, html: str) -> bool:

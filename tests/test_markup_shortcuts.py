@@ -86,7 +86,8 @@ LINKED = [
     "[g](http://a.vn/x y)", "![h](/anh.png \"tiêu đề\")", "[i](https://a.vn/?q=1&x=2)",
     "[j](https://xn--a.vn/)", "[k](//a.vn/)", "[m](https://999.1.1.1/)", "[n](http://a..b.vn/)",
     "[o](https://-a-.vn/)", "[p](https://1.2.3/)", "[q](https://a.b.vn/%zz)",
-    "[l](mailto:a@b.vn)", "\"ngoặc\" 'đơn'",
+    "[l](mailto:a@b.vn)", "\"ngoặc\" 'đơn'", "[r](/a?b=1&c=2&amp;d=3)", "[s](/a?b&copy;=1)",
+    "Sở A & B", "&copy", "&#x41;", "&#", "&;", "&a1;", "![t](/a.png \"a & b\")",
     "| a | b |\n|:--|--:|\n| 1 | 2 |\n", "1. x\n2. y\n", "> trích\n", "```\nmã\n```\n", "\u00a0",
 ]  # fmt: skip
 
@@ -95,6 +96,8 @@ LINKED = [
 @given(st.lists(st.sampled_from(LINKED), max_size=12).map("".join))
 @example("[x](javascript:alert(1)) chữ")
 @example('![ảnh](/a.png "a > b")')
+@example("| a | b |\n|---|---|\n[TOC]")
+@example("*[TOC]*")
 def test_html_left_uncleaned_is_what_the_sanitiser_gives(text: str) -> None:
     """A text whose HTML skips the sanitiser gives the HTML the sanitiser would give."""
     md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
@@ -107,7 +110,8 @@ def test_most_plain_posts_skip_the_sanitiser_and_unsafe_links_do_not() -> None:
     md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"))
     source = markup.Source("a.md", 1)
     plain = (
-        "## Mục\n\nChữ *nghiêng*, [liên kết](/cchc/tin-tuc/).\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+        "## Mục\n\nChữ *nghiêng*, [liên kết](/cchc/tin-tuc/), [văn bản]"
+        "(https://vbpl.example.vn/?pageid=27160&docid=213857).\n\n| a | b |\n|---|---|\n| 1 | 2 |"
     )
     html = md.convert(plain, source, Collector()).html
     assert markup._clean_already(plain, html)
