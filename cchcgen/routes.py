@@ -112,6 +112,7 @@ class RouteTable:
 TABLE = RouteTable()
 
 
+@functools.cache  # asked for every address a page shows
 def _registered() -> RouteTable:
     from . import kinds  # the content types add their routes when the registry loads
 
