@@ -75,11 +75,16 @@ class OutputStore:
         for name in present - wanted.keys():
             with contextlib.suppress(OSError):
                 os.unlink(self._where(name))
+        folders = {os.path.dirname(self._where(name)) for name in present}
         for name in wanted.keys() - present:
-            source = out.joinpath(*wanted[name].split("/"))
-            target = Path(self._where(name))
+            output = wanted[name]
+            source = f"{out}{os.sep}{output if os.sep == '/' else output.replace('/', os.sep)}"
+            target = self._where(name)
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                folder = os.path.dirname(target)
+                if folder not in folders:  # strings and one makedirs a folder: 20,000 files
+                    os.makedirs(folder, exist_ok=True)
+                    folders.add(folder)
                 os.link(source, target)
             except FileExistsError:
                 continue
