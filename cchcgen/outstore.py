@@ -82,7 +82,7 @@ class OutputStore:
             target = self._where(name)
             try:
                 folder = os.path.dirname(target)
-                if folder not in folders:  # strings and one makedirs a folder: 20,000 files
+                if folder not in folders:  # one makedirs per folder, not per file
                     os.makedirs(folder, exist_ok=True)
                     folders.add(folder)
                 os.link(source, target)

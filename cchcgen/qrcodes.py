@@ -53,9 +53,10 @@ _RUNS = re.compile(rb"[\x00\x02]*\x01+")
 class _Moves(dict[bytes, str]):
     """The move and line that draw a run of dark modules, by the modules read since the
     last run (light ones and row ends, then the run), for a code ``width`` modules wide.
-    The move is from the end of the last run: across the light modules in the same row,
-    or down ``rows`` rows and back across from where the last run ended. Made once each:
-    a code has ~400 runs and far fewer different ones."""
+    The move starts where the last run ended: right across the light modules of the same
+    row, or ``rows`` rows down and left or right to where the run starts (the last row's
+    light end and this row's light start, less a row's width). Made once each: a code has
+    ~400 runs and far fewer different ones."""
 
     def __init__(self, width: int) -> None:
         super().__init__()
