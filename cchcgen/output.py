@@ -19,7 +19,7 @@ from pathlib import Path
 from .cache import OutputEntry
 from .errors import Collector, OutputError
 from .messages import _
-from .outstore import OutputStore, file_digest
+from .outstore import OutputStore, file_digest, in_folder, make_parent
 from .urls import UnsafePath, safe_relative
 
 MARKER = ".cchcgen-output"
@@ -325,15 +325,12 @@ class SiteWriter:
     def _make_folder(self, target: str) -> None:
         """Make the folder of a staged file, once per folder (a page's folder holds its QR
         files too)."""
-        folder = os.path.dirname(target)
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
+        make_parent(target, self._folders)
 
     def _in_output(self, output: str) -> str:
         """The path of ``output`` (a path under the output folder, with "/") in it; a
         string, not a Path: this is done for each of tens of thousands of files."""
-        return f"{self.out}{os.sep}{output if os.sep == '/' else output.replace('/', os.sep)}"
+        return in_folder(self.out, output)
 
     def _intact(self, output: str, old: OutputEntry) -> bool:
         try:

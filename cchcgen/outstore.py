@@ -32,7 +32,7 @@ class OutputStore:
         self.folder = cache_dir(root) / FOLDER
         self._prefix = f"{self.folder}{os.sep}"
         self._folders: set[str] = set()
-        """Folders :meth:`take` made (or found) this build."""
+        """Folders made (or found) this build."""
 
     def path(self, digest: bytes) -> Path:
         return Path(self._where(digest.hex()))
@@ -55,10 +55,7 @@ class OutputStore:
                 info.st_mtime_ns != entry.mtime_ns and file_digest(source) != entry.content
             ):
                 return None
-            parent = os.path.dirname(target)
-            if parent not in self._folders:
-                os.makedirs(parent, exist_ok=True)
-                self._folders.add(parent)
+            make_parent(target, self._folders)
             try:
                 os.link(source, target)
             except OSError:
@@ -75,17 +72,11 @@ class OutputStore:
         for name in present - wanted.keys():
             with contextlib.suppress(OSError):
                 os.unlink(self._where(name))
-        folders = {os.path.dirname(self._where(name)) for name in present}
         for name in wanted.keys() - present:
-            output = wanted[name]
-            source = f"{out}{os.sep}{output if os.sep == '/' else output.replace('/', os.sep)}"
             target = self._where(name)
             try:
-                folder = os.path.dirname(target)
-                if folder not in folders:  # one makedirs per folder, not per file
-                    os.makedirs(folder, exist_ok=True)
-                    folders.add(folder)
-                os.link(source, target)
+                make_parent(target, self._folders)
+                os.link(in_folder(out, wanted[name]), target)
             except FileExistsError:
                 continue
             except OSError:  # another file system: a copy would double the disk used
@@ -101,6 +92,22 @@ class OutputStore:
             with contextlib.suppress(OSError):
                 names.extend(entry.name for entry in os.scandir(shard.path))
         return names
+
+
+def in_folder(folder: str | Path, rel: str) -> str:
+    """The path of ``rel`` (a path with "/") inside ``folder``, as a string: made for each
+    of tens of thousands of output files, where a Path would cost more."""
+    return f"{folder}{os.sep}{rel if os.sep == '/' else rel.replace('/', os.sep)}"
+
+
+def make_parent(path: str, made: set[str]) -> None:
+    """Make the folder of ``path`` unless it is in ``made`` (the folders made or found
+    before), and add it: one ``makedirs`` a folder, not one a file, where tens of
+    thousands of files are written."""
+    parent = os.path.dirname(path)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
 
 
 def file_digest(path: str | Path) -> bytes:
