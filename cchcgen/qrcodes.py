@@ -63,11 +63,16 @@ class _Moves(dict[bytes, str]):
         self.width = width
 
     def __missing__(self, run: bytes) -> str:
-        dark = len(run) - len(run.rstrip(b"\1"))
+        dark = _dark_at_end(run)
         rows = run.count(_ROW_END)
         light = len(run) - dark - rows
         self[run] = move = f"m{light - rows * self.width} {rows}h{dark}"
         return move
+
+
+def _dark_at_end(run: bytes) -> int:
+    """How many dark modules ``run`` (one of :data:`_RUNS`) ends with."""
+    return len(run) - len(run.rstrip(b"\1"))
 
 
 @functools.cache
@@ -85,7 +90,7 @@ def _dark_path(modules: Matrix) -> str:
     if not runs:
         return ""
     first = runs[0]
-    dark = len(first) - len(first.rstrip(b"\1"))
+    dark = _dark_at_end(first)
     row = first.count(_ROW_END)
     light = len(first) - dark - row * (len(modules) + 1)
     start = f"M{BORDER + light} {BORDER + row + 0.5}h{dark}"
