@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from unittest.mock import patch
 
 from hypothesis import example, given, settings
@@ -52,7 +53,28 @@ INLINE = [
     "<thu@a.vn>", "<b>đậm</b>", "<!-- c -->",
     "&#38;", "&", "&copy;", "![ảnh](/a.png)", "![ảnh][r]", "[a][r]", "[r]", "\n\n[r]: /c\n",
     "*nghiêng*", "_gạch_", "**đậm**", "__đậm__", "  \n", "\r\n", "\\*", "\\`", "\t\n", "!",
+    "  ", "\r", "\t", "\x02", "\x03", "]:", "[r]:", "\n[r]: /c \"tên\"\n", "\\[", "\\#",
+    "\n---\n", "\n- - -\n", "\n***\n", "\n___\n", "\n===\n", "\n--\n", "Tiêu đề\n====\n",
+    "> trích\n", ">", "\n    > x\n", "#", "\n### Ba ###\n", "|", "\n| a |\n|---|\n| 1 |\n",
+    "a | b\n--|--\n", "\\|", "\n1. x\n", "* y\n",
 ]  # fmt: skip
+
+
+class _LongWay:
+    """Converters that take none of the shortcuts: every inline pattern, every block
+    processor's own look, every tree pass."""
+
+    def __init__(self) -> None:
+        with patch.dict(markup._TRIGGERS, clear=True), patch.dict(markup._BLOCK_NEEDS, clear=True):
+            self.md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
+        for shortcuts in (self.md._md_shortcuts, self.md._plain_shortcuts):
+            shortcuts.choose = functools.partial(self._nothing_left_out, shortcuts)
+
+    @staticmethod
+    def _nothing_left_out(shortcuts: markup._Shortcuts, _document: str) -> None:
+        shortcuts.inline.inlinePatterns = shortcuts.every
+        shortcuts.braces = shortcuts.backslash = True
+        shortcuts.toc.marker = shortcuts.marker
 
 
 @settings(max_examples=300)
@@ -60,24 +82,31 @@ INLINE = [
 @example("a _gạch_ b __đậm__")
 @example("# Mục {#muc-mot}\n\n[TOC]\n\n## Hai\n\nĐoạn.\n{: .lead }")
 @example("`mã` \\* ![ảnh](/a.png) [liên kết](/b) <b>thẻ</b> &copy; <https://a.vn>")
-def test_inline_patterns_left_out_for_want_of_their_characters_change_nothing(text: str) -> None:
-    """A document converts as if every inline pattern were tried on it."""
-    with patch.dict(markup._TRIGGERS, clear=True):
-        every = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
+@example("Dòng một\t\nDòng hai  \r\nba [a][r] [r]\n\n[r]: /c")
+@example("Tiêu đề\n---\n\n> trích\n\n- - -\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+def test_what_the_shortcuts_leave_out_changes_nothing(text: str) -> None:
+    """A document converts as if every inline pattern were tried on it, every block
+    processor looked at every block and every tree pass ran."""
+    every = _LongWay().md
     chosen = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
     source = markup.Source("a.md", 1)
     assert chosen.convert(text, source, Collector()) == every.convert(text, source, Collector())
 
 
 def test_patterns_are_left_out_when_their_characters_are_missing() -> None:
-    """The shortcut is taken: a plain paragraph is tried with few patterns, and each kind
+    """The shortcut is taken: a plain paragraph is tried with no pattern, and each kind
     of mark brings its own back."""
     md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"))
     patterns = md._plain_shortcuts
     patterns.choose("Chữ thường, không dấu hiệu nào.")
-    plain = len(patterns.inline.inlinePatterns)
+    assert patterns.inline.inlinePatterns == []
     patterns.choose("Có [liên kết](/a), ![ảnh](/b.png), *nhấn*, `mã` & <b>thẻ</b> \\*.")
-    assert plain <= 2 < len(patterns.inline.inlinePatterns) == len(patterns.every)
+    kinds = {type(p).__name__ for p in patterns.inline.inlinePatterns}
+    assert "LinkInlineProcessor" in kinds  # references need a definition ("[a]: /a")
+    assert not {"ReferenceInlineProcessor", "ShortReferenceInlineProcessor"} & kinds
+    every_mark = "[a][b], ![ảnh](/b.png), *nhấn*, dòng  \n`mã` & <b>thẻ</b> \\*.\n\n[b]: /a"
+    patterns.choose(every_mark)
+    assert len(patterns.inline.inlinePatterns) == len(patterns.every)
 
 
 LINKED = [
