@@ -69,6 +69,9 @@ class _LongWay:
             self.md = markup.Markdown(BaseUrl.parse("https://example.gov.vn/cchc/"), raw_html=True)
         for shortcuts in (self.md._md_shortcuts, self.md._plain_shortcuts):
             shortcuts.choose = functools.partial(self._nothing_left_out, shortcuts)
+            del shortcuts.toc.build_toc_div  # the table of contents made for every document
+        for converter in (self.md._md, self.md._plain):
+            del converter.is_block_level  # the library's own look-up, not the remembered one
 
     @staticmethod
     def _nothing_left_out(shortcuts: markup._Shortcuts, _document: str) -> None:
