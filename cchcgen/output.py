@@ -19,7 +19,7 @@ from pathlib import Path
 from .cache import OutputEntry
 from .errors import Collector, OutputError
 from .messages import _
-from .outstore import OutputStore, file_digest, in_folder, make_parent
+from .outstore import OutputStore, file_digest, in_folder, make_parent, write_file
 from .urls import UnsafePath, safe_relative
 
 MARKER = ".cchcgen-output"
@@ -366,12 +366,11 @@ class SiteWriter:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(target)  # staged before from the store: a link, never written into
             if data is not None:
-                with open(target, "wb") as file:
-                    file.write(data)
+                info = write_file(target, data)
             else:
                 assert copy_from is not None
                 shutil.copyfile(copy_from, target)
-            info = os.stat(target)
+                info = os.stat(target)
         except OSError as exc:
             raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
         return OutputEntry(fingerprint, info.st_size, info.st_mtime_ns, content), True
