@@ -139,6 +139,8 @@ class Loader:
     def __init__(self, root: Path, config: SiteConfig, options: LoadOptions) -> None:
         self.root = root
         self.resolved_root = root.resolve()
+        self.folders_inside: dict[Path, bool] = {}
+        """Whether each folder of content files asked about stays inside the site."""
         self.config = config
         self.options = options
         self.diags = Collector()
@@ -280,7 +282,7 @@ class Loader:
     def read(self, path: Path, rel: str) -> str | None:
         """A content file's text; None (reported) when it links outside the site or is
         not readable UTF-8 text."""
-        if not inside(path, self.root, self.resolved_root):
+        if not self._inside(path):
             self.diags.error(
                 rel,
                 None,
@@ -290,6 +292,17 @@ class Loader:
             )
             return None
         return read_text(path, rel, self.diags)
+
+    def _inside(self, path: Path) -> bool:
+        """:func:`inside`, with each folder resolved once: a file that is not a link is
+        inside exactly when its folder is (a post's path has ~6 parts to look up)."""
+        if os.path.islink(path):
+            return inside(path, self.root, self.resolved_root)
+        folder = path.parent
+        known = self.folders_inside.get(folder)
+        if known is None:
+            known = self.folders_inside[folder] = inside(folder, self.root, self.resolved_root)
+        return known
 
     def parse(self, path: Path, rel: str) -> SourceFile | None:
         text = self.read(path, rel)
