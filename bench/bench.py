@@ -56,7 +56,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -1071,19 +1071,22 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report, token: st
     compare_work = work / "compare"
     compare_work.mkdir(parents=True, exist_ok=True)
     tsv = compare_work / f"results-n{args.posts}.tsv"
-    rows: dict[str, dict[str, str]] = {}
+    rounds: dict[str, list[dict[str, str]]] = {}
+    """Each tool's rows, one a round."""
 
-    def attempt(tools: Sequence[str], search: bool = True) -> bool:
+    def attempt(tools: Sequence[str], search: bool = True, warm_up: bool = False) -> list[str]:
+        """One build of each tool (run.sh with one run, no warm-up); the tools it timed."""
         env = dict(os.environ)
         env.update(
             BENCH_TOOLS=" ".join(tools),
             BENCH_WORK=str(compare_work),
+            BENCH_RUNS="1",
+            BENCH_WARMUP="0",
             CCHCGEN_CMD=compare_command(search),
         )
         name = "-".join(tools) + ("" if search else "-nosearch")
         log = compare_work / f"run-{name}.log"
-        print(f"  BENCH_TOOLS='{' '.join(tools)}'{'' if search else ', search off'} (log: {log})")
-        with log.open("wb") as handle:
+        with log.open("ab") as handle:
             try:
                 proc = subprocess.run(
                     ["bash", str(run_sh), str(args.posts)],
@@ -1097,12 +1100,15 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report, token: st
                 code: int | str = proc.returncode
             except subprocess.TimeoutExpired:
                 code = f"timeout after {args.compare_timeout:.0f} s"
+        timed = []
         for row in read_tsv(tsv):
             tool = row.get("tool", "")
             if tool.split("-")[0] in COMPARE_TOOLS:
                 if tool == "cchcgen":
                     tool = row["tool"] = SEARCH_ON if search else SEARCH_OFF
-                rows[tool] = row
+                timed.append(tool)
+                if not warm_up:
+                    rounds.setdefault(tool, []).append(row)
         tsv.unlink(missing_ok=True)
         if code != 0:
             tail = "\n".join(log.read_text(errors="replace").splitlines()[-12:])
@@ -1110,18 +1116,27 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report, token: st
                 f"run.sh with BENCH_TOOLS='{' '.join(tools)}' failed ({code}); "
                 f"log {log}, last lines:\n\n```\n{tail}\n```\n"
             )
-            return False
-        return True
+        return timed
 
-    def reached(tool: str) -> bool:
-        return any(label.split("-")[0] == tool for label in rows)
-
-    if not attempt(COMPARE_TOOLS):
-        # run.sh stops at the first failure: give each tool it did not reach its own run
-        missing = [tool for tool in COMPARE_TOOLS if not reached(tool)]
-        for tool in missing[1:]:
-            attempt([tool])
-    attempt(["cchcgen"], search=False)
+    for log in compare_work.glob("run-*.log"):
+        log.unlink()
+    runs, warm_ups = env_count("BENCH_RUNS", 5), env_count("BENCH_WARMUP", 1)
+    broken: set[str] = set()
+    for number in range(warm_ups + runs):
+        warm_up = number < warm_ups
+        label = "warm-up round" if warm_up else f"round {number - warm_ups + 1} of {runs}"
+        print(f"  {label}: {' '.join(COMPARE_TOOLS)}, then cchcgen with search off")
+        tools = [tool for tool in COMPARE_TOOLS if tool not in broken]
+        timed = {row.split("-")[0] for row in attempt(tools, warm_up=warm_up)}
+        # run.sh stops at the first failure: a tool that failed is left out of later rounds
+        # and the tools after it get their own run
+        missed = [tool for tool in tools if tool not in timed]
+        if missed:
+            broken.add(missed[0])
+            for tool in missed[1:]:
+                attempt([tool], warm_up=warm_up)
+        attempt(["cchcgen"], search=False, warm_up=warm_up)
+    rows = {tool: combined_row(tool, found) for tool, found in rounds.items()}
     for tool in sorted(rows, key=lambda t: (COMPARE_TOOLS.index(t.split("-")[0].split(",")[0]), t)):
         report.compare.append(rows[tool])
     for tool in (*COMPARE_TOOLS[:2], "refpipe-j1", SEARCH_ON, SEARCH_OFF):
@@ -1129,7 +1144,9 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report, token: st
             report.compare_notes.append(f"no result for {tool}")
     compare_targets(rows, report)
     report.compare_notes.append(
-        "run.sh times full builds (median of BENCH_RUNS, default 5, after 1 warm-up); "
+        "run.sh times full builds, one of each tool a round, the tools in turn, so that the "
+        "machine's drift over minutes touches every tool alike; each figure is the median of "
+        "the rounds (BENCH_RUNS, default 5, after BENCH_WARMUP warm-up rounds, default 1); "
         "CCHCGEN_CMD removes .cchcgen-cache before each cchcgen build so that it is a full "
         f"build too: `{compare_command()}` (and the same with `search: false`); "
         "cpu s is user + sys of the whole process tree"
@@ -1144,6 +1161,38 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report, token: st
     (generic.root / "site.yaml").write_text(compare_config(search=True), encoding="utf-8")
     warm_ci_step(generic, rows, report)
     preview_compare_step(corpus, compare_work, args, report, token)
+
+
+def env_count(name: str, default: int) -> int:
+    try:
+        return max(0, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def combined_row(tool: str, found: Sequence[dict[str, str]]) -> dict[str, str]:
+    """One row of run.sh's columns for the rounds of ``tool``: medians of the rounds'
+    figures, the fastest and slowest wall time."""
+
+    def figures(column: str) -> list[float]:
+        values = []
+        for row in found:
+            with suppress(KeyError, ValueError):
+                values.append(float(row[column]))
+        return values
+
+    row = dict(found[-1], tool=tool, runs=str(len(found)))
+    for column in ("wall_med_s", "cpu_med_s", "peak_med_MiB"):
+        values = figures(column)
+        if values:
+            row[column] = f"{statistics.median(values):.{0 if 'MiB' in column else 3}f}"
+    walls = figures("wall_med_s")
+    if walls:
+        row["wall_min_s"], row["wall_max_s"] = f"{min(walls):.3f}", f"{max(walls):.3f}"
+        pages = row.get("N", "")
+        if pages.isdigit():
+            row["pages_per_s"] = f"{int(pages) / statistics.median(walls):.0f}"
+    return row
 
 
 def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:

@@ -1,0 +1,44 @@
+"""The benchmark's comparison figures: one row per tool from its rounds (bench/bench.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
+
+
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("cchcgen_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def row(wall: str, cpu: str, peak: str) -> dict[str, str]:
+    return {
+        "tool": "cchcgen", "N": "5000", "runs": "1", "wall_med_s": wall, "cpu_med_s": cpu,
+        "peak_med_MiB": peak, "pages_per_s": "-", "wall_min_s": wall, "wall_max_s": wall,
+    }  # fmt: skip
+
+
+def test_a_tools_figures_are_the_medians_of_its_rounds() -> None:
+    bench = load_bench()
+    rounds = [row("20.0", "31.0", "300"), row("26.5", "35.5", "310"), row("19.0", "30.0", "290")]
+    combined = bench.combined_row("cchcgen, search off", rounds)
+    assert combined["tool"] == "cchcgen, search off"
+    assert combined["runs"] == "3"
+    assert (combined["wall_med_s"], combined["cpu_med_s"]) == ("20.000", "31.000")
+    assert combined["peak_med_MiB"] == "300"
+    assert (combined["wall_min_s"], combined["wall_max_s"]) == ("19.000", "26.500")
+    assert combined["pages_per_s"] == "250"
+
+
+def test_a_round_without_a_figure_is_left_out_of_its_median() -> None:
+    bench = load_bench()
+    rounds = [row("10.0", "12.0", "100"), row("12.0", "", "100"), row("14.0", "16.0", "100")]
+    assert bench.combined_row("hugo", rounds)["cpu_med_s"] == "14.000"
