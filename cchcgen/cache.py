@@ -18,11 +18,14 @@ only makes the build slower. ``cchcgen build --full`` ignores it. It holds
   files nothing changed from there instead of rendering them.
 
 The content part is kept in several files, so that an edit rewrites a few megabytes, not
-the whole part (about 60 MB at a province's size): ``content.json`` (the Markdown memo and
-the pages' links), ``qr.json`` (the QR codes) and ``files-NN.json`` (the content files'
-entries, spread over :data:`SEGMENTS` files by their path). Only the files whose part
-changed are written again; each entry is checked on its own (stamps, digests), so files
-of different builds mixed by a killed save only make the next build slower.
+the whole part (about 80 MB at a province's size): ``content.json`` (the pages' links and
+the Markdown no content file holds), ``qr.json`` (the QR codes) and ``files-NN.json`` (the
+content files' entries, spread over :data:`SEGMENTS` files by their path, each with the
+Markdown its files converted: a post's HTML is then written once, in the file that holds
+the post too, where the text's codec refers to it a second time by number). Only the
+files whose part changed are written again; each entry is checked on its own (stamps,
+digests), so files of different builds mixed by a killed save only make the next build
+slower.
 
 Each file is a JSON header line (program, format, version, code stamp), then the body
 in :mod:`cchcgen.cachecodec`'s JSON, which cannot run code when it is read. The
@@ -55,7 +58,7 @@ _MANIFEST = "manifest.json"
 _CONTENT = "content.json"
 _QR = "qr.json"
 _QUICK = "quick.json"
-_FORMAT = 8
+_FORMAT = 9
 _PROGRAM = "cchcgen build cache"
 _HEADER_LIMIT = 4096
 _T = TypeVar("_T")
@@ -142,6 +145,16 @@ SEGMENTS = 32
 """How many ``files-NN.json`` files the content files' entries are spread over."""
 
 
+@dataclass(slots=True)
+class Segment:
+    """What one ``files-NN.json`` holds: some files' entries and the Markdown they
+    converted (with the environment it was converted in, which must be the memo's)."""
+
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    markdown_env: bytes = b""
+    markdown: dict[bytes, Any] = field(default_factory=dict)
+
+
 def _segment(rel: str) -> int:
     return zlib.crc32(rel.encode()) % SEGMENTS
 
@@ -156,17 +169,30 @@ def _parts(content: Content) -> dict[str, tuple[Any, Callable[[], Any]]]:
     segments: list[dict[str, FileEntry]] = [{} for _ in range(SEGMENTS)]
     for rel, entry in content.files.items():
         segments[_segment(rel)][rel] = entry
+    memo, env = content.markdown, content.markdown_env
+    held = {key for entry in content.files.values() for key in entry.markdown}
+    rest = {key: value for key, value in memo.items() if key not in held}
     parts: dict[str, tuple[Any, Callable[[], Any]]] = {
         _CONTENT: (
-            (content.markdown_env, frozenset(content.markdown), content.page_links),
-            lambda: replace(content, files={}, qr_env="", qr={}),
+            (env, frozenset(rest), content.page_links),
+            lambda: replace(content, files={}, markdown=rest, qr_env="", qr={}),
         ),
         _QR: ((content.qr_env, frozenset(content.qr)), lambda: (content.qr_env, content.qr)),
     }
     for number, entries in enumerate(segments):
-        shape = {rel: (_Same(entry), entry.stamp) for rel, entry in entries.items()}
-        parts[_segment_name(number)] = (shape, functools.partial(dict, entries))
+        # a memo entry's value is fixed by its key and the environment, and the keys a
+        # segment holds by its entries: these tell whether it changed
+        shape = (env, {rel: (_Same(entry), entry.stamp) for rel, entry in entries.items()})
+        parts[_segment_name(number)] = (
+            shape,
+            functools.partial(_segment_value, entries, env, memo),
+        )
     return parts
+
+
+def _segment_value(entries: dict[str, FileEntry], env: bytes, memo: dict[bytes, Any]) -> Segment:
+    converted = {key: memo[key] for e in entries.values() for key in e.markdown if key in memo}
+    return Segment(dict(entries), env, converted)
 
 
 class BuildCache:
@@ -235,12 +261,22 @@ def _read_content(root: Path, warnings: list[Diagnostic]) -> tuple[Content, set[
         warnings.append(_damaged(_QR))
     for number in range(SEGMENTS):
         name = _segment_name(number)
-        entries = _read(root, name, dict, warnings)
-        if entries is not None and all(isinstance(e, FileEntry) for e in entries.values()):
-            content.files.update(entries)
-            read.add(name)
-        elif entries is not None:
+        segment = _read(root, name, Segment, warnings)
+        if segment is None:
+            continue
+        entries = segment.files
+        if not (
+            isinstance(entries, dict)
+            and all(isinstance(e, FileEntry) for e in entries.values())
+            and isinstance(segment.markdown, dict)
+        ):
             warnings.append(_damaged(name))
+            continue
+        content.files.update(entries)
+        if segment.markdown_env == content.markdown_env:
+            content.markdown.update(segment.markdown)
+            read.add(name)
+        # else: Markdown of another environment, not used; the segment is written again
     return content, read
 
 

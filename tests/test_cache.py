@@ -78,8 +78,8 @@ def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path
     segments = [f"files-{number:02d}.json" for number in range(cache.SEGMENTS)]
     assert sorted(p.name for p in (site / cache.DIRNAME).iterdir()) == [
         ".gitignore",
-        "content.json",  # the Markdown memo and the pages' links
-        *segments,  # the content files' entries
+        "content.json",  # the pages' links, the Markdown no content file holds
+        *segments,  # the content files' entries and the Markdown they converted
         "manifest.json",
         "outputs",  # the output files, by digest (cchcgen.outstore)
         "qr.json",
@@ -95,6 +95,7 @@ def test_the_cache_reads_back_exactly_what_the_build_kept(source: Path, tmp_path
     assert saved.stamps == [n for e in outputs.values() for n in (e.size, e.mtime_ns)]
     for content in (loaded.content, memory.content):  # read back segment by segment: the
         content.files = dict(sorted(content.files.items()))  # order is not kept (nor used)
+        content.markdown = dict(sorted(content.markdown.items()))
     _same(loaded.content, memory.content, "content")
     assert not loaded.warnings
     assert loaded.content.files and loaded.manifest.outputs
@@ -446,3 +447,50 @@ def test_a_build_in_which_nothing_changed_reads_only_the_saved_quick_check(
         assert main(args) == 130
     assert not quick.exists()
     assert "Một câu mới." in page.read_text(encoding="utf-8")
+
+
+def test_a_posts_html_is_kept_once_beside_its_entry(tmp_path: Path) -> None:
+    """The Markdown memo is kept with the files that converted it: a post's HTML is in
+    its file's segment once (the entry's copy refers to it), not in content.json, and it
+    comes back as the memo's value for the post's text."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    sentence = "Câu riêng của bài để tìm trong bộ nhớ đệm, đủ dài để được ghi một lần."
+    edited = "content/posts/2023/mot-cua.md"
+    post = site / edited
+    post.write_text(post.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+    memory = cache.load(site)
+    build_site(BuildOptions(site, tmp_path / "out", now=FIXED_NOW, cache=memory))
+    cache.save(site, memory)
+    folder = site / cache.DIRNAME
+    segment = folder / f"files-{zlib.crc32(edited.encode()) % cache.SEGMENTS:02d}.json"
+    needle = sentence.encode()
+    assert segment.read_bytes().count(needle) == 1
+    assert needle not in (folder / "content.json").read_bytes()
+    loaded = cache.load(site).content
+    html = loaded.files[edited].value.body_html
+    assert sentence in html
+    assert [key for key, rendered in loaded.markdown.items() if rendered.html == html] == list(
+        loaded.files[edited].markdown
+    )
+
+
+def test_a_segment_of_another_markdown_environment_lends_no_html(tmp_path: Path) -> None:
+    """A segment whose Markdown was converted with other settings (a killed save mixed
+    two builds) gives its entries but none of its HTML, and is written again."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    edited = "content/posts/2023/mot-cua.md"
+    memory = cache.load(site)
+    build_site(BuildOptions(site, tmp_path / "out", now=FIXED_NOW, cache=memory))
+    cache.save(site, memory)
+    folder = site / cache.DIRNAME
+    name = f"files-{zlib.crc32(edited.encode()) % cache.SEGMENTS:02d}.json"
+    header, body = (folder / name).read_bytes().split(b"\n", 1)
+    segment = cachecodec.decode(body)
+    assert edited in segment.files and segment.markdown
+    segment.markdown_env = b"another"
+    (folder / name).write_bytes(header + b"\n" + cachecodec.encode(segment))
+    loaded = cache.load(site)
+    content = loaded.content
+    assert edited in content.files
+    assert not set(content.files[edited].markdown) & set(content.markdown)
+    assert name in loaded.changed_parts()
