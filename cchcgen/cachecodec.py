@@ -120,7 +120,8 @@ def decode(data: bytes) -> Any:
 
 _LONG = 100
 """Strings this long are written once (``{"S": text}``) and then referred to by number
-(``{"r": n}``): a page's HTML is held both by its post and by the Markdown memo."""
+(``{"r": n}``): a post's HTML is held both by the post and by the Markdown memo kept
+beside it."""
 
 
 # encoding ------------------------------------------------------------------------------
