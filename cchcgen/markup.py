@@ -264,25 +264,21 @@ class _Shortcuts:
             return build_toc(tokens) if self.toc.marker else etree.Element("div")
 
         self.toc.build_toc_div = build_toc_if_marked
-        self.braces = True
-        attributes = md.treeprocessors["attr_list"]
-        run = attributes.run
+        self.braces = self.backslash = True
+        self._run_only_while(md, "attr_list", "braces")
+        # the escapes' placeholders are put back by this pass; escapes need a backslash
+        self._run_only_while(md, "unescape", "backslash")
 
-        def run_if_braces(root: etree.Element) -> None:
-            if self.braces:
+    def _run_only_while(self, md: markdown.Markdown, name: str, flag: str) -> None:
+        """Let the tree pass ``name`` run only while this object's ``flag`` is true."""
+        processor = md.treeprocessors[name]
+        run = processor.run
+
+        def run_if(root: etree.Element) -> None:
+            if getattr(self, flag):
                 run(root)
 
-        attributes.run = run_if_braces  # type: ignore[method-assign]
-        # the escapes' placeholders are put back by this pass; escapes need a backslash
-        self.backslash = True
-        unescape = md.treeprocessors["unescape"]
-        put_back = unescape.run
-
-        def run_if_backslash(root: etree.Element) -> None:
-            if self.backslash:
-                put_back(root)
-
-        unescape.run = run_if_backslash  # type: ignore[method-assign]
+        processor.run = run_if
 
     def choose(self, document: str) -> None:
         present = frozenset(text for text in self.texts if text in document)
