@@ -1,8 +1,7 @@
 """Run a function over many items in several processes; the only module that forks.
 
 Workers are forked, so they start with the parent's memory (the loaded site, the
-compiled layouts) and only the results travel back; the parent does a share of the work
-too, so ``jobs`` processes work with ``jobs - 1`` forks. Where fork is not available, or
+compiled layouts) and only the results travel back. Where fork is not available, or
 the work is small, everything runs in this process and the results are the same.
 """
 
@@ -14,7 +13,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 MIN_ITEMS = 64
@@ -74,49 +73,22 @@ def map_indices(
             if progress is not None and (done % 100 == 0 or done == total):
                 progress(done, total)
         return results
-    # contiguous chunks, several per process so that one slow chunk does not hold up the
-    # rest; this process takes one chunk in ``jobs`` (spread, as the kinds of work are) and
-    # ``jobs - 1`` workers the others: one fork less, and a ``jobs``-th of the results
-    # neither pickled nor sent
+    # contiguous chunks, several per worker so that one slow chunk does not hold up the rest
     size = max(1, min(200, -(-total // (jobs * 4))))
     chunks = [indices[i : i + size] for i in range(0, total, size)]
-    mine = set(range(jobs - 1, len(chunks), jobs))
-    theirs = [chunk for number, chunk in enumerate(chunks) if number not in mine]
     _task = task
-    by_chunk: list[list[Any] | None] = [None] * len(chunks)
-    done = 0
+    out: list[Any] = []
     # the objects made so far are the workers' too: frozen, no collection in a worker
     # touches them, so their memory pages stay shared with this process (not copied)
     gc.freeze()
     release_free_memory()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
-            received = pool.imap(_run, theirs, chunksize=1)
-            numbers = iter(n for n in range(len(chunks)) if n not in mine)
-            for number in sorted(mine):
-                by_chunk[number] = _run(chunks[number])
-                done += len(chunks[number])
-                # take what the workers finished meanwhile, without waiting for more
-                for ready in _ready(received):
-                    by_chunk[next(numbers)] = ready
-                    done += len(ready)
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for chunk in pool.imap(_run, chunks, chunksize=1):
+                out.extend(chunk)
                 if progress is not None:
-                    progress(done, total)
-            for ready in received:
-                by_chunk[next(numbers)] = ready
-                done += len(ready)
-                if progress is not None:
-                    progress(done, total)
+                    progress(len(out), total)
     finally:
         _task = None
         gc.unfreeze()
-    return [value for chunk in by_chunk if chunk is not None for value in chunk]
-
-
-def _ready(received: Any) -> Iterator[list[Any]]:
-    """The results of ``Pool.imap`` already there, in order, without waiting."""
-    while True:
-        try:
-            yield received.next(timeout=0)
-        except (multiprocessing.TimeoutError, StopIteration):
-            return
+    return out
