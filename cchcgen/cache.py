@@ -261,18 +261,10 @@ def _read_content(root: Path, warnings: list[Diagnostic]) -> tuple[Content, set[
         warnings.append(_damaged(_QR))
     for number in range(SEGMENTS):
         name = _segment_name(number)
-        segment = _read(root, name, Segment, warnings)
+        segment = _read(root, name, Segment, warnings)  # its fields checked by the codec
         if segment is None:
             continue
-        entries = segment.files
-        if not (
-            isinstance(entries, dict)
-            and all(isinstance(e, FileEntry) for e in entries.values())
-            and isinstance(segment.markdown, dict)
-        ):
-            warnings.append(_damaged(name))
-            continue
-        content.files.update(entries)
+        content.files.update(segment.files)
         if segment.markdown_env == content.markdown_env:
             content.markdown.update(segment.markdown)
             read.add(name)
