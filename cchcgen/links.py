@@ -27,7 +27,7 @@ from .kinds.base import Body
 from .messages import _
 from .outputs import Kind, Target
 from .textfile import read_text
-from .urls import BaseUrl
+from .urls import BaseUrl, NearestPage
 
 _LINK = re.compile(r"""\s(href|src)="([^"]*)\"""")
 _LEAD = r"(?:\]\(\s*<?|\]:\s*<?|<|\b(?:href|src)\s*=\s*[\"']?)"
@@ -41,7 +41,7 @@ _PAGE_SUFFIXES = ("", ".html", ".htm")
 class _Addresses:
     known: set[str]
     """Every address an output file answers."""
-    pages: list[str]
+    nearest_page: NearestPage
     files: list[str]
     """Addresses of the files copied from content/static/."""
 
@@ -65,7 +65,7 @@ class BodyLinks:
     def __init__(self, targets: Sequence[Target], root: Path, base: BaseUrl) -> None:
         self.addresses = _Addresses(
             _addresses(targets),
-            sorted(t.url for t in targets if t.kind is Kind.PAGE),
+            NearestPage(t.url for t in targets if t.kind is Kind.PAGE),
             sorted(t.url for t in targets if t.kind is Kind.STATIC),
         )
         self.root, self.base = root, base
@@ -194,9 +194,9 @@ def _hint(url: str, image: bool, base: BaseUrl, addresses: _Addresses) -> str:
             else _("save the file in content/static{folder}/ as {name}, or fix the address")
         )
         return save.format(folder=folder.rstrip("/"), name=name)
-    close = difflib.get_close_matches(url, addresses.pages, n=1, cutoff=0.6)
+    close = addresses.nearest_page(url)
     if close:
-        return _("did you mean {address}?").format(address=close[0])
+        return _("did you mean {address}?").format(address=close)
     return _("write the address from the site root as it appears after the base path")
 
 

@@ -15,7 +15,6 @@ written when it can be found there, with how many pages show it.
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +30,7 @@ from .messages import _
 from .search import INDEX_DIR
 from .targets import Kind, Target
 from .templates import BUILTIN_PREFIX, LAYOUTS, Templates
-from .urls import BaseUrl
+from .urls import BaseUrl, NearestPage
 
 _ATTRIBUTE = re.compile(
     rb"""=(?:(?:(?<=\shref=)|(?<=\ssrc=)|(?<=\saction=))(?:"([^"]*)"|'([^']*)')"""
@@ -238,9 +237,9 @@ def check(
             places = [_Place(finder.describe(layout), exact=False)]
         for place in places:
             shown.setdefault((place, address), set()).update(found_on)
-    page_urls = sorted(t.url for t in targets if t.kind is Kind.PAGE)
+    nearest_page = NearestPage(t.url for t in targets if t.kind is Kind.PAGE)
     problems = [
-        _warning(place, address, sorted(found_on), page_urls, site.config.base)
+        _warning(place, address, sorted(found_on), nearest_page, site.config.base)
         for (place, address), found_on in shown.items()
     ]
     return sorted(problems, key=Diagnostic.sort_key)
@@ -331,7 +330,7 @@ class _Finder:
 
 
 def _warning(
-    place: _Place, address: str, found_on: list[str], page_urls: list[str], base: BaseUrl
+    place: _Place, address: str, found_on: list[str], nearest_page: NearestPage, base: BaseUrl
 ) -> Diagnostic:
     shown, page = base.public(address), base.public(found_on[0])
     if len(found_on) == 1:
@@ -342,15 +341,14 @@ def _warning(
             "(found on {count} pages, e.g. {page})"
         )
     message = message.format(address=shown, page=page, count=len(found_on))
-    close = difflib.get_close_matches(address, page_urls, n=1, cutoff=0.6)
     if not place.exact:
         hint = _(
             "the address is not written in this layout: it may come from site.yaml or a "
             "content file that the layout shows; fix it there, or in the layout"
         )
-    elif close:
+    elif close := nearest_page(address):
         hint = _("did you mean {address}? Fix the link in this layout").format(
-            address=base.public(close[0])
+            address=base.public(close)
         )
     else:
         hint = _("fix or remove the link in this layout, or add a page at this address")

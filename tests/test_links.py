@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
 from conftest import build, run_cli
 
 from cchcgen.errors import CchcError
+from cchcgen.urls import NearestPage
 
 SUB_PATH_SITE = """\
 title: "Chuyên mục thử"
@@ -156,3 +158,27 @@ def test_a_strict_api_build_raises_with_the_link_warning(make_site, tmp_path: Pa
     with pytest.raises(CchcError) as failure:
         build(make_site(site_files(post)), tmp_path / "out", strict=True)
     assert "the link /rss.html leads to no page" in str(failure.value.diagnostics[0])
+
+
+def test_the_closest_page_is_found_among_thousands_without_comparing_them_all() -> None:
+    """The "did you mean" of a large site: the slips an editor makes find their page
+    (late in the address, in the first segment, the right page in the wrong folder), and
+    only a few dozen addresses are compared, not the 12,000 pages."""
+    posts = [f"/tin-tuc/bai-{n}-ve-cai-cach-hanh-chinh/" for n in range(12_000)]
+    nearest = NearestPage([*posts, "/", "/tin-tuc/", "/chu-de/", "/ke-hoach/2023/13-kh-ubnd/"])
+    compared: list[int] = []
+    real = difflib.get_close_matches
+
+    def counting(word: str, candidates: list[str], n: int, cutoff: float) -> list[str]:
+        compared.append(len(candidates))
+        return real(word, candidates, n=n, cutoff=cutoff)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(difflib, "get_close_matches", counting)
+        assert nearest("/tin-tuc/bai-7051-ve-cai-cach-hanh-chin/") == posts[7051]
+        assert nearest("/tin-tuc/bai-7051-ve-cai-cach-hanh-chinh/qr.png") == posts[7051]
+        assert nearest("/tin-tuv/") == "/tin-tuc/"
+        assert nearest("/ke-hoach/13-kh-ubnd/") == "/ke-hoach/2023/13-kh-ubnd/"
+        assert nearest("/tin-tuc/2023/bai-42-ve-cai-cach-hanh-chinh/") == posts[42]
+        assert nearest("/lich-tiep-cong-dan/") is None
+    assert len(compared) == 6 and max(compared) < 100
