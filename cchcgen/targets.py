@@ -117,10 +117,14 @@ class Planner:
     def feed(self, url: str, data: FeedData, origin: str) -> None:
         self.targets.append(Target(output_path(url), url, Kind.FEED, origin, context=Feed(data)))
 
-    def qr_files(self, url: str, title: str, origin: str, line: int) -> None:
-        """``qr.svg`` and ``qr.png`` beside the page at ``url``, encoding its address."""
+    def qr_files(self, url: str, title: str, origin: str, line: int, png: bool = True) -> None:
+        """``qr.svg`` and (unless ``png`` is false) ``qr.png`` beside the page at ``url``,
+        encoding its address."""
         label = self.t("qr_label", title=title)
-        for name, kind in (("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)):
+        files = (
+            [("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)] if png else [("qr.svg", Kind.QR_SVG)]
+        )
+        for name, kind in files:
             self.targets.append(
                 Target(
                     output_path(url + name),

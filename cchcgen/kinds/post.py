@@ -648,7 +648,9 @@ class PostType(ItemSearched):
         planning.page(
             post.url, "post.html", meta, post.src, context, lastmod=post.lastmod, line=post.line
         )
-        planning.qr_files(post.url, post.title, post.src, post.line)
+        # qr.svg only: the page's code is on the page, and the page's script draws a PNG
+        # of it for download; a cold build of a large column makes no PNG per post
+        planning.qr_files(post.url, post.title, post.src, post.line, png=False)
         planning.aliases(post)
 
     def plan_categories(self, planning: Planning) -> None:
