@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import FIXED_EPOCH, FIXED_NOW, REPO, SITES, compare_trees, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cchcgen import cache, cachecodec
 from cchcgen.build import BuildOptions, build_site
@@ -494,3 +496,27 @@ def test_a_segment_of_another_markdown_environment_lends_no_html(tmp_path: Path)
     assert edited in content.files
     assert not set(content.files[edited].markdown) & set(content.markdown)
     assert name in loaded.changed_parts()
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=3), inner, min_size=1, max_size=2)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400)
+@given(_JSON_VALUES)
+def test_the_cache_writes_json_values_as_json_does(tree: Any) -> None:
+    """The cache writes the values it most often writes alone (a string, a number, a
+    one-key object of a string or number) itself; the text is json's, to the byte."""
+    expected = json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode()
+    assert cachecodec._json(tree) == expected
+    assert cachecodec._json({"r": tree}) == b'{"r":' + expected + b"}"
