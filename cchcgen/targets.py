@@ -121,9 +121,9 @@ class Planner:
         """``qr.svg`` and (unless ``png`` is false) ``qr.png`` beside the page at ``url``,
         encoding its address."""
         label = self.t("qr_label", title=title)
-        files = (
-            [("qr.svg", Kind.QR_SVG), ("qr.png", Kind.QR_PNG)] if png else [("qr.svg", Kind.QR_SVG)]
-        )
+        files = [("qr.svg", Kind.QR_SVG)]
+        if png:
+            files.append(("qr.png", Kind.QR_PNG))
         for name, kind in files:
             self.targets.append(
                 Target(
