@@ -341,11 +341,23 @@ class NearestPage:
     """Addresses taken on each side of where the unknown one would sort."""
 
     def __init__(self, pages: Iterable[str]) -> None:
-        self.pages = sorted(pages)
-        self.by_name: dict[str, list[str]] = {}
+        self._given = tuple(pages)  # the pages of this moment; the index is made when used
+
+    @functools.cached_property
+    def pages(self) -> list[str]:
+        """Sorted when the first hint is asked for: most builds have no broken link."""
+        return sorted(self._given)
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
         for page in self.pages:
-            self.by_name.setdefault(_last_segment(page), []).append(page)
-        self.sections = [page for page in self.pages if page.count("/") <= 2]
+            found.setdefault(_last_segment(page), []).append(page)
+        return found
+
+    @functools.cached_property
+    def sections(self) -> list[str]:
+        return [page for page in self.pages if page.count("/") <= 2]
 
     def __call__(self, address: str) -> str | None:
         at = bisect.bisect_left(self.pages, address)
