@@ -64,7 +64,8 @@ fuzz: $(TEST_STAMP)
 # Benchmark on a synthetic site (bench/README.md); e.g. BENCH_ARGS="--posts 500 --edits 5".
 # BENCH_COMPARE=/path/to/run.sh adds the comparison with Hugo and Pelican (optional).
 # The summary table goes into README.md's Performance section too.
-bench: $(SITE_STAMP)
+# Step h opens the preview in Chromium: the test extras and Debian's chromium (test-deps).
+bench: $(TEST_STAMP) test-deps
 	$(BIN)/python bench/bench.py $(if $(BENCH_COMPARE),--compare $(BENCH_COMPARE)) \
 		--readme README.md $(BENCH_ARGS)
 

@@ -17,7 +17,9 @@ f. the newest post's title edited, then a build (median of 3 titles);
 g. step e's edits again with ``search: false``: the search work of an edit build (e − g);
 h. ``cchcgen serve``: latency from saving a file to the output showing the change,
    for body edits (the post's page) and title edits of the newest post (its page,
-   the news list and the site feed); then Ctrl-C must stop it within 5 s;
+   the news list and the site feed); the same kinds of edits with the post's page open
+   in Chromium (bench/reload.py): from its file written to its reload reaching the
+   browser, and to the reloaded page shown; then Ctrl-C must stop it within 5 s;
 i. cold build of a second site with --memory-posts posts: peak memory;
 j. with --compare RUN_SH: an external comparison script (not part of this repository) on
    the same number of posts, for Hugo, Pelican and cchcgen on its generic corpus;
@@ -30,8 +32,8 @@ A failed build stops the benchmark and shows the build's errors. The report (Mar
 starts with a summary table, one row per target of the performance issue; it is printed
 and written to bench/results/latest.md, and with --readme PATH the summary table replaces
 the block between ``<!-- bench:start -->`` and ``<!-- bench:end -->`` in PATH.
-Standard library only; run it with the Python of the virtual environment cchcgen is
-installed in.
+Standard library only, but for step h's browser (bench/reload.py, Playwright from the test
+extras); run it with the Python of the virtual environment cchcgen is installed in.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ TARGET_POSTS_PER_S = 900.0
 TARGET_NO_CHANGE_S = 0.5
 TARGET_SERVE_BODY_P95_MS = 50.0
 TARGET_SERVE_TITLE_P95_MS = 150.0
+TARGET_RELOAD_P95_MS = 100.0
+"""From the edit's files written to the open page showing it in the browser, p95."""
 TARGET_PEAK_MIB = 400.0
 TARGET_STOP_S = 5.0
 TARGET_VS_HUGO_SERVER = 0.2
@@ -336,6 +340,11 @@ def summary_targets(args: argparse.Namespace) -> dict[str, Target]:
         "preview-title": Target(
             f"1. preview (serve): title edit → page, list, feed written, p95, {site}",
             f"≤ {TARGET_SERVE_TITLE_P95_MS:.0f} ms",
+        ),
+        "preview-reload": Target(
+            f"1. preview (serve): page written → its reload reaches the page open in "
+            f"Chromium (navigation start), p95 of the body and title edits, {site}",
+            f"≤ {TARGET_RELOAD_P95_MS:.0f} ms more",
         ),
         "preview-hugo-body": Target(
             f"1. preview body edit p95 vs `hugo server`, {corpus}",
@@ -936,6 +945,77 @@ def preview_edits(
     return body_values, title_values
 
 
+def reload_step(
+    plan: EditPlan, server: Server, args: argparse.Namespace, report: Report, token: str
+) -> None:
+    """The same kinds of edits with the edited post's page open in Chromium: how long after
+    that page's file is written the page, reloaded by serve's script, shows the edit
+    (bench/reload.py), and how long after the save."""
+    import reload
+
+    why = reload.unavailable()
+    if why is not None:
+        report.target("preview-reload", "—", None, why=why)
+        return
+
+    def url(page: Path) -> str:
+        return server.url + page.parent.relative_to(plan.site.public).as_posix() + "/"
+
+    def body(tab: reload.Browser, n: int) -> reload.Reload:
+        post, marker = plan.chosen[n], f"BENCHRELOADBODY{n}{token}"
+        tab.open(url(plan.page[post]))
+        return tab.shown(lambda: plan.edits.append_paragraph(post, marker), marker, plan.page[post])
+
+    def title(tab: reload.Browser, n: int) -> reload.Reload:
+        marker = f"BENCHRELOADTITLE{n}{token}"
+        title = f"{plan.original_title} – tải lại {n + 1} {marker}"
+        tab.open(url(plan.page[plan.newest]))
+        return tab.shown(
+            lambda: plan.edits.set_title(plan.newest, title), marker, plan.page[plan.newest]
+        )
+
+    print("  the same kinds of edits with the post's page open in Chromium")
+    seen: list[reload.Reload] = []
+    plain: list[float] = []
+    with reload.browser(server.timeout) as tab:
+        for kind, count, edit in (("body", len(plan.chosen), body), ("title", args.edits, title)):
+            for n in range(count):
+                seen.append(edit(tab, n))
+                time.sleep(0.3)
+                plain.append(tab.plain_reload())  # the same page, nothing changed
+                print(
+                    f"  {kind} edit {n + 1}: page written → reload started "
+                    f"{ms(seen[-1].to_navigation)}, → page shown {ms(seen[-1].after_write)} "
+                    f"(a plain reload: {ms(plain[-1])}); save → shown {ms(seen[-1].after_save)}"
+                )
+                time.sleep(0.3)
+    started = [r.to_navigation for r in seen]
+    text, ok = latency_figure(started, len(plan.chosen) + args.edits, TARGET_RELOAD_P95_MS)
+    report.add(
+        "h. serve: the open page's file written → its reload reaches the browser (navigation "
+        "start in Chromium), body then title edits",
+        text,
+        f"p95 ≤ {TARGET_RELOAD_P95_MS:.0f} ms",
+        ok,
+    )
+    after, total = [r.after_write for r in seen], [r.after_save for r in seen]
+    report.add(
+        "h. serve: the open page's file written → the reloaded page shown (DOMContentLoaded)",
+        f"{latency_figure(after, len(after), TARGET_RELOAD_P95_MS)[0]}; the same pages "
+        f"reloaded by the browser with nothing changed, navigation start → DOMContentLoaded: "
+        f"p50 {ms(statistics.median(plain))}, p95 {ms(percentile(plain, 0.95))}; "
+        f"save → shown: p50 {ms(statistics.median(total))}, p95 {ms(percentile(total, 0.95))}",
+    )
+    report.target(
+        "preview-reload",
+        f"p95 {ms(percentile(started, 0.95))} (n={len(started)}); page shown "
+        f"(DOMContentLoaded) p95 {ms(percentile(after, 0.95))}",
+        ok,
+        theirs=f"Chromium's own reload of the page, nothing changed: p95 "
+        f"{ms(percentile(plain, 0.95))}",
+    )
+
+
 def restore_and_wait(server: Server, plan: EditPlan, token: str) -> float:
     """Put the edited posts back; the seconds until serve has rebuilt their pages."""
     plan.edits.restore()
@@ -960,6 +1040,7 @@ def serve_step(site: Site, args: argparse.Namespace, report: Report, token: str)
         )
         time.sleep(0.5)
         body, titles = preview_edits(plan, server, args, token)
+        reload_step(plan, server, args, report, token)
         restored = restore_and_wait(server, plan, token)
         report.notes.append(f"serve showed the restored posts {secs(restored)} after the saves")
         time.sleep(1.0)

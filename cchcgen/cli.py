@@ -12,7 +12,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -437,6 +437,10 @@ def _serving(url: str | None, port: int, base_path: str) -> None:
     )
 
 
+def _ignore(_outputs: Collection[str]) -> None:
+    """No one to tell of pages written before a build ends (the build at start)."""
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .preview import Preview
     from .serve import CannotListen, serve
@@ -454,11 +458,14 @@ def _serve(args: argparse.Namespace) -> int:
             announced = True
             print(_("Ready: a saved post is shown in a moment."), flush=True)
 
-    def rebuild(paths: frozenset[Path] | None = None) -> list[str]:
+    def rebuild(
+        paths: frozenset[Path] | None = None, written: Callable[[Collection[str]], None] = _ignore
+    ) -> list[str]:
         """Build; return the errors as the browser shows them (none on success).
 
         A save of one file whose text alone changed is shown from memory
-        (:mod:`cchcgen.preview`); anything else is built as ``cchcgen build`` does.
+        (:mod:`cchcgen.preview`), which tells ``written`` of the edited item's own pages
+        as soon as they are written; anything else is built as ``cchcgen build`` does.
         Only the first build forks workers: later ones run while the server's threads do.
         Each holds the build lock; when another build ran meanwhile (its cache was saved),
         its cache replaces ours, search index included."""
@@ -481,7 +488,7 @@ def _serve(args: argparse.Namespace) -> int:
                     options = replace(options, cache=memory)
                     shown = None
                 now = options.now or dt.datetime.now(dt.UTC)
-                result = shown.edit(paths, now) if shown is not None and paths else None
+                result = shown.edit(paths, now, written) if shown is not None and paths else None
                 if result is not None:
                     verb = "Shown"
                 else:

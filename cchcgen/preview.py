@@ -28,7 +28,7 @@ import dataclasses
 import datetime as dt
 import gc
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -117,9 +117,16 @@ class Preview:
 
     # -- an edit
 
-    def edit(self, paths: Collection[Path], now: dt.datetime) -> BuildResult | None:
+    def edit(
+        self,
+        paths: Collection[Path],
+        now: dt.datetime,
+        written: Callable[[Collection[str]], None] = lambda _outputs: None,
+    ) -> BuildResult | None:
         """Show the save of ``paths`` (every file the watcher saw change) from memory and
-        return what was written; None when a build is needed instead."""
+        return what was written; None when a build is needed instead. ``written`` is told
+        of the item's own pages (paths under the output folder) once they are written,
+        before the lists and feeds that show it: the preview reloads them at once."""
         started = time.perf_counter()
         edited = self._reread(paths, now)
         if edited is None:
@@ -138,6 +145,7 @@ class Preview:
         if own is None or first is None:
             self.renderer.show(self.site)
             return None
+        written([target.output for target in own.values()])
         changed = self._changed_names(names, site)
         # the lists, feeds and boxes that show the item: their contexts get the new item
         # as each is written, so that the first list is not kept waiting for the others

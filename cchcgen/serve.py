@@ -6,6 +6,9 @@ a content/ or layouts/ folder created after it started.
 Pages it serves carry a small script (``/__cchcgen/live.js``, never part of a build) that
 waits on ``/__cchcgen/wait`` for the next rebuild: the page reloads by itself after a good
 one and shows the errors (file, line, message) over the last good page after a bad one.
+A page that a save shown from memory writes again reloads as soon as it is written, before
+the lists and feeds that also show the edit (:data:`Shown`), and not again when that
+rebuild ends.
 
 It keeps serving whatever happens: a request it cannot answer gets 400 (or 500), a
 rebuild or a change it cannot follow is reported in one line, and the next save rebuilds.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import io
 import json
@@ -26,7 +30,8 @@ import re
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,6 +56,9 @@ files) still joins the burst. A body edit is shown ~15 ms sooner."""
 LIVE = "/__cchcgen/"
 """The server's own addresses, outside any base path."""
 WAIT_SECONDS = 25.0
+GIVE_WAY_SECONDS = 0.2
+"""The longest a rebuild waits for a page open on what it has written to be shown again
+(:meth:`BuildStatus.shown`)."""
 _READS = frozenset({"opened", "closed_no_write"})
 """Events that change nothing: reacting to them would rebuild forever."""
 _RESHAPES = frozenset({"created", "deleted", "moved"})
@@ -59,10 +67,17 @@ _SAVES = frozenset({"modified", "closed"})
 """Events after which content/ or layouts/ is watched anew (or no longer)."""
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _GENERATION = re.compile(r"-?[0-9]{1,18}")
+_PAGE_LIMIT = 1024
+"""The longest output path a waiting page may name."""
 
-Rebuild = Callable[[frozenset[Path] | None], list[str]]
-"""Builds again, given the files saved (None: the site's files changed in other ways);
-returns the errors as the browser shows them."""
+Shown = Callable[[Collection[str]], None]
+"""Told, while a rebuild runs, of output files (paths under the output folder) that are
+written and final for it: the pages open on them reload at once."""
+
+Rebuild = Callable[[frozenset[Path] | None, Shown], list[str]]
+"""Builds again, given the files saved (None: the site's files changed in other ways) and
+whom to tell of pages written before the rebuild ends; returns the errors as the browser
+shows them."""
 
 Report = Callable[[str], None]
 """Receives one line about something the server did not expect (a bad request, a failed
@@ -70,12 +85,22 @@ rebuild); the server goes on."""
 
 
 class BuildStatus:
-    """The number of the latest build and its errors; pages wait on it to reload."""
+    """The number of the latest build and its errors; pages wait on it to reload.
+
+    While a rebuild runs, the pages it has already written are known by the number it
+    will have (:meth:`shown`): a page open on one of them reloads at once and is served
+    as coming from that build, so that its end does not reload it again. The rebuild
+    gives way to that reload (until the page is shown, at most :data:`GIVE_WAY_SECONDS`):
+    on a computer with few cores the browser would otherwise wait for the lists and
+    feeds, which no one is looking at yet."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self.generation = 0
         self.errors: list[str] = []
+        self._written: dict[str, int] = {}  # output path → the build that wrote it early
+        self._open: dict[str, int] = {}  # output path → the pages open on it, waiting
+        self._loaded: dict[str, int] = {}  # output path → the newest build shown of it
 
     def publish(self, errors: list[str]) -> None:
         with self._changed:
@@ -83,16 +108,61 @@ class BuildStatus:
             self.errors = errors
             self._changed.notify_all()
 
-    def wait(self, since: int, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
-        """Block until a build newer than ``since`` (or the timeout), then describe it."""
+    def shown(self, outputs: Collection[str], give_way: float = GIVE_WAY_SECONDS) -> None:
+        """The rebuild under way has written ``outputs`` (paths under the output folder):
+        wake the pages open on them, and return when they are shown again."""
         with self._changed:
-            self._changed.wait_for(lambda: self.generation > since, timeout=timeout)
+            build = self.generation + 1
+            for output in outputs:
+                self._written[output] = build
+            watched = [output for output in outputs if self._open.get(output)]
+            self._changed.notify_all()
+            self._changed.wait_for(
+                lambda: all(self._loaded.get(output, 0) >= build for output in watched),
+                timeout=give_way,
+            )
+
+    def served(self, output: str) -> int:
+        """The build a page is served from: the latest, or the one under way when it
+        has written the page already."""
+        with self._changed:
+            return max(self.generation, self._written.get(output, 0))
+
+    def wait(
+        self, since: int, timeout: float = WAIT_SECONDS, page: str = "", served: int = 0
+    ) -> dict[str, Any]:
+        """Block until a build newer than ``since`` ends, or until the rebuild under way
+        writes ``page`` again when the browser shows it as built by ``served`` (or the
+        timeout), then describe the last build ended and, as ``page``, the build under
+        way when it has written ``page`` (0 otherwise)."""
+        with self._changed:
+            if page and served > self._loaded.get(page, 0):  # the page is shown
+                self._loaded[page] = served
+                self._changed.notify_all()
+            self._open[page] = self._open.get(page, 0) + 1
+            try:
+                self._changed.wait_for(
+                    lambda: self.generation > since or self._written.get(page, 0) > max(served, 0),
+                    timeout=timeout,
+                )
+            finally:
+                self._open[page] -= 1
             heading = _("Build failed (the page shows the last good build):")
-            return {"generation": self.generation, "errors": list(self.errors), "title": heading}
+            early = self._written.get(page, 0)
+            return {
+                "generation": self.generation,
+                "page": early if early > self.generation else 0,
+                "errors": list(self.errors),
+                "title": heading,
+            }
 
 
+@functools.cache
 def _live_script() -> bytes:
     return resources.files("cchcgen").joinpath("serve_assets", "live.js").read_bytes()
+
+
+_LIVE_VERSION = hashlib.sha256(_live_script()).hexdigest()[:12]
 
 
 def _printable(text: str, limit: int = 200) -> str:
@@ -224,22 +294,28 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def _live(self) -> None:
         parts = urlsplit(self.path)
         if parts.path == LIVE + "live.js":
-            return self._send(200, "text/javascript; charset=utf-8", _live_script())
+            # the address names the script's version (see send_head): kept by the
+            # browser, so that a reloaded page does not wait for it again
+            cached = parts.query == "v=" + _LIVE_VERSION
+            return self._send(200, "text/javascript; charset=utf-8", _live_script(), cached)
         if parts.path == LIVE + "wait":
-            given = (parse_qs(parts.query).get("since") or ["-1"])[0] or "-1"
-            if not _GENERATION.fullmatch(given):
+            query = parse_qs(parts.query)
+            given = [(query.get(name) or ["-1"])[0] or "-1" for name in ("since", "served")]
+            if not all(_GENERATION.fullmatch(number) for number in given):
                 return self.bad_request("'since' is not a build number")
-            since = int(given)
-            state = self.status.wait(since, timeout=0 if since < 0 else WAIT_SECONDS)
+            since, served = map(int, given)
+            page = (query.get("page") or [""])[0][:_PAGE_LIMIT]
+            timeout = 0 if since < 0 else WAIT_SECONDS
+            state = self.status.wait(since, timeout, page, served)
             body = json.dumps(state, ensure_ascii=False).encode("utf-8")
             return self._send(200, "application/json; charset=utf-8", body)
         return self._send(404, "text/plain; charset=utf-8", b"not found")
 
-    def _send(self, code: int, kind: str, body: bytes) -> None:
+    def _send(self, code: int, kind: str, body: bytes, cached: bool = False) -> None:
         self.send_response(code)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "max-age=31536000, immutable" if cached else "no-store")
         self.end_headers()
         self.wfile.write(body)
 
@@ -255,8 +331,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         html = path.read_bytes()
         # the build this page comes from: a rebuild finished before the script runs still
         # reloads the page
-        generation = self.status.generation
-        tag = f'<script src="{LIVE}live.js" data-build="{generation}" defer></script>'.encode()
+        output = (
+            path.relative_to(self.public).as_posix() if path.is_relative_to(self.public) else ""
+        )
+        generation = self.status.served(output)
+        tag = (
+            f'<script src="{LIVE}live.js?v={_LIVE_VERSION}" data-build="{generation}" '
+            f'data-page="{escape(output)}" defer></script>'
+        ).encode()
         html = html.replace(b"</body>", tag + b"</body>", 1) if b"</body>" in html else html + tag
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -459,7 +541,7 @@ def serve(
                     paths = frozenset(p for p in saved if p is not None)
                     reshaped = None in saved
                     saved.clear()
-                status.publish(_rebuild(rebuild, None if reshaped else paths, report))
+                status.publish(_rebuild(rebuild, None if reshaped else paths, status, report))
     finally:
         observer.stop()
         server.shutdown()
@@ -476,11 +558,13 @@ def _debounce(changed: threading.Event, complete: threading.Event) -> None:
             return
 
 
-def _rebuild(rebuild: Rebuild, paths: frozenset[Path] | None, report: Report) -> list[str]:
+def _rebuild(
+    rebuild: Rebuild, paths: frozenset[Path] | None, status: BuildStatus, report: Report
+) -> list[str]:
     """The rebuild's errors; one that fails unexpectedly is reported and shown in the
     browser, and the server keeps showing the last good build."""
     try:
-        return rebuild(paths)
+        return rebuild(paths, status.shown)
     except Exception as exc:  # noqa: BLE001 - the server must go on
         line = _(
             "the rebuild failed unexpectedly ({kind}: {reason}); the server keeps "

@@ -227,6 +227,33 @@ def test_a_title_edit_writes_the_lists_and_feeds_before_other_posts_pages(
     assert lists and other_posts and max(lists) < min(other_posts), written
 
 
+def test_the_posts_own_pages_are_told_written_before_the_lists_are_written(
+    serving: Serving,
+) -> None:
+    """``cchcgen serve`` reloads the page open on the post as soon as the preview says it
+    is written: the page shows the new title then, while the news list does not yet."""
+    path = _post(serving.site, "mot-cua.md")
+    _replace_line(path, "title", '"Bộ phận một cửa có tên mới"')
+    told: list[tuple[list[str], str, str]] = []
+
+    def written(outputs: object) -> None:
+        listed = sorted(outputs)  # type: ignore[call-overload]
+        page = (serving.out / "tin-tuc/mot-cua/index.html").read_text(encoding="utf-8")
+        news = (serving.out / "tin-tuc/index.html").read_text(encoding="utf-8")
+        told.append((listed, page, news))
+
+    assert serving.preview is not None
+    assert serving.preview.edit({path}, FIXED_NOW, written) is not None
+    assert len(told) == 1
+    outputs, page, news = told[0]
+    assert "tin-tuc/mot-cua/index.html" in outputs
+    assert not any(o.startswith(("tin-tuc/index", "rss")) for o in outputs), outputs
+    assert "Bộ phận một cửa có tên mới" in page
+    assert "Bộ phận một cửa có tên mới" not in news  # the list comes after
+    news = (serving.out / "tin-tuc/index.html").read_text(encoding="utf-8")
+    assert "Bộ phận một cửa có tên mới" in news
+
+
 def test_a_title_edit_leaves_the_category_pages_that_do_not_list_the_post(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -45,13 +45,18 @@ def test_serve_previews_and_rebuilds_on_save(copy_site) -> None:
         assert url.endswith("/cchc/")
         status, home = fetch(url)
         assert status == 200 and "Bộ phận Một cửa niêm yết" in home
-        assert re.search(
-            r'<script src="/__cchcgen/live.js" data-build="\d+" defer></script></body>', home
+        tag = re.search(
+            r'<script src="/__cchcgen/(live.js\?v=[0-9a-f]{12})" data-build="\d+" '
+            r'data-page="index.html" defer></script></body>',
+            home,
         )
+        assert tag
         origin = url.removesuffix("cchc/")
         first = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])
         assert first["errors"] == []
-        script = fetch(origin + "__cchcgen/live.js")[1]
+        with urllib.request.urlopen(origin + "__cchcgen/" + tag[1], timeout=40) as response:
+            script = response.read().decode("utf-8")  # its version in the address: kept
+            assert response.headers["Cache-Control"] == "max-age=31536000, immutable"
         assert "window.location.reload()" in script
         assert "Xã Thanh Định tuyên truyền" in fetch(url + "tin-tuc/papi/")[1]
         status, missing = fetch(url + "khong-co/")
@@ -212,6 +217,96 @@ def test_the_open_page_reloads_itself_and_shows_build_errors(copy_site) -> None:
         stop_serving(process)
 
 
+def test_a_page_written_by_a_rebuild_reloads_before_it_ends_and_not_again() -> None:
+    """A save shown from memory writes the post's page, then the lists: the page open on
+    the post is woken as soon as its file is written, the rebuild waits for it to be
+    shown, and the end of that rebuild does not reload it a second time."""
+    from cchcgen.serve import BuildStatus
+
+    status = BuildStatus()
+    status.publish([])  # build 1 is served
+    post, listing = "tin-tuc/a/index.html", "tin-tuc/index.html"
+    woken: list[dict] = []
+    reloaded = threading.Event()
+
+    def page_open_on_the_post() -> None:
+        woken.append(status.wait(1, 20, post, 1))
+        if woken[-1]["page"] > 1:  # the script reloads; the page served is from build 2
+            served = status.served(post)
+            reloaded.set()
+            woken.append(status.wait(-1, 0, post, served))
+
+    browser = threading.Thread(target=page_open_on_the_post)
+    browser.start()
+    assert wait_for(lambda: status._open.get(post, 0) == 1)  # the page waits
+    started = time.monotonic()
+    status.shown([post], give_way=20)  # returns once the page is shown again
+    assert reloaded.is_set() and time.monotonic() - started < 10
+    browser.join(timeout=10)
+    # woken while build 2 was under way, and shown as coming from it
+    assert woken[0]["generation"] == 1 and woken[0]["page"] == 2
+    assert status.served(post) == 2 and status.served(listing) == 1
+    # a page open on the list is not woken by the post's page
+    assert status.wait(1, 0, listing, 1)["page"] == 0
+    status.publish([])  # build 2 ends: its lists are written
+    after = status.wait(1, 0, post, 2)
+    assert after["generation"] == 2 and after["page"] == 0  # the post's page stays
+    assert status.wait(1, 0, listing, 1)["generation"] == 2  # the list reloads
+    # with no page open, a rebuild does not wait
+    started = time.monotonic()
+    status.shown(["tin-tuc/b/index.html"], give_way=20)
+    assert time.monotonic() - started < 10
+
+
+def test_the_open_page_reloads_once_for_a_save_shown_from_memory(copy_site) -> None:
+    """In Chromium: the post's page reloads when its file is written and stays as it is
+    when the rebuild ends (the lists written after it)."""
+    from browser import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    site = copy_site("minimal")
+    process, url, lines = start_serving(
+        "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
+    )
+    origin = url.removesuffix("cchc/")
+    try:
+        post = site / "content/posts/2022/papi.md"
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            loads: list[str] = []
+            waits: list[str] = []
+            page.on("domcontentloaded", lambda p: loads.append(p.url))
+            page.on("request", lambda r: waits.append(r.url) if "/wait?" in r.url else None)
+
+            def heard(predicate) -> bool:
+                """Wait for ``predicate``, letting Playwright deliver the page's events."""
+                return wait_for(lambda: page.wait_for_timeout(50) or predicate())
+
+            page.goto(url + "tin-tuc/papi/")
+            assert heard(lambda: any("since=-1&" not in w for w in waits))  # it waits
+            post.write_text(
+                post.read_text(encoding="utf-8").replace(
+                    "Xã Thanh Định tuyên truyền", "Xã Thanh Định tự động"
+                ),
+                encoding="utf-8",
+            )
+            page.wait_for_function(
+                "() => document.body.textContent.includes('Xã Thanh Định tự động')",
+                timeout=20_000,
+            )
+            assert wait_for(lambda: "Shown from memory" in "".join(lines))  # it ended
+            ended = json.loads(fetch(origin + "__cchcgen/wait?since=-1")[1])["generation"]
+            # the page heard that the rebuild ended (it waits for the next one) ...
+            assert heard(lambda: any(f"since={ended}&" in w for w in waits))
+            # ... and was loaded twice in all: opened, then reloaded once
+            assert len(loads) == 2
+            assert "Xã Thanh Định tự động" in page.content()
+            browser.close()
+    finally:
+        stop_serving(process)
+
+
 def start_serving(
     *command: str, clock: bool = False
 ) -> tuple[subprocess.Popen[str], str, list[str]]:
@@ -349,7 +444,7 @@ def test_serve_survives_a_rebuild_that_fails_unexpectedly(tmp_path) -> None:
         "from pathlib import Path\n"
         "from cchcgen.serve import serve\n"
         "calls = []\n"
-        "def rebuild(paths):\n"
+        "def rebuild(paths, written):\n"
         "    calls.append(1)\n"
         "    if len(calls) == 1:\n"
         "        raise RuntimeError('a bug')\n"

@@ -16,13 +16,18 @@
     }
     panel.textContent = title + "\n\n" + errors.join("\n\n");
   }
-  // the build this page was served from; a newer good build reloads the page
-  var served = Number(document.currentScript.getAttribute("data-build"));
+  // the build this page was served from, and its file under the output folder: a newer
+  // good build reloads the page, and so does a rebuild under way that writes it again
+  var script = document.currentScript;
+  var served = Number(script.getAttribute("data-build"));
+  var page = encodeURIComponent(script.getAttribute("data-page") || "");
   function wait(since) {
-    fetch("/__cchcgen/wait?since=" + since, { cache: "no-store" })
+    fetch("/__cchcgen/wait?since=" + since + "&served=" + served + "&page=" + page,
+      { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        if (state.generation > served && !state.errors.length) {
+        var ended = state.generation > served && !state.errors.length;
+        if (ended || state.page > served) {
           window.location.reload();
           return;
         }
