@@ -136,7 +136,7 @@ class BuildStatus:
         timeout), then describe the last build ended and, as ``page``, the build under
         way when it has written ``page`` (0 otherwise)."""
         with self._changed:
-            if page and served > self._loaded.get(page, 0):  # the page is shown
+            if page in self._written and served > self._loaded.get(page, 0):  # shown again
                 self._loaded[page] = served
                 self._changed.notify_all()
             self._open[page] = self._open.get(page, 0) + 1
@@ -147,6 +147,8 @@ class BuildStatus:
                 )
             finally:
                 self._open[page] -= 1
+                if not self._open[page]:
+                    del self._open[page]
             heading = _("Build failed (the page shows the last good build):")
             early = self._written.get(page, 0)
             return {
