@@ -75,7 +75,7 @@ TARGET_NO_CHANGE_S = 0.5
 TARGET_SERVE_BODY_P95_MS = 50.0
 TARGET_SERVE_TITLE_P95_MS = 150.0
 TARGET_RELOAD_P95_MS = 100.0
-"""From the edit's files written to the open page showing it in the browser, p95."""
+"""From the open page's file written to its reload reaching the browser, p95."""
 TARGET_PEAK_MIB = 400.0
 TARGET_STOP_S = 5.0
 TARGET_VS_HUGO_SERVER = 0.2
@@ -977,18 +977,30 @@ def reload_step(
     print("  the same kinds of edits with the post's page open in Chromium")
     seen: list[reload.Reload] = []
     plain: list[float] = []
-    with reload.browser(server.timeout) as tab:
-        for kind, count, edit in (("body", len(plan.chosen), body), ("title", args.edits, title)):
-            for n in range(count):
-                seen.append(edit(tab, n))
-                time.sleep(0.3)
-                plain.append(tab.plain_reload())  # the same page, nothing changed
-                print(
-                    f"  {kind} edit {n + 1}: page written → reload started "
-                    f"{ms(seen[-1].to_navigation)}, → page shown {ms(seen[-1].after_write)} "
-                    f"(a plain reload: {ms(plain[-1])}); save → shown {ms(seen[-1].after_save)}"
-                )
-                time.sleep(0.3)
+    try:
+        with reload.browser(server.timeout) as tab:
+            for kind, count, edit in (
+                ("body", len(plan.chosen), body),
+                ("title", args.edits, title),
+            ):
+                for n in range(count):
+                    seen.append(edit(tab, n))
+                    time.sleep(0.3)
+                    plain.append(tab.plain_reload())  # the same page, nothing changed
+                    print(
+                        f"  {kind} edit {n + 1}: page written → reload started "
+                        f"{ms(seen[-1].to_navigation)}, → page shown "
+                        f"{ms(seen[-1].after_write)} (a plain reload: {ms(plain[-1])}); "
+                        f"save → shown {ms(seen[-1].after_save)}"
+                    )
+                    time.sleep(0.3)
+    except Exception as exc:  # noqa: BLE001 - the browser's failure ends this step only
+        server.check_alive()
+        first = (str(exc).splitlines() or [""])[0][:200]
+        why = f"the browser failed: {type(exc).__name__}: {first}"
+        print(f"  {why}")
+        report.target("preview-reload", "—", None, why=why)
+        return
     started = [r.to_navigation for r in seen]
     text, ok = latency_figure(started, len(plan.chosen) + args.edits, TARGET_RELOAD_P95_MS)
     report.add(
