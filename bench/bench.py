@@ -968,10 +968,10 @@ def reload_step(
 
     def title(tab: reload.Browser, n: int) -> reload.Reload:
         marker = f"BENCHRELOADTITLE{n}{token}"
-        title = f"{plan.original_title} – tải lại {n + 1} {marker}"
+        new_title = f"{plan.original_title} – tải lại {n + 1} {marker}"
         tab.open(url(plan.page[plan.newest]))
         return tab.shown(
-            lambda: plan.edits.set_title(plan.newest, title), marker, plan.page[plan.newest]
+            lambda: plan.edits.set_title(plan.newest, new_title), marker, plan.page[plan.newest]
         )
 
     print("  the same kinds of edits with the post's page open in Chromium")

@@ -12,29 +12,23 @@ moments come from its own clock, so polling from here adds nothing to them.
 
 Playwright is imported only here, so that the rest of the benchmark needs the standard
 library only; without it or without Chromium the step is reported as not measured.
+Chromium is started as the end-to-end tests start it (``tests/browser.py``), with the
+flags this machine needs.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 _TIMES = """() => {
   const entry = performance.getEntriesByType("navigation")[0];
@@ -71,14 +65,23 @@ class Reload:
         return self.shown - self.saved
 
 
+def _tests_browser() -> ModuleType:
+    """The end-to-end tests' helpers (``tests/browser.py``: Playwright, pytest, axe)."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    import browser
+
+    return browser
+
+
 def unavailable() -> str | None:
     """Why the browser cannot be used here, or None."""
     try:
-        import playwright.sync_api  # noqa: F401
+        chromium = _tests_browser().CHROMIUM
     except ImportError:
-        return "Playwright is not installed (`make test` installs it)"
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"{CHROMIUM} is missing (`make test-deps` installs Debian's chromium)"
+        return "the test extras (Playwright) are not installed (`make test` installs them)"
+    if not (chromium.is_file() and os.access(chromium, os.X_OK)):
+        return f"{chromium} is missing (`make test-deps` installs Debian's chromium)"
     return None
 
 
@@ -125,9 +128,7 @@ def browser(timeout: float) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=30_000
-        )
+        chromium = _tests_browser().launch_chromium(playwright)
         try:
             yield Browser(chromium.new_page(), timeout)
         finally:
