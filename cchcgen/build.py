@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import gc
 import tempfile
 import time
@@ -239,6 +238,8 @@ def _render_and_write(
         try:
             sitemap = renderer.sitemap_entries(targets)
             fingerprints = [prints.of(t, sitemap) for t in targets]
+            if pending is not None:
+                pending.poll()
             todo = [i for i, t in enumerate(targets) if not writer.fresh(t.output, fingerprints[i])]
 
             def stage(index: int, output: Any) -> Any:
@@ -249,7 +250,8 @@ def _render_and_write(
                 return staged, _links_of(target, output, site.config), renderer.qr.take()
 
             renderer.qr.take()  # the codes drawn so far are known here already
-            staged = _render(renderer, targets, sitemap, todo, options, stage)
+            tick = pending.poll if pending is not None else None
+            staged = _render(renderer, targets, sitemap, todo, options, stage, tick)
         except BaseException:
             if pending is not None:
                 pending.cancel()
@@ -262,7 +264,9 @@ def _render_and_write(
             renderer.qr.merge(codes)
         if pending is not None:
             try:
-                pending.result(lambda path, digest, made: writer.put(path, digest, None, made))
+                pending.result(
+                    lambda path, digest, made: writer.put(path, digest, None, made, move=True)
+                )
             except search.SearchIndexError as exc:
                 raise _search_failed(exc) from None
         kept = [t.output for t in targets if pagelinks.is_page(t) and t.output not in links]
@@ -312,10 +316,12 @@ def _render(
     todo: list[int],
     options: BuildOptions,
     sink: Callable[[int, Any], Any],
+    tick: Callable[[], None] | None = None,
 ) -> list[Any]:
     """Render ``targets[i]`` for each i in ``todo`` (in several processes when there are
     many) and hand each file to ``sink``; raise every layout error at once. ``sitemap``
-    is :meth:`Renderer.sitemap_entries` of ``targets``, made once by the caller."""
+    is :meth:`Renderer.sitemap_entries` of ``targets``, made once by the caller;
+    ``tick()`` is called in this process as pages come back."""
 
     def work(index: int) -> tuple[Any, tuple[Diagnostic, ...]]:
         try:
@@ -324,7 +330,13 @@ def _render(
             return None, tuple(exc.diagnostics)
 
     progress = options.progress
-    report = functools.partial(progress, "render") if progress is not None else None
+
+    def report(done: int, total: int) -> None:
+        if tick is not None:
+            tick()
+        if progress is not None:
+            progress("render", done, total)
+
     results = parallel.map_indices(work, todo, options.jobs, report)
     diags = Collector()
     seen: set[tuple[str, int | None]] = set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import hashlib
 import json
 import os
@@ -340,9 +341,16 @@ class SiteWriter:
         return (info.st_size, info.st_mtime_ns) == (old.size, old.mtime_ns)
 
     def stage(
-        self, output: str, fingerprint: bytes, data: bytes | None, copy_from: Path | None = None
+        self,
+        output: str,
+        fingerprint: bytes,
+        data: bytes | None,
+        copy_from: Path | None = None,
+        move: bool = False,
     ) -> tuple[OutputEntry, bool]:
-        """Put one file in the staging folder unless the output already has these bytes.
+        """Put one file in the staging folder unless the output already has these bytes;
+        with ``move``, the file ``copy_from`` is moved there rather than copied (it is a
+        working file, beside the output, that nothing needs afterwards).
 
         Pure apart from the file it writes, so worker processes may call it; the parent
         hands the result to :meth:`record`."""
@@ -369,7 +377,7 @@ class SiteWriter:
                 info = write_file(target, data)
             else:
                 assert copy_from is not None
-                shutil.copyfile(copy_from, target)
+                _copy(copy_from, target, move)
                 info = os.stat(target)
         except OSError as exc:
             raise _fail(_("cannot write the output: {reason}").format(reason=exc)) from None
@@ -387,9 +395,14 @@ class SiteWriter:
             self.bytes += entry.size
 
     def put(
-        self, output: str, fingerprint: bytes, data: bytes | None, copy_from: Path | None = None
+        self,
+        output: str,
+        fingerprint: bytes,
+        data: bytes | None,
+        copy_from: Path | None = None,
+        move: bool = False,
     ) -> None:
-        self.record(output, *self.stage(output, fingerprint, data, copy_from))
+        self.record(output, *self.stage(output, fingerprint, data, copy_from, move))
 
     def commit(self) -> WriteResult:
         """Make the staged files the output; return how many files and bytes were written.
@@ -474,6 +487,19 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _copy(source: Path, target: str, move: bool) -> None:
+    """Copy ``source`` to ``target``, or with ``move`` rename it there (a copy where the
+    two are on different file systems)."""
+    if move:
+        try:
+            os.replace(source, target)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+    shutil.copyfile(source, target)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -187,6 +187,8 @@ class PendingIndex:
         self.language, self._jobs = language, max(1, min(jobs, MAX_PROCESSES))
         self.kept: list[str] = []
         self._todo: list[tuple[str, bytes]] = []
+        self._started: list[_Indexing] = []
+        """Shards started (some may have ended), in order, not yet handed over."""
         self._first = built[0].name if built else ""
         self._folder = work
         shutil.rmtree(work, ignore_errors=True)  # left by an earlier build of this process
@@ -202,21 +204,19 @@ class PendingIndex:
                     self.kept.extend(mine)
                 else:
                     # Pagefind's pages are written now, so that the records (the text of
-                    # every page) are not held while the site renders
+                    # every page) are not held while the site renders; the first shards
+                    # are indexed while the next ones' pages are written
                     self._write_pages(shard)
                     self._todo.append((shard.name, digest))
+                    self.poll()
         except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
+            self.cancel()
             raise
-        self._running: list[tuple[str, bytes, Path, subprocess.Popen[str]]] = []
-        self._start_more()
 
     @property
     def rebuilt(self) -> list[str]:
         """The names of the shards being indexed again."""
-        return [name for name, _digest in self._todo] + [
-            name for name, _digest, _bundle, _process in self._running
-        ]
+        return [run.name for run in self._started] + [name for name, _digest in self._todo]
 
     def _pages(self, shard: str) -> tuple[Path, Path]:
         """Where Pagefind reads a shard's pages, and where it writes its bundle."""
@@ -230,49 +230,70 @@ class PendingIndex:
             page = _page(record, self.language)
             (pages / f"{number:06d}.html").write_text(page, encoding="utf-8")
 
-    def _start_more(self) -> None:
-        while self._todo and len(self._running) < self._jobs:
+    def poll(self) -> None:
+        """Start the next shards where Pagefind has finished one; returns at once. The
+        build calls it as it goes, so that Pagefind never waits for :meth:`result`."""
+        running = sum(1 for run in self._started if run.process.poll() is None)
+        while self._todo and running < self._jobs:
             name, digest = self._todo.pop(0)
             pages, bundle = self._pages(name)
-            process = subprocess.Popen(
-                [sys.executable, "-m", "pagefind", "--site", str(pages),
-                 "--output-path", str(bundle), "--force-language", self.language, "--silent"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )  # fmt: skip
+            # what Pagefind prints goes to a file: a pipe nobody reads could fill and stop it
+            with open(bundle.parent / "pagefind.log", "wb") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "pagefind", "--site", str(pages),
+                     "--output-path", str(bundle), "--force-language", self.language,
+                     "--silent"],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )  # fmt: skip
             with contextlib.suppress(OSError):  # the build's own work first (see NICENESS)
                 os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
-            self._running.append((name, digest, bundle, process))
+            self._started.append(_Indexing(name, digest, bundle, process))
+            running += 1
 
     def result(self, put: Callable[[str, bytes, Path], None]) -> None:
         """Wait for the shards indexed again and hand each of their files to ``put``
-        (path under the output folder, the shard's digest, the file made), one shard at
-        a time: the index of a large site is never all in memory."""
+        (path under the output folder, the shard's digest, the file made, which ``put``
+        may move away), one shard at a time: the index of a large site is never all in
+        memory."""
         try:
-            while self._running:
-                name, digest, bundle, process = self._running.pop(0)
-                out, err = process.communicate()
-                if process.returncode != 0:
-                    raise SearchIndexError(err.strip() or out.strip())
-                first, folder = name == self._first, _folder(name)
-                for path in sorted(bundle.rglob("*")):
-                    inside = path.relative_to(bundle).as_posix()
+            while self._started or self._todo:
+                self.poll()
+                run = self._started.pop(0)
+                run.process.wait()
+                self.poll()  # the next shard is indexed while this one is handed over
+                if run.process.returncode != 0:
+                    log = run.bundle.parent / "pagefind.log"
+                    said = log.read_text(encoding="utf-8", errors="replace")
+                    raise SearchIndexError(said.strip())
+                first, folder = run.name == self._first, _folder(run.name)
+                for path in sorted(run.bundle.rglob("*")):
+                    inside = path.relative_to(run.bundle).as_posix()
                     if _published(inside, first) and path.is_file():
-                        put(folder + inside, digest, path)
-                shutil.rmtree(bundle.parent)
-                self._start_more()
+                        put(folder + inside, run.digest, path)
+                shutil.rmtree(run.bundle.parent)
         finally:
             self.cancel()
 
     def cancel(self) -> None:
         self._todo.clear()
-        for _shard, _digest, _bundle, process in self._running:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
-        self._running.clear()
+        for run in self._started:
+            if run.process.poll() is None:
+                run.process.kill()
+            run.process.wait()
+        self._started.clear()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Indexing:
+    """One shard given to Pagefind."""
+
+    name: str
+    digest: bytes
+    bundle: Path
+    """Where Pagefind writes the shard's files."""
+    process: subprocess.Popen[bytes]
 
 
 MAX_PROCESSES = 2

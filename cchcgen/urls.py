@@ -56,21 +56,21 @@ def slugify(text: str) -> str:
     return _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
 
 
-_COMMON_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
-"""The combining diacritical marks block (but U+034F, which is not a mark): every mark
-Vietnamese text decomposes into."""
-
-
 def fold(text: str) -> str:
     """Lowercase text without diacritics (``đ`` → ``d``), for matching and search.
 
-    The common marks go in one regular-expression pass; only text that still has other
-    combining marks is folded character by character."""
+    Decomposed (NFD), Vietnamese letters are ASCII letters followed by combining marks,
+    which encoding to ASCII drops in one C pass; any other character beyond ASCII
+    (a dash, a quotation mark, a letter of another script) is kept where it was."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = _COMMON_MARKS.sub("", text)
-    if not text.isascii() and any(unicodedata.combining(c) for c in set(text)):
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.lower()
+    if text.isascii():
+        return text.lower()
+    kept = "".join(c for c in set(text) if c > "\x7f" and not unicodedata.combining(c))
+    if not kept:
+        return text.encode("ascii", "ignore").decode("ascii").lower()
+    pieces = re.split(f"([{re.escape(kept)}])", text)  # text, kept character, text, ...
+    pieces[::2] = [piece.encode("ascii", "ignore").decode("ascii") for piece in pieces[::2]]
+    return "".join(pieces).lower()
 
 
 def is_slug(text: str) -> bool:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, REPO, build, compare_trees
+from conftest import FIXED_NOW, REPO, build, compare_trees, run_cli
 
 from cchcgen import i18n, search
 from cchcgen.build import BuildOptions, build_site
 from cchcgen.cache import BuildCache
 from cchcgen.config import load_config
 from cchcgen.content import Post
+from cchcgen.fingerprint import Digests
 from cchcgen.kinds import post as post_kind
 from cchcgen.loader import LoadOptions, load_site
 from cchcgen.outputs import SearchItem, SearchRecord
@@ -184,3 +186,51 @@ def test_an_edit_reindexes_only_its_shard_and_a_shard_emptied_is_removed(
     again()
     assert not (index / "post-2023").exists()
     assert json.loads((index / "shards.json").read_bytes())["shards"] == ["all"]
+
+
+def test_pagefind_goes_on_to_the_next_shard_before_the_index_is_asked_for(tmp_path: Path) -> None:
+    """The build calls ``poll()`` while it renders pages: a shard is given to Pagefind as
+    soon as the one before is done, not when the build at last waits for the index."""
+    posts = [_record(f"/tin/{n}/", "01/03/2024") for n in range(2)]
+    built = [Shard("a", (posts[0],)), Shard("b", (posts[1],))]
+    work = tmp_path / "work"
+    pending = search.start_index(built, "vi", {}, 1, work, Digests(), b"")
+    started = lambda name: (work / name / "pagefind.log").exists()  # noqa: E731
+    assert started("a") and not started("b")  # one process at a time (jobs=1)
+    deadline = time.monotonic() + 60
+    while not started("b"):
+        assert time.monotonic() < deadline, "the second shard was never started"
+        pending.poll()
+        time.sleep(0.01)
+    files: dict[str, bytes] = {}
+    pending.result(lambda path, _digest, made: files.__setitem__(path, made.read_bytes()))
+    assert "pagefind/a/pagefind.js" in files  # the first shard carries the runtime
+    assert any(path.startswith("pagefind/b/fragment/") for path in files)
+    assert not work.exists()
+
+
+def test_a_pagefind_failure_names_what_it_said_and_keeps_the_last_output(
+    make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"site.yaml": SITE_YAML, "content/posts/2024/a.md": POST})
+    out = tmp_path / "out"
+    build(site, out)
+    before = _files(out)
+    fake = tmp_path / "fake" / "pagefind"  # found before the real Pagefind by ``python -m``
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "__main__.py").write_text(
+        "import sys\nprint('No space left on device (os error 28)', file=sys.stderr)\n"
+        "sys.exit(1)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", str(fake.parent))
+    (site / "content/posts/2024/a.md").write_text(POST + "Thêm một câu.\n", encoding="utf-8")
+    failed = run_cli("--lang", "vi", "build", "--source", str(site), "--output", str(out))
+    assert failed.returncode != 0
+    said = failed.stderr
+    assert "site.yaml:" in said
+    assert "không làm được chỉ mục tìm kiếm: No space left on device (os error 28)" in said
+    assert "search: false" in said  # the way to build without it
+    assert _files(out) == before  # the last output, whole and untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake", "out", "site"]
