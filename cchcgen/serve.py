@@ -302,10 +302,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, "text/javascript; charset=utf-8", _live_script(), cached)
         if parts.path == LIVE + "wait":
             query = parse_qs(parts.query)
-            given = [(query.get(name) or ["-1"])[0] or "-1" for name in ("since", "served")]
-            if not all(_GENERATION.fullmatch(number) for number in given):
-                return self.bad_request("'since' is not a build number")
-            since, served = map(int, given)
+            given = {name: (query.get(name) or ["-1"])[0] or "-1" for name in ("since", "served")}
+            for name, number in given.items():
+                if not _GENERATION.fullmatch(number):
+                    reason = _("'{name}' is not a build number: {value}")
+                    return self.bad_request(reason.format(name=name, value=number[:40]))
+            since, served = int(given["since"]), int(given["served"])
             page = (query.get("page") or [""])[0][:_PAGE_LIMIT]
             timeout = 0 if since < 0 else WAIT_SECONDS
             state = self.status.wait(since, timeout, page, served)

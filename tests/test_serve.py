@@ -409,7 +409,8 @@ def test_serve_answers_bad_addresses_with_400_and_goes_on(copy_site) -> None:
         "-m", "cchcgen", "serve", "--source", str(site), "--port", "0"
     )
     port = int(url.split(":")[2].split("/")[0])
-    bad = ("/cchc/a%00b/", "/cchc/%zz/", "/cchc/%ff%fe/", "/__cchcgen/wait?since=abc")
+    bad = ("/cchc/a%00b/", "/cchc/%zz/", "/cchc/%ff%fe/", "/__cchcgen/wait?since=abc",
+           "/__cchcgen/wait?since=3&served=1.5")  # fmt: skip
     try:
         for address in bad:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -427,8 +428,12 @@ def test_serve_answers_bad_addresses_with_400_and_goes_on(copy_site) -> None:
         output
     )
     assert (
-        "serve: GET /__cchcgen/wait?since=abc: 'since' is not a build number; answered 400\n"
-        in (output)
+        "serve: GET /__cchcgen/wait?since=abc: 'since' is not a build number: abc;"
+        " answered 400\n" in output
+    )
+    assert (
+        "serve: GET /__cchcgen/wait?since=3&served=1.5: 'served' is not a build number: 1.5;"
+        " answered 400\n" in output
     )
     assert sum(line.startswith("serve: GET ") for line in lines) == len(bad)
 
