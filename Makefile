@@ -54,7 +54,7 @@ messages: $(TEST_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
 		--project cchcgen --copyright-holder "cchcgen" -o $(MESSAGES)/cchcgen.pot cchcgen
 	$(BIN)/pybabel update -i $(MESSAGES)/cchcgen.pot -d $(MESSAGES) -D cchcgen \
-		--no-fuzzy-matching --ignore-obsolete --omit-header
+		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(MESSAGES) -D cchcgen
 
 # 10,000 random sites through load and check (tests/test_fuzz.py); FUZZ=n for another count
