@@ -259,8 +259,9 @@ class PendingIndex:
         try:
             while self._started or self._todo:
                 self.poll()
-                run = self._started.pop(0)
+                run = self._started[0]
                 run.process.wait()
+                self._started.pop(0)  # (after the wait: an interrupted wait is cancelled)
                 self.poll()  # the next shard is indexed while this one is handed over
                 if run.process.returncode != 0:
                     log = run.bundle.parent / "pagefind.log"
