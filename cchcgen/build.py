@@ -264,9 +264,7 @@ def _render_and_write(
             renderer.qr.merge(codes)
         if pending is not None:
             try:
-                pending.result(
-                    lambda path, digest, made: writer.put(path, digest, None, made, move=True)
-                )
+                pending.result(writer.move_in)
             except search.SearchIndexError as exc:
                 raise _search_failed(exc) from None
         kept = [t.output for t in targets if pagelinks.is_page(t) and t.output not in links]

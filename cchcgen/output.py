@@ -395,14 +395,13 @@ class SiteWriter:
             self.bytes += entry.size
 
     def put(
-        self,
-        output: str,
-        fingerprint: bytes,
-        data: bytes | None,
-        copy_from: Path | None = None,
-        move: bool = False,
+        self, output: str, fingerprint: bytes, data: bytes | None, copy_from: Path | None = None
     ) -> None:
-        self.record(output, *self.stage(output, fingerprint, data, copy_from, move))
+        self.record(output, *self.stage(output, fingerprint, data, copy_from))
+
+    def move_in(self, output: str, fingerprint: bytes, made: Path) -> None:
+        """:meth:`put` a working file that nothing needs afterwards: moved, not copied."""
+        self.record(output, *self.stage(output, fingerprint, None, made, move=True))
 
     def commit(self) -> WriteResult:
         """Make the staged files the output; return how many files and bytes were written.
