@@ -218,10 +218,11 @@ class PendingIndex:
         """The names of the shards being indexed again."""
         return [run.name for run in self._started] + [name for name, _digest in self._todo]
 
-    def _pages(self, shard: str) -> tuple[Path, Path]:
-        """Where Pagefind reads a shard's pages, and where it writes its bundle."""
+    def _pages(self, shard: str) -> tuple[Path, Path, Path]:
+        """Where Pagefind reads a shard's pages, where it writes its bundle, and the file
+        that takes what it prints."""
         folder = self._folder / shard
-        return folder / "pages", folder / "bundle"
+        return folder / "pages", folder / "bundle", folder / "pagefind.log"
 
     def _write_pages(self, shard: Shard) -> None:
         pages = self._pages(shard.name)[0]
@@ -236,9 +237,9 @@ class PendingIndex:
         running = sum(1 for run in self._started if run.process.poll() is None)
         while self._todo and running < self._jobs:
             name, digest = self._todo.pop(0)
-            pages, bundle = self._pages(name)
+            pages, bundle, said = self._pages(name)
             # what Pagefind prints goes to a file: a pipe nobody reads could fill and stop it
-            with open(bundle.parent / "pagefind.log", "wb") as log:
+            with open(said, "wb") as log:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "pagefind", "--site", str(pages),
                      "--output-path", str(bundle), "--force-language", self.language,
@@ -248,7 +249,7 @@ class PendingIndex:
                 )  # fmt: skip
             with contextlib.suppress(OSError):  # the build's own work first (see NICENESS)
                 os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
-            self._started.append(_Indexing(name, digest, bundle, process))
+            self._started.append(_Indexing(name, digest, bundle, said, process))
             running += 1
 
     def result(self, put: Callable[[str, bytes, Path], None]) -> None:
@@ -264,8 +265,7 @@ class PendingIndex:
                 self._started.pop(0)  # (after the wait: an interrupted wait is cancelled)
                 self.poll()  # the next shard is indexed while this one is handed over
                 if run.process.returncode != 0:
-                    log = run.bundle.parent / "pagefind.log"
-                    said = log.read_text(encoding="utf-8", errors="replace")
+                    said = run.log.read_text(encoding="utf-8", errors="replace")
                     raise SearchIndexError(said.strip())
                 first, folder = run.name == self._first, _folder(run.name)
                 for path in sorted(run.bundle.rglob("*")):
@@ -294,6 +294,8 @@ class _Indexing:
     digest: bytes
     bundle: Path
     """Where Pagefind writes the shard's files."""
+    log: Path
+    """What Pagefind printed."""
     process: subprocess.Popen[bytes]
 
 
