@@ -195,7 +195,10 @@ def test_pagefind_goes_on_to_the_next_shard_before_the_index_is_asked_for(tmp_pa
     built = [Shard("a", (posts[0],)), Shard("b", (posts[1],))]
     work = tmp_path / "work"
     pending = search.start_index(built, "vi", {}, 1, work, Digests(), b"")
-    started = lambda name: (work / name / "pagefind.log").exists()  # noqa: E731
+
+    def started(name: str) -> bool:
+        return (work / name / "pagefind.log").exists()
+
     assert started("a") and not started("b")  # one process at a time (jobs=1)
     deadline = time.monotonic() + 60
     while not started("b"):
