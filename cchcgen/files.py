@@ -31,6 +31,16 @@ def walk(
     too long for the system are errors in ``diags``; a link to a folder is not followed
     (a warning). None of them is yielded.
     """
+    for entry, rel in walk_entries(folder, root, suffixes, diags):
+        yield Path(entry.path), rel
+
+
+def walk_entries(
+    folder: Path, root: Path, suffixes: tuple[str, ...] | None, diags: Collector
+) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """:func:`walk`'s files as the folder listing's entries: no ``Path`` is made, and
+    ``entry.stat(follow_symlinks=False)`` is the file's own stamp (the quick check takes
+    thousands of them)."""
     base = os.path.join(str(root), "")
     walker = _Walker(base, suffixes, diags, _path_max(root))
     top = str(folder)
@@ -64,7 +74,7 @@ class _Walker:
         # string paths: thousands of files, and Path.relative_to is slow
         return path.removeprefix(self.base).replace(os.sep, "/")
 
-    def folder(self, path: str) -> Iterator[tuple[Path, str]]:
+    def folder(self, path: str) -> Iterator[tuple[os.DirEntry[str], str]]:
         """The files of one folder, then those of its sub-folders, each in name order."""
         try:
             with os.scandir(path) as listing:
@@ -85,7 +95,7 @@ class _Walker:
             elif name.endswith("~") or (entry.is_symlink() and not self.link_to_file(entry.path)):
                 continue
             elif self.suffixes is None or name.lower().endswith(self.suffixes):
-                yield Path(entry.path), self.rel(entry.path)
+                yield entry, self.rel(entry.path)
         for sub in folders:
             yield from self.folder(sub)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import gc
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -65,6 +64,8 @@ def map_indices(
     ``progress(done, total)`` is called in this process as the work advances."""
     global _task
     total = len(indices)
+    import multiprocessing  # here: a build answered by the quick check never forks
+
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or total < MIN_ITEMS or not forkable:
         results = []

@@ -19,7 +19,7 @@ from . import __version__, messages
 from .cache import BuildCache, QuickCheck, code_stamp, load_quick
 from .config import SiteConfig
 from .errors import Collector
-from .files import RACY_SECONDS, walk
+from .files import RACY_SECONDS, walk_entries
 from .fingerprint import Digests, digest_text
 from .options import BuildOptions, BuildResult
 from .output import MARKER, recover
@@ -29,18 +29,20 @@ def signature(options: BuildOptions, config: SiteConfig) -> tuple[bytes, int]:
     """Digest of every input of a build (options, cchcgen, and each file's size, times
     and inode), and the newest file time."""
     root = options.source
-    files = [("site.yaml", root / "site.yaml")]
     unreadable = Collector()
-    for folder in ("content", "layouts", "admin"):
-        files.extend((rel, path) for path, rel in walk(root / folder, root, None, unreadable))
+    listed = [
+        (rel, entry.path, entry)
+        for folder in ("content", "layouts", "admin")
+        for entry, rel in walk_entries(root / folder, root, None, unreadable)
+    ]
     # a folder that cannot be read is part of the signature: it is not the empty folder
     # of a good build
     stamps: list[tuple[str, int, int, int, int, int, str]] = [
         (d.path, -1, -1, -1, -1, -1, d.message) for d in unreadable.items
     ]
-    for rel, path in files:
-        try:
-            info = os.lstat(path)
+    for rel, path, entry in [("site.yaml", str(root / "site.yaml"), None), *listed]:
+        try:  # the listing's entry keeps what it learns: no Path, and one system call
+            info = os.lstat(path) if entry is None else entry.stat(follow_symlinks=False)
         except OSError:
             continue  # gone while we looked
         link = ""

@@ -275,6 +275,34 @@ def test_an_edit_keeping_size_and_time_is_seen_by_the_command_line(tmp_path: Pat
     assert "<SVG" in (out / "files" / "so-do.svg").read_text(encoding="utf-8")
 
 
+def test_an_edit_of_the_file_a_link_points_to_is_seen_by_the_command_line(
+    tmp_path: Path,
+) -> None:
+    """A post that is a link to a file elsewhere in the site: the link itself does not
+    change when that file is edited; the quick check takes the stamp of the file it
+    leads to."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out = tmp_path / "out"
+    post = site / "content" / "posts" / "2023" / "mot-cua.md"
+    kept = site / "drafts" / "mot-cua.md"
+    kept.parent.mkdir()
+    post.replace(kept)
+    post.symlink_to(Path("..", "..", "..", "drafts", "mot-cua.md"))
+    _settle()
+    assert run_cli("build", "--source", str(site), "--output", str(out)).returncode == 0
+    again = run_cli("build", "--source", str(site), "--output", str(out))
+    assert " 0 files " in again.stdout  # the quick check answers an unchanged site
+    link = post.lstat()
+    kept.write_text(kept.read_text(encoding="utf-8").replace("Một cửa", "Một cửa liên thông"))
+    assert (post.lstat().st_mtime_ns, post.lstat().st_ino) == (link.st_mtime_ns, link.st_ino)
+    _settle()
+    edited = run_cli("build", "--source", str(site), "--output", str(out))
+    assert edited.returncode == 0, edited.stderr
+    assert " 0 files " not in edited.stdout
+    pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
+    assert any("Một cửa liên thông" in page for page in pages)
+
+
 def test_an_edit_keeping_size_and_time_is_seen_by_a_preview_rebuild(tmp_path: Path) -> None:
     """As ``serve`` builds: one cache kept in memory, no quick check."""
     site = _copy(SITES / "minimal", tmp_path / "site")
