@@ -94,7 +94,7 @@ def _build(options: BuildOptions) -> BuildResult:
     cache = options.cache
     checking = cache is not None and options.write and options.quick_check
     # the inputs as the build starts: checked again before the output changes
-    signature = (options.signature or quick.signature(options, config)) if options.write else None
+    signature = (options.signature or quick.signature(options)) if options.write else None
     if checking and cache is not None and signature is not None:
         answer = quick.answer(cache, signature, options, now)
         if answer is not None:
@@ -102,7 +102,7 @@ def _build(options: BuildOptions) -> BuildResult:
 
     def unchanged() -> bool:
         """Are the inputs still those the build started from?"""
-        return signature is None or quick.signature(options, config)[0] == signature[0]
+        return signature is None or quick.signature(options)[0] == signature[0]
 
     try:
         result, next_change = _pipeline(options, config, locale, now, unchanged, started)

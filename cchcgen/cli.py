@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, cache, lock, messages, parallel, quick
 from .cache import BuildCache
-from .config import load_config
 from .errors import CchcError, Diagnostic, os_failure
 from .messages import N_, _
 from .options import BuildOptions, BuildResult, StrictError
@@ -27,6 +26,7 @@ from .output import check_output_dir
 from .urls import BaseUrl, UnsafePath
 
 if TYPE_CHECKING:
+    from .config import SiteConfig
     from .importer import ImportFailed
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -58,6 +58,14 @@ class _NewKinds:
         from .scaffold import new_kinds
 
         return new_kinds()
+
+
+def _site_config(source: Path, base_url: str | None = None) -> SiteConfig:
+    """site.yaml, read and checked (imported here: a build that the quick check answers
+    reads no YAML)."""
+    from .config import load_config
+
+    return load_config(source, base_url)
 
 
 def _base_url(value: str) -> str:
@@ -386,14 +394,16 @@ _PROGRESS = {
 def _unchanged(
     options: BuildOptions, checking: bool
 ) -> tuple[BuildResult | None, tuple[bytes, int]]:
-    """The quick check (when ``checking``), before the cache is read and the modules of a
-    real build are imported (see quick.py), and the inputs' signature it took (the
-    build starts from it)."""
+    """The quick check (when ``checking``), before site.yaml and the cache are read and
+    the modules of a real build are imported (see quick.py), and the inputs' signature
+    it took (the build starts from it)."""
     started = time.perf_counter()
-    config = load_config(options.source, options.base_url)
-    now = (options.now or dt.datetime.now(dt.UTC)).astimezone(config.timezone)
-    signed = quick.signature(options, config)
-    found = quick.answer_saved(signed, options, now) if checking else None
+    now = options.now or dt.datetime.now(dt.UTC)
+    if not checking:
+        return None, quick.signature(options)
+    with quick.SavedCheck(options) as saved:
+        signed = quick.signature(options)
+        found = saved.answer(signed, now)
     if found is None:
         return None, signed
     return replace(found, files=0, bytes=0, seconds=time.perf_counter() - started), signed
@@ -506,7 +516,7 @@ def _serve(args: argparse.Namespace) -> int:
             return [str(d) for d in failure.diagnostics]
 
     first_errors = rebuild()
-    config = load_config(args.source, args.base_url)
+    config = _site_config(args.source, args.base_url)
     output = _output(args)
 
     def on_ready(url: str | None) -> None:
@@ -599,7 +609,7 @@ def _schema(args: argparse.Namespace) -> int:
 def _admin(args: argparse.Namespace) -> int:
     from .adminconfig import write_admin
 
-    config = load_config(args.source)
+    config = _site_config(args.source)
     for path in write_admin(args.source, config.base_url, config.language):
         print(_("Wrote {path}").format(path=path))
     print(
@@ -646,7 +656,7 @@ def _import(args: argparse.Namespace) -> int:
 
     if args.kind == "document":
         return _import_document(args)
-    config = load_config(args.source)
+    config = _site_config(args.source)
     now = build_now() or dt.datetime.now(dt.UTC)
     options = ImportOptions(
         site=args.source,
@@ -695,7 +705,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .scaffold import new_content
 
             now = build_now() or dt.datetime.now(dt.UTC)
-            config = load_config(args.source)
+            config = _site_config(args.source)
             created = new_content(
                 args.source, args.kind, args.title, now.astimezone(config.timezone), config.agency
             )

@@ -1,4 +1,5 @@
-"""Run a function over many items in several processes; the only module that forks.
+"""Run a function over many items in several processes, or one function beside this
+process; the only module that forks.
 
 Workers are forked, so they start with the parent's memory (the loaded site, the
 compiled layouts) and only the results travel back. Where fork is not available, or
@@ -11,6 +12,8 @@ import ctypes
 import functools
 import gc
 import os
+import pickle
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -93,3 +96,42 @@ def map_indices(
         _task = None
         gc.unfreeze()
     return out
+
+
+def beside(task: Callable[[], Any], fork: bool = True) -> Callable[[bool], Any]:
+    """Start ``task()`` in a forked process while this one goes on; return what waits for
+    its result (``wanted=False``: stop it instead and return None). Without ``fork``,
+    where fork is not available, or when the other process fails, ``task`` runs in this
+    process when its result is wanted. Only for a process with no other threads (the
+    quick check's)."""
+    if not fork or not hasattr(os, "fork"):
+        return lambda wanted: task() if wanted else None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the other process: its result goes down the pipe; it runs nothing else
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as stream:
+                stream.write(pickle.dumps(task()))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result(wanted: bool) -> Any:
+        data, status = b"", 1
+        try:
+            if wanted:
+                with os.fdopen(read, "rb", closefd=False) as stream:
+                    data = stream.read()
+            else:
+                os.kill(pid, signal.SIGKILL)
+        finally:
+            os.close(read)
+            status = os.waitpid(pid, 0)[1]
+        if not wanted:
+            return None
+        return pickle.loads(data) if os.waitstatus_to_exitcode(status) == 0 else task()
+
+    return result

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchcgen import cache, cachecodec
+from cchcgen import quick as quick_check
 from cchcgen.build import BuildOptions, build_site
 from cchcgen.cli import main
 from cchcgen.content import Post
@@ -434,12 +435,18 @@ def test_an_edit_build_digests_again_only_the_post_edited(
     assert "Một câu mới." in (tmp_path / "out/tin-tuc/mot-cua/index.html").read_text("utf-8")
 
 
+@pytest.mark.parametrize("beside", [True, False], ids=["outputs-compared-beside", "in-process"])
 def test_a_build_in_which_nothing_changed_reads_only_the_saved_quick_check(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    beside: bool,
 ) -> None:
     """The command line answers an unchanged site from ``quick.json`` (the output files'
     sizes and times), without reading the manifest or the content part; an output file
-    changed since is made again; a save that stops half way leaves no quick check."""
+    changed since is made again; a save that stops half way leaves no quick check. The
+    output files are compared in another process where fork is available (``BESIDE``)."""
+    monkeypatch.setattr(quick_check, "BESIDE", beside)
     site = _copy(SITES / "minimal", tmp_path / "site")
     out, quick = tmp_path / "out", site / cache.DIRNAME / "quick.json"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
