@@ -106,10 +106,10 @@ class SavedCheck:
         self._saved: Callable[[bool], Any] | None = parallel.beside(saved, fork=BESIDE)
 
     def answer(self, signed: tuple[bytes, int], now: dt.datetime) -> BuildResult | None:
+        """The last build's result when nothing can have changed since, else None."""
         wait, self._saved = self._saved, None
-        found = wait(True) if wait is not None else None
-        options = self._options  # (the output folder was the saved one's: see below)
-        if found is None or not _valid(found, str(options.output.resolve()), signed, options, now):
+        found = wait(True) if wait is not None else None  # (made for this output folder)
+        if found is None or not _current(found, signed, now):
             return None
         return found.result  # type: ignore[no-any-return]
 
@@ -140,9 +140,12 @@ def _valid(
     now: dt.datetime,
 ) -> bool:
     """Same inputs, same output folder, and the clock has not changed the site."""
-    if quick.signature != signed[0] or now.timestamp() >= quick.valid_until:
-        return False
-    return output_dir == str(options.output.resolve())
+    return _current(quick, signed, now) and output_dir == str(options.output.resolve())
+
+
+def _current(quick: QuickCheck, signed: tuple[bytes, int], now: dt.datetime) -> bool:
+    """Same inputs, and the clock has not changed the site."""
+    return quick.signature == signed[0] and now.timestamp() < quick.valid_until
 
 
 def _result(

@@ -486,6 +486,29 @@ def test_a_build_in_which_nothing_changed_reads_only_the_saved_quick_check(
     assert "Một câu mới." in page.read_text(encoding="utf-8")
 
 
+def test_a_changed_address_is_never_answered_by_the_quick_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick check reads no site.yaml: a new ``--base-url``, or a new ``base_url`` in
+    site.yaml, is in its signature and makes a real build."""
+    site = _copy(SITES / "minimal", tmp_path / "site")
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    args = ["build", "--source", str(site), "--output", str(out)]
+    page = out / "tin-tuc/mot-cua/index.html"
+    _settle()
+    assert main(args) == 0
+    assert "https://thanhdinh.example.gov.vn/cchc/" in page.read_text(encoding="utf-8")
+    assert main([*args, "--base-url", "https://cchc.example.vn/x/"]) == 0
+    assert "https://cchc.example.vn/x/tin-tuc/mot-cua/" in page.read_text(encoding="utf-8")
+    settings = site / "site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("thanhdinh.example", "thanhdong.example"), encoding="utf-8")
+    _settle()
+    assert main(args) == 0
+    assert "https://thanhdong.example.gov.vn/cchc/" in page.read_text(encoding="utf-8")
+
+
 def test_a_posts_html_is_kept_once_beside_its_entry(tmp_path: Path) -> None:
     """The Markdown memo is kept with the files that converted it: a post's HTML is in
     its file's segment once (the entry's copy refers to it), not in content.json, and it
