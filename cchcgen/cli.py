@@ -398,12 +398,11 @@ def _unchanged(
     the modules of a real build are imported (see quick.py), and the inputs' signature
     it took (the build starts from it)."""
     started = time.perf_counter()
-    now = options.now or dt.datetime.now(dt.UTC)
     if not checking:
         return None, quick.signature(options)
     with quick.SavedCheck(options) as saved:
         signed = quick.signature(options)
-        found = saved.answer(signed, now)
+        found = saved.answer(signed, options.now or dt.datetime.now(dt.UTC))
     if found is None:
         return None, signed
     return replace(found, files=0, bytes=0, seconds=time.perf_counter() - started), signed

@@ -80,11 +80,12 @@ def answer(
     """The last build's result when nothing can have changed since, else None."""
     manifest = cache.manifest
     quick = manifest.quick
-    if quick is None or not _valid(quick, manifest.output_dir, signed, options, now):
+    if quick is None or not _current(quick, signed, now):
         return None
     outputs = manifest.outputs
     stamps = [(entry.size, entry.mtime_ns) for entry in outputs.values()]
-    return _result(quick, options, list(outputs), stamps)
+    intact = _intact(options.output.resolve(), manifest.output_dir, list(outputs), stamps)
+    return quick.result if intact else None  # type: ignore[no-any-return]
 
 
 BESIDE = True
@@ -126,21 +127,10 @@ def _saved_as_written(root: Path, out: Path) -> QuickCheck | None:
     """The saved quick check, if it was made for ``out`` and every output file is as
     the build wrote it."""
     saved = load_quick(root)
-    if saved is None or saved.output_dir != str(out) or not _ready(out):
+    if saved is None:
         return None
     stamps = list(zip(saved.stamps[0::2], saved.stamps[1::2], strict=True))
-    return saved.quick if _as_written(out, saved.paths, stamps) else None
-
-
-def _valid(
-    quick: QuickCheck,
-    output_dir: str,
-    signed: tuple[bytes, int],
-    options: BuildOptions,
-    now: dt.datetime,
-) -> bool:
-    """Same inputs, same output folder, and the clock has not changed the site."""
-    return _current(quick, signed, now) and output_dir == str(options.output.resolve())
+    return saved.quick if _intact(out, saved.output_dir, saved.paths, stamps) else None
 
 
 def _current(quick: QuickCheck, signed: tuple[bytes, int], now: dt.datetime) -> bool:
@@ -148,15 +138,11 @@ def _current(quick: QuickCheck, signed: tuple[bytes, int], now: dt.datetime) -> 
     return quick.signature == signed[0] and now.timestamp() < quick.valid_until
 
 
-def _result(
-    quick: QuickCheck, options: BuildOptions, paths: list[str], stamps: list[tuple[int, int]]
-) -> BuildResult | None:
-    """The quick check's result when every output file is as the build wrote it (its
-    size and time are ``stamps``), else None."""
-    out = options.output.resolve()
-    if not _ready(out) or not _as_written(out, paths, stamps):
-        return None
-    return quick.result  # type: ignore[no-any-return]
+def _intact(out: Path, output_dir: str, paths: list[str], stamps: list[tuple[int, int]]) -> bool:
+    """Is ``out`` the output folder the quick check was made for, finished by a build of
+    this cchcgen, with every file as that build wrote it (its size and time are
+    ``stamps``)?"""
+    return output_dir == str(out) and _ready(out) and _as_written(out, paths, stamps)
 
 
 def _ready(out: Path) -> bool:
