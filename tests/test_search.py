@@ -140,7 +140,8 @@ def test_an_edit_reindexes_only_its_shard_and_a_shard_emptied_is_removed(
     popen = subprocess.Popen
 
     def spy(args: list[str], **kwargs: object) -> subprocess.Popen[str]:
-        if "pagefind" in args:
+        if "--site" in args:  # Pagefind's command: its binary, with no interpreter between
+            assert Path(args[0]).name == "pagefind", args
             indexed.append(Path(args[args.index("--site") + 1]).parent.name)
         return popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
 
@@ -219,15 +220,13 @@ def test_a_pagefind_failure_names_what_it_said_and_keeps_the_last_output(
     out = tmp_path / "out"
     build(site, out)
     before = _files(out)
-    fake = tmp_path / "fake" / "pagefind"  # found before the real Pagefind by ``python -m``
-    fake.mkdir(parents=True)
-    (fake / "__init__.py").write_text("", encoding="utf-8")
-    (fake / "__main__.py").write_text(
-        "import sys\nprint('No space left on device (os error 28)', file=sys.stderr)\n"
-        "sys.exit(1)\n",
-        encoding="utf-8",
+    fake = tmp_path / "fake" / "pagefind"  # taken instead of the real binary (as Pagefind's own
+    fake.parent.mkdir()  # Python package does, with PAGEFIND_BINARY_PATH)
+    fake.write_text(
+        "#!/bin/sh\necho 'No space left on device (os error 28)' >&2\nexit 1\n", encoding="utf-8"
     )
-    monkeypatch.setenv("PYTHONPATH", str(fake.parent))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     (site / "content/posts/2024/a.md").write_text(POST + "Thêm một câu.\n", encoding="utf-8")
     failed = run_cli("--lang", "vi", "build", "--source", str(site), "--output", str(out))
     assert failed.returncode != 0
