@@ -56,16 +56,24 @@ def slugify(text: str) -> str:
     return _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
 
 
+_BEYOND_MARKS = re.compile("[^\x00-\x7f\u0300-\u034e\u0350-\u036f]")
+"""A character beyond ASCII and the combining diacritical marks (U+0300–U+036F, which
+are all marks but U+034F, the grapheme joiner)."""
+
+
 def fold(text: str) -> str:
     """Lowercase text without diacritics (``đ`` → ``d``), for matching and search.
 
     Decomposed (NFD), Vietnamese letters are ASCII letters followed by combining marks,
     which encoding to ASCII drops in one C pass; any other character beyond ASCII
-    (a dash, a quotation mark, a letter of another script) is kept where it was."""
+    (a dash, a quotation mark, a letter of another script) is kept where it was. Those
+    are found by a regular expression that skips the marks Vietnamese uses (a set of
+    every character of a news post took two thirds of the time)."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     if text.isascii():
         return text.lower()
-    kept = "".join(c for c in set(text) if c > "\x7f" and not unicodedata.combining(c))
+    beyond = set(_BEYOND_MARKS.findall(text))
+    kept = "".join(c for c in beyond if not unicodedata.combining(c))
     if not kept:
         return text.encode("ascii", "ignore").decode("ascii").lower()
     pieces = re.split(f"([{re.escape(kept)}])", text)  # text, kept character, text, ...
