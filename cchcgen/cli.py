@@ -736,7 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 memory = BuildCache() if args.full else cache.load(args.source)
                 options = replace(options, cache=memory, signature=signed)
                 result = build_site(options)
-                cache.save(args.source, memory)  # (after a quick answer, nothing to save)
+                cache.save(args.source, memory, fork=True)  # (a quick answer: no save)
                 _print_cache_warnings(memory)
         _report(result, args, "Built")
         return EXIT_OK

@@ -321,6 +321,29 @@ def test_an_edit_keeping_size_and_time_is_seen_by_a_preview_rebuild(tmp_path: Pa
     assert any("Một cứa" in page for page in pages)
 
 
+def test_a_cache_saved_in_two_processes_is_the_one_saved_in_one(tmp_path: Path) -> None:
+    """The command line saves every other file of the content part in a forked process:
+    the files are those one process writes, byte for byte, and read back the same."""
+    site = _copy(REPO, tmp_path / "site")
+    memory = cache.load(site)
+    result = build_site(BuildOptions(site, tmp_path / "out", now=FIXED_NOW, cache=memory))
+    memory.manifest.quick = cache.QuickCheck(b"signature", 1.5e9, result)
+    folder = site / cache.DIRNAME
+
+    def saved(fork: bool) -> dict[str, bytes]:
+        for part in folder.glob("*.json"):
+            part.unlink()
+        cache.save(site, memory, fork=fork)
+        return {p.name: p.read_bytes() for p in folder.glob("*.json")}
+
+    one, two = saved(False), saved(True)
+    assert len(one) == cache.SEGMENTS + 4  # the segments, content, qr, manifest, quick
+    assert two == one
+    loaded = cache.load(site)
+    assert not loaded.warnings
+    assert set(loaded.content.files) == set(memory.content.files)
+
+
 def test_the_content_part_is_written_again_only_when_the_build_changed_it(
     tmp_path: Path,
 ) -> None:
