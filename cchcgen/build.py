@@ -32,7 +32,7 @@ from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateErro
 from .links import check_links
 from .loader import LoadOptions, load_site, published_assets
 from .messages import _
-from .options import BuildOptions, BuildResult, Progress, StrictError
+from .options import BuildOptions, BuildResult, Progress, SearchWork, StrictError
 from .output import SiteWriter, check_output_dir
 from .outputs import Kind, Target, ThemeFile
 from .outstore import OutputStore
@@ -172,7 +172,7 @@ def _pipeline(
             loaded.digests,
         )
 
-        files, size, found = _render_and_write(
+        files, size, found, search_work = _render_and_write(
             options, prints, renderer, targets, searching, cache, unchanged
         )
     else:
@@ -188,6 +188,7 @@ def _pipeline(
         rendered = [(t, p) for t, p in zip(targets, pages, strict=True) if p is not None]
         found = _check_pages(options, renderer, targets, searching, rendered)
         files = size = 0
+        search_work = None
     result = BuildResult(
         pages=sum(1 for t in targets if t.kind is Kind.PAGE),
         files=files,
@@ -195,6 +196,7 @@ def _pipeline(
         warnings=warnings + found,
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
+        search=search_work,
     )
     if options.write and options.keep is not None:
         options.keep(Built(site, tuple(targets), renderer, result, loaded.next_change))
@@ -219,11 +221,12 @@ def _render_and_write(
     searching: bool,
     cache: BuildCache | None,
     unchanged: Callable[[], bool],
-) -> tuple[int, int, tuple[Diagnostic, ...]]:
-    """Render and write what changed; return the files and bytes written and the
-    warnings about the pages' links. ``unchanged()`` tells, just before the output
-    changes, whether the inputs are still those the build read; if a file was saved
-    meanwhile, the output would mix two states of the site, so nothing is written."""
+) -> tuple[int, int, tuple[Diagnostic, ...], SearchWork | None]:
+    """Render and write what changed; return the files and bytes written, the warnings
+    about the pages' links and what the search index cost. ``unchanged()`` tells, just
+    before the output changes, whether the inputs are still those the build read; if a
+    file was saved meanwhile, the output would mix two states of the site, so nothing is
+    written."""
     site = renderer.site
     out = str(options.output.resolve())
     manifest = cache.manifest if cache is not None else None
@@ -234,7 +237,9 @@ def _render_and_write(
     try:
         # Pagefind works in its own processes: started first, it indexes while the pages'
         # fingerprints are taken and the pages rendered
+        searched = time.perf_counter()
         pending = _start_search(options, writer, renderer, prints) if searching else None
+        searched = time.perf_counter() - searched
         try:
             sitemap = renderer.sitemap_entries(targets)
             fingerprints = [prints.of(t, sitemap) for t in targets]
@@ -262,11 +267,15 @@ def _render_and_write(
             if found is not None:
                 links[targets[done].output] = found
             renderer.qr.merge(codes)
+        work = None
         if pending is not None:
+            parts, waited = len(pending.rebuilt), time.perf_counter()
             try:
                 pending.result(writer.move_in)
             except search.SearchIndexError as exc:
                 raise _search_failed(exc) from None
+            if parts:
+                work = SearchWork(parts, searched + time.perf_counter() - waited)
         kept = [t.output for t in targets if pagelinks.is_page(t) and t.output not in links]
         content = cache.content if cache is not None else None
         base = site.config.base
@@ -285,7 +294,7 @@ def _render_and_write(
         if store is not None:
             store.keep(writer.out, writer.entries)
         pagelinks.remember(cache.content, links, writer.entries)
-    return written.files, written.bytes, found
+    return written.files, written.bytes, found, work
 
 
 def _links_of(target: Target, output: Any, config: SiteConfig) -> tuple[str, ...] | None:

@@ -415,6 +415,10 @@ def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
     line = _(_SUMMARIES[verb]).format(
         pages=result.pages, files=result.files, seconds=result.seconds, output=_output(args)
     )
+    if result.search is not None:
+        line += _("; search index: {parts} part(s) made again, {seconds:.2f} s").format(
+            parts=result.search.parts, seconds=result.search.seconds
+        )
     if result.warnings:
         line += _(" ({count} warning(s))").format(count=len(result.warnings))
     print(line)

@@ -54,6 +54,18 @@ class BuildOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchWork:
+    """What the search index cost a build that made some of its parts again."""
+
+    parts: int
+    """The index's parts (shards) indexed again by Pagefind."""
+    seconds: float
+    """The time the build spent on the index besides rendering: making the records and
+    Pagefind's pages, then waiting for Pagefind once the pages were rendered and moving
+    its files in (Pagefind's work during the rendering is not in it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     pages: int
     files: int
@@ -61,6 +73,8 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
     seconds: float
+    search: SearchWork | None = None
+    """None when no part of the search index was made again."""
 
 
 class StrictError(CchcError):

@@ -16,6 +16,7 @@ import os
 import stat
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -180,4 +181,5 @@ def record(
         return
     tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
     until = min(filter(None, (next_change, tomorrow)))
-    cache.manifest.quick = QuickCheck(signed[0], until.timestamp(), result)
+    # (an answer makes no search index)
+    cache.manifest.quick = QuickCheck(signed[0], until.timestamp(), replace(result, search=None))

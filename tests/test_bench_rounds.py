@@ -42,3 +42,16 @@ def test_a_round_without_a_figure_is_left_out_of_its_median() -> None:
     bench = load_bench()
     rounds = [row("10.0", "12.0", "100"), row("12.0", "", "100"), row("14.0", "16.0", "100")]
     assert bench.combined_row("hugo", rounds)["cpu_med_s"] == "14.000"
+
+
+def test_an_edit_builds_search_work_is_read_from_its_summary_line() -> None:
+    """Step g's figure: what the build says the search index cost it."""
+    bench = load_bench()
+
+    def run(stdout: str) -> object:
+        return bench.Run(["cchcgen"], 9.5, 9.0, 200.0, 0, stdout, "")
+
+    said = "Built 9588 pages, 3 files in 9.41 s → public; search index: 1 part(s) made again, "
+    assert run(said + "1.23 s (2 warning(s))\n").search_seconds == 1.23
+    assert run(said + "0.87 s\n").search_seconds == 0.87
+    assert run("Built 9588 pages, 3 files in 9.41 s → public\n").search_seconds is None

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, REPO, build, compare_trees, run_cli
+from conftest import FIXED_EPOCH, FIXED_NOW, REPO, build, compare_trees, run_cli
 
-from cchcgen import i18n, search
+from cchcgen import i18n, messages, search
 from cchcgen.build import BuildOptions, build_site
-from cchcgen.cache import BuildCache
+from cchcgen.cache import BuildCache, load_quick
+from cchcgen.cli import main
 from cchcgen.config import load_config
 from cchcgen.content import Post
+from cchcgen.files import RACY_SECONDS
 from cchcgen.fingerprint import Digests
 from cchcgen.kinds import post as post_kind
 from cchcgen.loader import LoadOptions, load_site
@@ -211,6 +214,42 @@ def test_pagefind_goes_on_to_the_next_shard_before_the_index_is_asked_for(tmp_pa
     assert "pagefind/a/pagefind.js" in files  # the first shard carries the runtime
     assert any(path.startswith("pagefind/b/fragment/") for path in files)
     assert not work.exists()
+
+
+def test_the_build_says_how_many_parts_of_the_index_it_made_again_and_in_how_long(
+    make_site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(search, "SHARD_LIMIT", 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    files = {"site.yaml": SITE_YAML}
+    for year in (2023, 2024):
+        for n in range(2):
+            files[f"content/posts/{year}/tin-{year}-{n}.md"] = _post(year, n)
+    site = make_site(files)
+
+    def built(*before: str) -> str:
+        assert main([*before, "build", "--source", str(site)]) == 0
+        return capsys.readouterr().out.strip()
+
+    def edit(path: str, words: str) -> None:
+        (site / path).write_text(_post(int(path[14:18]), 1, words), encoding="utf-8")
+
+    said = r"; search index: {} part\(s\) made again, \d+\.\d\d s$"
+    assert re.search(said.format(2), built())  # a first build: every part
+    edit("content/posts/2024/tin-2024-1.md", "Thêm một câu.")
+    time.sleep(RACY_SECONDS + 0.2)  # old enough for the quick check to be kept
+    assert re.search(said.format(1), built())  # the edited post's part only
+    saved = load_quick(site)  # the quick check is kept, without the index's cost
+    assert saved is not None and saved.quick.result.search is None
+    unchanged = built()
+    assert ", 0 files in" in unchanged  # answered by the quick check: no index made
+    assert "search index" not in unchanged
+    edit("content/posts/2023/tin-2023-1.md", "Thêm một câu nữa.")
+    try:
+        said_in_vietnamese = built("--lang", "vi")
+    finally:
+        messages.use("en")  # the tests' language, for the tests that follow
+    assert re.search(r"; chỉ mục tìm kiếm: làm lại 1 phần, \d+\.\d\d giây$", said_in_vietnamese)
 
 
 def test_a_pagefind_failure_names_what_it_said_and_keeps_the_last_output(
