@@ -504,9 +504,11 @@ def save(root: Path, cache: BuildCache, fork: bool = False) -> None:
         parts = list(cache.changed_parts().items())
         there = parts[1::2] if fork and len(parts) > 1 else []
         other = parallel.beside(lambda: _write_parts(folder, there)) if there else None
-        _write_parts(folder, parts[::2] if there else parts)
-        if other is not None:
-            other(True)  # (where the other process failed, its files are written here)
+        try:
+            _write_parts(folder, parts[::2] if there else parts)
+        finally:  # waited for even when this half failed: no process is left behind
+            if other is not None:
+                other(True)  # (where the other process failed, its files are written here)
         manifest = cache.manifest
         _write(
             folder,
