@@ -237,9 +237,9 @@ def _render_and_write(
     try:
         # Pagefind works in its own processes: started first, it indexes while the pages'
         # fingerprints are taken and the pages rendered
-        searched = time.perf_counter()
+        search_started = time.perf_counter()
         pending = _start_search(options, writer, renderer, prints) if searching else None
-        searched = time.perf_counter() - searched
+        searched = time.perf_counter() - search_started
         try:
             sitemap = renderer.sitemap_entries(targets)
             fingerprints = [prints.of(t, sitemap) for t in targets]
