@@ -523,16 +523,22 @@ def machine_facts(work: Path, args: argparse.Namespace) -> dict[str, str]:
         check=False,
     ).stdout.strip()
     state = f"git {git or '?'}" + (" + uncommitted changes in cchcgen/" if dirty else "")
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "date": f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        "machine": f"machine: nproc {nproc}, {cpu or 'unknown CPU'}{memory}, "
+        "machine": f"machine: nproc {cores()}, {cpu or 'unknown CPU'}{memory}, "
         f"{platform.system()} {platform.release()}",
         "version": f"Python {platform.python_version()}; {version or 'cchcgen ?'} ({state})",
         "work": f"work folder: {work} ({filesystem(work)}); load average at the start: {load()}",
         "site": f"site: {args.posts} posts, {args.plans} plans, {args.procedures} procedures "
         f"(bench/synth.py, seed {args.seed}); memory site: {args.memory_posts} posts",
     }
+
+
+def cores() -> int:
+    """The cores this process may run on (the build's workers and Pagefind share them)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def load() -> str:
@@ -1255,6 +1261,7 @@ def compare_step(work: Path, args: argparse.Namespace, report: Report, token: st
         if tool not in rows:
             report.compare_notes.append(f"no result for {tool}")
     compare_targets(rows, report)
+    wall_floor(rows, report, cores())
     report.compare_notes.append(
         "run.sh times full builds, one of each tool a round, the tools in turn, so that the "
         "machine's drift over minutes touches every tool alike; each figure is the median of "
@@ -1345,6 +1352,37 @@ def compare_targets(rows: dict[str, dict[str, str]], report: Report) -> None:
         )
         report.target(
             key, f"{what} {mine:.2f} s", ratio <= target, f"{theirs}: {other:.2f} s", ratio
+        )
+
+
+def wall_floor(rows: dict[str, dict[str, str]], report: Report, cores: int) -> None:
+    """How far down target 2's wall figure could go on this machine, from the same run's
+    CPU figures: a wall time is at least the CPU spent over the cores, with none idle.
+    Two such bounds: cchcgen's own build with search on, and the least any pipeline of
+    Python-Markdown and Jinja would need (refpipe -j1's CPU) plus what the search index
+    costs cchcgen (its CPU with search on minus with search off: the records, Pagefind's
+    pages and Pagefind)."""
+    try:
+        plain = float(rows["refpipe-j1"]["cpu_med_s"])
+        ours = float(rows[SEARCH_ON]["cpu_med_s"])
+        index = ours - float(rows[SEARCH_OFF]["cpu_med_s"])
+        pelican = float(rows["pelican"]["wall_med_s"])
+    except (KeyError, ValueError):
+        return
+    if pelican <= 0:
+        return
+    for step, cpu, parts in (
+        ("cchcgen, search on", ours, f"its CPU {ours:.2f} s"),
+        (
+            "refpipe -j1 plus the search index",
+            plain + index,
+            f"refpipe -j1's CPU {plain:.2f} s + the index's {index:.2f} s",
+        ),
+    ):
+        least = cpu / cores
+        report.add(
+            f"j. least wall time on {cores} core(s) with none idle, {step}",
+            f"{least:.2f} s = {least / pelican:.2f}× Pelican's wall ({parts}, over {cores})",
         )
 
 

@@ -55,3 +55,28 @@ def test_an_edit_builds_search_work_is_read_from_its_summary_line() -> None:
     assert run(said + "1.23 s (2 warning(s))\n").search_seconds == 1.23
     assert run(said + "0.87 s\n").search_seconds == 0.87
     assert run("Built 9588 pages, 3 files in 9.41 s → public\n").search_seconds is None
+
+
+def test_the_least_wall_time_is_the_cpu_spent_over_the_cores() -> None:
+    """Beside target 2's wall ratio, the bound the same run's CPU figures set on it."""
+    bench = load_bench()
+    rows = {
+        "refpipe-j1": row("18.0", "18.0", "150"),
+        "pelican": row("32.0", "31.0", "200"),
+        bench.SEARCH_ON: row("19.0", "34.0", "300"),
+        bench.SEARCH_OFF: row("12.0", "22.0", "250"),
+    }
+    report = bench.Report(args=None)
+    bench.wall_floor(rows, report, 2)
+    said = {figure.step: figure.value for figure in report.figures}
+    own = said["j. least wall time on 2 core(s) with none idle, cchcgen, search on"]
+    assert own.startswith("17.00 s = 0.53× Pelican's wall (its CPU 34.00 s")
+    plain = said[
+        "j. least wall time on 2 core(s) with none idle, refpipe -j1 plus the search index"
+    ]
+    assert plain.startswith("15.00 s = 0.47× Pelican's wall")
+    assert "refpipe -j1's CPU 18.00 s + the index's 12.00 s" in plain
+    del rows["pelican"]
+    report = bench.Report(args=None)
+    bench.wall_floor(rows, report, 2)
+    assert report.figures == []
