@@ -32,7 +32,7 @@ from .errors import CchcError, Collector, ContentError, Diagnostic, TemplateErro
 from .links import check_links
 from .loader import LoadOptions, load_site, published_assets
 from .messages import _
-from .options import BuildOptions, BuildResult, Progress, SearchWork, StrictError
+from .options import BuildOptions, BuildResult, Progress, QrWork, SearchWork, StrictError
 from .output import SiteWriter, check_output_dir
 from .outputs import Kind, Target, ThemeFile
 from .outstore import OutputStore
@@ -197,10 +197,16 @@ def _pipeline(
         notes=loaded.notes,
         seconds=time.perf_counter() - started,
         search=search_work,
+        qr=_qr_work(renderer.qr) if options.write else None,
     )
     if options.write and options.keep is not None:
         options.keep(Built(site, tuple(targets), renderer, result, loaded.next_change))
     return result, loaded.next_change
+
+
+def _qr_work(memo: qrcodes.Memo) -> QrWork | None:
+    """What the build's QR codes cost, counted as the pages came back from rendering."""
+    return QrWork(memo.drawn, memo.encoded, memo.seconds) if memo.drawn else None
 
 
 def _qr_memo(cache: BuildCache | None) -> qrcodes.Memo:
@@ -254,7 +260,7 @@ def _render_and_write(
                 )
                 return staged, _links_of(target, output, site.config), renderer.qr.take()
 
-            renderer.qr.take()  # the codes drawn so far are known here already
+            renderer.qr.merge(renderer.qr.take())  # the codes drawn before the rendering
             tick = pending.poll if pending is not None else None
             staged = _render(renderer, targets, sitemap, todo, options, stage, tick)
         except BaseException:

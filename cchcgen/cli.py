@@ -419,6 +419,10 @@ def _report(result: BuildResult, args: argparse.Namespace, verb: str) -> None:
         line += _("; search index: {parts} part(s) made again, {seconds:.2f} s").format(
             parts=result.search.parts, seconds=result.search.seconds
         )
+    if result.qr is not None:
+        line += _("; QR codes: {drawn} drawn, {encoded} encoded, {seconds:.2f} s").format(
+            drawn=result.qr.drawn, encoded=result.qr.encoded, seconds=result.qr.seconds
+        )
     if result.warnings:
         line += _(" ({count} warning(s))").format(count=len(result.warnings))
     print(line)

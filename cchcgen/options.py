@@ -66,6 +66,20 @@ class SearchWork:
 
 
 @dataclass(frozen=True, slots=True)
+class QrWork:
+    """What the QR codes cost a build that drew some."""
+
+    drawn: int
+    """Codes drawn: the code shown in a page or on a poster, qr.svg and qr.png."""
+    encoded: int
+    """Addresses encoded for them: those not in the build cache (a cold build encodes
+    every address once; a build with the cache only new addresses)."""
+    seconds: float
+    """The CPU time spent drawing them (encoding included), summed over the processes
+    that drew them."""
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     pages: int
     files: int
@@ -75,6 +89,8 @@ class BuildResult:
     seconds: float
     search: SearchWork | None = None
     """None when no part of the search index was made again."""
+    qr: QrWork | None = None
+    """None when no QR code was drawn (or nothing was written)."""
 
 
 class StrictError(CchcError):

@@ -181,5 +181,7 @@ def record(
         return
     tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
     until = min(filter(None, (next_change, tomorrow)))
-    # (an answer makes no search index)
-    cache.manifest.quick = QuickCheck(signed[0], until.timestamp(), replace(result, search=None))
+    # (an answer makes no search index and draws no QR code)
+    cache.manifest.quick = QuickCheck(
+        signed[0], until.timestamp(), replace(result, search=None, qr=None)
+    )

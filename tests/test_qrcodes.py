@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import shutil
+import time
 import zlib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import segno
-from conftest import FIXED_NOW
+from conftest import DEFAULT_SITE_YAML, FIXED_EPOCH, FIXED_NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_plans import decode_png, decode_svg, plan_md
 
-from cchcgen import cache, qrcodes, qrencode
+from cchcgen import cache, messages, qrcodes, qrencode
 from cchcgen.build import BuildOptions, build_site
+from cchcgen.cli import main
+from cchcgen.files import RACY_SECONDS
 
 PLAN = "ke-hoach/2023/13-kh-ubnd/"
 
@@ -169,3 +173,78 @@ def test_a_new_title_redraws_the_labelled_codes_only(
     assert drawn == {"svg_file": 1, "svg_inline": 2}
     assert "năm 2024" in (out / PLAN / "qr.svg").read_text(encoding="utf-8")
     assert list(cache.load(site).content.qr) == ["https://example.gov.vn/" + PLAN]
+
+
+_RUNS = re.compile(rb"[\x00\x02]*\x01+")
+"""Light modules and row ends (maybe none), then a run of dark modules: what the parts of
+:func:`cchcgen.qrcodes._runs` stand for, as a regular expression finds them."""
+
+
+@given(st.lists(st.binary(min_size=1, max_size=9), min_size=1, max_size=9), st.data())
+def test_the_runs_of_dark_modules_are_those_a_regular_expression_finds(
+    rows: list[bytes], data: st.DataObject
+) -> None:
+    """The SVG's path is drawn from these runs, cut with one split: they must be what the
+    plain reading gives for any matrix (rows of equal width)."""
+    width = data.draw(st.integers(1, 9))
+    modules = tuple(bytes(b & 1 for b in (row * width)[:width]) for row in rows)
+    parts = qrcodes._runs(modules)
+    runs = [parts[0] + b"\1", *(b"\0" + part + b"\1" for part in parts[1:])] if parts else []
+    assert runs == _RUNS.findall(qrcodes._BETWEEN_ROWS.join(modules))
+
+
+def test_codes_encoded_by_two_workers_are_counted_once() -> None:
+    """Rendering workers each hand the parent what they drew; an address both encoded
+    counts once, and every code they drew counts."""
+    parent = qrcodes.Memo()
+    one, two = qrcodes.Memo(), qrcodes.Memo()
+    page = "https://example.gov.vn/ke-hoach/2023/13-kh-ubnd/"
+    one.svg_inline(page, "Mã QR")
+    one.svg_file(page, "Kế hoạch 13")
+    two.png_file(page)
+    two.svg_inline("https://example.gov.vn/thu-tuc-hanh-chinh/1.001193/", "Mã QR")
+    for worker in (one, two):
+        parent.merge(worker.take())
+    assert (parent.drawn, parent.encoded) == (4, 2)
+    assert parent.seconds > 0
+    assert set(parent.known) == {page, "https://example.gov.vn/thu-tuc-hanh-chinh/1.001193/"}
+    assert one.take() == qrcodes.Drawn()  # taken: nothing drawn since
+
+
+def test_the_build_says_how_many_codes_it_drew_and_encoded(
+    make_site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary line tells what the QR codes cost: a first build encodes the plan's
+    address once and draws its four codes (the page's, the poster's, qr.svg, qr.png); a
+    new site title renders every page again, whose two codes are drawn from the cache."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(
+        {"site.yaml": DEFAULT_SITE_YAML + "search: false\n", "content/plans/a.md": plan_md()}
+    )
+
+    def built(*before: str) -> str:
+        assert main([*before, "build", "--source", str(site)]) == 0
+        return capsys.readouterr().out.strip()
+
+    said = r"; QR codes: (\d+) drawn, (\d+) encoded, \d+\.\d\d s\b"
+    first = re.search(said, built())
+    assert first is not None and first.groups() == ("4", "1")
+    config = site / "site.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("Chuyên mục thử", "Chuyên mục CCHC"),
+        encoding="utf-8",
+    )
+    time.sleep(RACY_SECONDS + 0.2)  # old enough for the quick check to be kept
+    again = re.search(said, built())
+    assert again is not None and again.groups() == ("2", "0")
+    assert "Chuyên mục CCHC" in (site / "public" / PLAN / "index.html").read_text("utf-8")
+    unchanged = built()  # answered by the quick check, which draws nothing
+    assert ", 0 files in" in unchanged and "QR codes" not in unchanged
+    (site / "content/plans/a.md").write_text(
+        plan_md(title="title: Tuyên truyền cải cách hành chính năm 2024"), encoding="utf-8"
+    )
+    try:
+        in_vietnamese = built("--lang", "vi")
+    finally:
+        messages.use("en")  # the tests' language, for the tests that follow
+    assert re.search(r"; mã QR: vẽ 3 mã, mã hóa 0 địa chỉ, \d+\.\d\d giây\b", in_vietnamese)

@@ -235,7 +235,7 @@ def test_the_build_says_how_many_parts_of_the_index_it_made_again_and_in_how_lon
         post = site / f"content/posts/{year}/tin-{year}-1.md"
         post.write_text(_post(year, 1, words), encoding="utf-8")
 
-    said = r"; search index: {} part\(s\) made again, \d+\.\d\d s$"
+    said = r"; search index: {} part\(s\) made again, \d+\.\d\d s\b"
     assert re.search(said.format(2), built())  # a first build: every part
     edit(2024, "Thêm một câu.")
     time.sleep(RACY_SECONDS + 0.2)  # old enough for the quick check to be kept
@@ -250,7 +250,7 @@ def test_the_build_says_how_many_parts_of_the_index_it_made_again_and_in_how_lon
         said_in_vietnamese = built("--lang", "vi")
     finally:
         messages.use("en")  # the tests' language, for the tests that follow
-    assert re.search(r"; chỉ mục tìm kiếm: làm lại 1 phần, \d+\.\d\d giây$", said_in_vietnamese)
+    assert re.search(r"; chỉ mục tìm kiếm: làm lại 1 phần, \d+\.\d\d giây\b", said_in_vietnamese)
 
 
 def test_a_pagefind_failure_names_what_it_said_and_keeps_the_last_output(
