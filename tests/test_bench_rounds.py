@@ -1,7 +1,9 @@
-"""The benchmark's comparison figures: one row per tool from its rounds (bench/bench.py)."""
+"""The benchmark's figures (bench/bench.py): one row per tool from its rounds, and what it
+reads from the builds' summary lines."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import sys
 from pathlib import Path
@@ -80,3 +82,40 @@ def test_the_least_wall_time_is_the_cpu_spent_over_the_cores() -> None:
     report = bench.Report(args=None)
     bench.wall_floor(rows, report, 2)
     assert report.figures == []
+
+
+def test_the_qr_work_of_a_build_that_renders_every_page_is_read_from_its_summary(
+    tmp_path: Path,
+) -> None:
+    """Target 5's row: step m changes the site's title, takes the QR figures the build
+    prints and puts site.yaml back; a figure above 1 s, or an address encoded again
+    (the cache not used), is a miss."""
+    bench = load_bench()
+    config = tmp_path / "site.yaml"
+    config.write_text('title: "Chuyên mục"\nbase_url: "https://x.gov.vn/"\n', encoding="utf-8")
+    args = argparse.Namespace(posts=5000, plans=200, procedures=2000, memory_posts=10000)
+
+    def step(qr: str) -> tuple[object, list[str]]:
+        titles: list[str] = []
+
+        class Site(bench.Site):  # type: ignore[name-defined,misc]
+            def build(self, label: str) -> object:
+                titles.append(config.read_text(encoding="utf-8").splitlines()[0])
+                said = "Built 12048 pages, 12070 files in 20.15 s → public"
+                said += qr if label == "site title changed" else ""
+                return bench.Run(["cchcgen"], 20.2, 30.0, 300.0, 0, said + "\n", "")
+
+        report = bench.Report(args=args, targets=bench.summary_targets(args))
+        bench.qr_step(Site(tmp_path), (20668, 7200, 4.5), report)
+        return report.targets["qr"], titles
+
+    row, titles = step("; QR codes: 11268 drawn, 0 encoded, 0.84 s")
+    assert titles == ['title: "Chuyên mục (bench)"', 'title: "Chuyên mục"']
+    assert config.read_text(encoding="utf-8").startswith('title: "Chuyên mục"\n')
+    assert row.verdict == "PASS"
+    assert (
+        row.ours == "0.84 s (11268 drawn, 0 encoded; cold build: 20668 drawn, 7200 encoded, 4.50 s)"
+    )
+    assert step("; QR codes: 11268 drawn, 0 encoded, 1.62 s")[0].verdict == "MISS"
+    assert step("; QR codes: 11268 drawn, 7200 encoded, 0.95 s")[0].verdict == "MISS"
+    assert step("")[0].verdict == "not measured (the build drew no QR code)"
