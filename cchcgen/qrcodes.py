@@ -237,7 +237,7 @@ def png_from_matrix(matrix: Iterable[Iterable[int]], scale: int, border: int) ->
 _Drawing = TypeVar("_Drawing", str, bytes)
 
 
-@dataclass
+@dataclass(slots=True)
 class Drawn:
     """The codes drawn in one process (a page's own code, a poster's, qr.svg, qr.png)
     since :meth:`Memo.take`: how many, the CPU time spent drawing them (the process's
@@ -294,13 +294,19 @@ class Memo:
         self._since.seconds += time.thread_time() - started
         return drawn
 
-    def take(self) -> Drawn:
-        """What was drawn since the last call (in a worker: to send to the parent)."""
-        since, self._since = self._since, Drawn()
+    def take(self) -> Drawn | None:
+        """What was drawn since the last call (in a worker: to send to the parent); None
+        when nothing was (the parent holds one answer per file until all are rendered)."""
+        since = self._since
+        if not since.count and not since.encoded:
+            return None
+        self._since = Drawn()
         return since
 
-    def merge(self, drawn: Drawn) -> None:
+    def merge(self, drawn: Drawn | None) -> None:
         """Count what :meth:`take` gave (here or in a worker) and keep its codes."""
+        if drawn is None:
+            return
         self.known.update(drawn.encoded)
         self._encoded.update(drawn.encoded)  # (two workers may encode the same address)
         self.drawn += drawn.count
