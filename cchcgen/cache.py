@@ -122,7 +122,7 @@ class Content:
     page_links: PageLinks = field(default_factory=PageLinks)
     qr_env: str = ""
     qr: dict[str, bytes] = field(default_factory=dict)
-    """QR codes by address, as packed matrices (see :class:`cchcgen.qrcodes.Memo`)."""
+    """QR codes by address, as their SVG's lines (see :class:`cchcgen.qrcodes.Memo`)."""
 
     def prune(self, files: set[str], markdown: set[bytes]) -> None:
         """Forget what this build did not use, so the cache does not grow forever."""

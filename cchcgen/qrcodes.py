@@ -4,9 +4,10 @@ a page, drawn from a code's matrix.
 :mod:`cchcgen.qrencode` encodes an address (error correction M survives a worn or partly
 covered printout at the one-stop desk) as segno would; the SVG and PNG are drawn here,
 the same text and image as segno's own writers (tests/test_qrcodes.py compares them) in a
-fraction of their time, so builds stay reproducible. Encoding takes ~0.3 ms an address;
-a :class:`Memo` keeps every code's matrix, by address, in the build cache, so that a code
-whose page's title changed is drawn again from its matrix without encoding it.
+fraction of their time, so builds stay reproducible. Encoding takes ~0.3 ms an address
+and drawing the SVG's lines ~0.05 ms; a :class:`Memo` keeps every code's lines, by
+address and compressed, in the build cache, so that a code whose page's title changed
+is neither encoded nor drawn again: its lines are read back in a fraction of that.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ PNG_COMPRESSION = 3
 twentieth of segno's level 9, for a file ~30 % larger than segno's (~1.3 KB instead of
 ~1 KB): nothing for one download, a second of CPU for the 5,000 posts of a cold build."""
 
-ENV = f"segno {qrencode.SEGNO}; matrices; 4"
+ENV = f"segno {qrencode.SEGNO}; lines; border {BORDER}"
 """What every remembered code depends on besides its address: a cache made
 with another segno or other settings is not used."""
 
@@ -99,7 +100,16 @@ def _moves(width: int) -> _Moves:
     return _Moves(width)
 
 
-@functools.lru_cache(maxsize=64)
+Lines = tuple[int, str]
+"""A code's width in modules and the ``d`` of the path that draws its dark modules: all
+that its SVGs need of it (see :func:`lines`)."""
+
+
+def lines(modules: Matrix) -> Lines:
+    """The lines that draw ``modules``: :func:`_dark_path`'s, with the code's width."""
+    return len(modules), _dark_path(modules)
+
+
 def _dark_path(modules: Matrix) -> str:
     """The ``d`` of the path that draws the dark modules, as segno's SVG writer gives it:
     one horizontal line per run, each moved to from the end of the one before (the first
@@ -123,10 +133,10 @@ def matrix(url: str) -> Matrix:
     return qrencode.encode(url)
 
 
-def svg_file(url: str, title: str, modules: Matrix | None = None) -> bytes:
+def svg_file(url: str, title: str, drawn: Lines | None = None) -> bytes:
     """A standalone SVG file (``qr.svg``) for download and print."""
     return _svg(
-        modules or matrix(url), scale=10, title=title, desc=url, css_class="segno", file=True
+        drawn or lines(matrix(url)), scale=10, title=title, desc=url, css_class="segno", file=True
     ).encode()
 
 
@@ -136,28 +146,26 @@ def png_file(url: str, modules: Matrix | None = None) -> bytes:
 
 
 def svg_inline(
-    url: str, label: str, css_class: str = INLINE_CLASS, modules: Matrix | None = None
+    url: str, label: str, css_class: str = INLINE_CLASS, drawn: Lines | None = None
 ) -> str:
     """SVG markup to put inside a page: an image with an accessible name. A viewBox lets
     CSS set the shown and printed size; width and height give the intrinsic size that
     readers without our stylesheet (and QR scanners) need."""
-    modules = modules or matrix(url)
-    side = (len(modules) + 2 * BORDER) * INLINE_PIXELS_PER_MODULE
-    svg = _svg(modules, scale=1, title=label, desc=None, css_class=css_class, file=False)
+    drawn = drawn or lines(matrix(url))
+    side = (drawn[0] + 2 * BORDER) * INLINE_PIXELS_PER_MODULE
+    svg = _svg(drawn, scale=1, title=label, desc=None, css_class=css_class, file=False)
     size = f'width="{side}" height="{side}"'
     return f'<svg role="img" aria-label="{escape(label)}" {size} {svg.removeprefix("<svg ")}'
 
 
-def _svg(
-    modules: Matrix, scale: int, title: str, desc: str | None, css_class: str, file: bool
-) -> str:
-    """The SVG segno writes for ``modules`` (``save(kind="svg", border=4, light="#fff",
+def _svg(drawn: Lines, scale: int, title: str, desc: str | None, css_class: str, file: bool) -> str:
+    """The SVG segno writes for a code (``save(kind="svg", border=4, light="#fff",
     ...)``): a file (XML declaration, namespace, width and height, final newline) or
     markup for a page (a viewBox instead), drawn with one path of horizontal lines; the
     same text, made from the matrix in a fraction of the time (tests/test_qrcodes.py
     compares them)."""
-    side = len(modules) + 2 * BORDER
-    dark = f'<path class="qrline" stroke="#000" d="{_dark_path(modules)}"/>'
+    side = drawn[0] + 2 * BORDER
+    dark = f'<path class="qrline" stroke="#000" d="{drawn[1]}"/>'
     light = f'<path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/>'
     paths = "".join(sorted((dark, light), key=len))
     head = (
@@ -241,45 +249,63 @@ _Drawing = TypeVar("_Drawing", str, bytes)
 class Drawn:
     """The codes drawn in one process (a page's own code, a poster's, qr.svg, qr.png)
     since :meth:`Memo.take`: how many, the CPU time spent drawing them (the process's
-    own, not the time other processes took meanwhile), and the addresses
-    encoded for them (not found in the build cache), as packed matrices."""
+    own, not the time other processes took meanwhile), the addresses encoded for them,
+    and the lines drawn for addresses not found in the build cache (see :func:`pack`)."""
 
     count: int = 0
     seconds: float = 0.0
-    encoded: dict[str, bytes] = field(default_factory=dict)
+    encoded: list[str] = field(default_factory=list)
+    kept: dict[str, bytes] = field(default_factory=dict)
+
+
+RECENT = 256
+"""How many of the codes it drew a :class:`Memo` keeps for itself (~2 KB each)."""
 
 
 class Memo:
-    """The codes of earlier builds, by address, as packed matrices (~150 bytes; see
-    :func:`pack`): a page, QR file or poster made again does not encode its address
-    again, and drawing the SVG or PNG from the matrix takes a fraction of a millisecond.
+    """The codes of earlier builds, by address, as their SVG's lines compressed (~0.5 KB;
+    see :func:`pack`): a page, SVG file or poster made again neither encodes its address
+    nor draws its lines again, and reading them back takes a fraction of drawing them. A
+    PNG, which is only made again for a new address, is drawn from the matrix.
 
-    ``known`` is the build cache's store; codes encoded in this process are added to it.
-    What is drawn is counted until :meth:`take`, so that worker processes can hand their
-    codes and counts to the parent, which :meth:`merge` s them into :attr:`drawn`,
-    :attr:`encoded` and :attr:`seconds` (the build reports them)."""
+    ``known`` is the build cache's store. What is drawn is counted until :meth:`take`, so
+    that worker processes can hand their codes and counts to the parent, which
+    :meth:`merge` s them into ``known``, :attr:`drawn`, :attr:`encoded` and
+    :attr:`seconds` (the build reports them). A process keeps only the last
+    :data:`RECENT` codes it drew for itself (a page's code, its qr.svg and the posters
+    that show it are often rendered by the same worker): were each worker to keep all it
+    drew, every worker of a cold build would hold most of the site's codes."""
 
     def __init__(self, known: dict[str, bytes] | None = None) -> None:
         self.known: dict[str, bytes] = known if known is not None else {}
         self._since = Drawn()
+        self._recent: dict[str, Lines] = {}
         self._encoded: set[str] = set()
         self.drawn = 0
         self.seconds = 0.0
 
     def matrix(self, url: str) -> Matrix:
-        packed = self.known.get(url)
-        if packed is not None:
+        self._since.encoded.append(url)
+        return matrix(url)
+
+    def lines(self, url: str) -> Lines:
+        kept = self.known.get(url)
+        if kept is not None:
             try:
-                return unpack(packed)
-            except ValueError:  # a damaged cache: encode it again
+                return unpack(kept)
+            except ValueError:  # a damaged cache: draw it again
                 pass
-        modules = matrix(url)
-        self.known[url] = self._since.encoded[url] = pack(modules)
-        return modules
+        drawn = self._recent.get(url)
+        if drawn is None:
+            drawn = self._recent[url] = lines(self.matrix(url))
+            self._since.kept[url] = pack(drawn)
+            if len(self._recent) > RECENT:
+                del self._recent[next(iter(self._recent))]
+        return drawn
 
     def svg_file(self, url: str, title: str) -> bytes:
         started = time.thread_time()
-        return self._counted(started, svg_file(url, title, self.matrix(url)))
+        return self._counted(started, svg_file(url, title, self.lines(url)))
 
     def png_file(self, url: str) -> bytes:
         started = time.thread_time()
@@ -287,7 +313,7 @@ class Memo:
 
     def svg_inline(self, url: str, label: str) -> str:
         started = time.thread_time()
-        return self._counted(started, svg_inline(url, label, INLINE_CLASS, self.matrix(url)))
+        return self._counted(started, svg_inline(url, label, INLINE_CLASS, self.lines(url)))
 
     def _counted(self, started: float, drawn: _Drawing) -> _Drawing:
         self._since.count += 1
@@ -307,7 +333,7 @@ class Memo:
         """Count what :meth:`take` gave (here or in a worker) and keep its codes."""
         if drawn is None:
             return
-        self.known.update(drawn.encoded)
+        self.known.update(drawn.kept)
         self._encoded.update(drawn.encoded)  # (two workers may encode the same address)
         self.drawn += drawn.count
         self.seconds += drawn.seconds
@@ -323,23 +349,26 @@ class Memo:
             del self.known[url]
 
 
-_FROM_BITS = bytes.maketrans(b"01", b"\0\1")
+PACK_COMPRESSION = 1
+"""zlib's level for the lines the cache keeps: ~0.02 ms a code, once per address, for
+~0.5 KB (~0.4 KB at level 6, at three times the time); reading them back takes ~0.01 ms."""
+
+_PATH_CHARACTERS = b"0123456789 .-Mmh"
 
 
-def pack(modules: Matrix) -> bytes:
-    """A matrix as its side, then each row's modules as bits (8 to a byte)."""
-    side = len(modules)
-    bits = b"".join(row.translate(qrencode.TO_DIGITS) for row in modules)
-    bits += b"0" * (-len(bits) % 8)
-    return bytes([side]) + int(bits, 2).to_bytes(len(bits) // 8, "big")
+def pack(drawn: Lines) -> bytes:
+    """A code's lines as its width, then the path, compressed (zlib's checksum included,
+    so that a damaged cache is noticed)."""
+    return bytes([drawn[0]]) + zlib.compress(drawn[1].encode("ascii"), PACK_COMPRESSION)
 
 
-@functools.lru_cache(maxsize=64)
-def unpack(packed: bytes) -> Matrix:
-    """:func:`pack`'s matrix; ValueError when ``packed`` is not one."""
+def unpack(packed: bytes) -> Lines:
+    """:func:`pack`'s lines; ValueError when ``packed`` is not what it makes."""
     side = packed[0] if packed else 0
-    if not 21 <= side <= 177 or (side - 21) % 4 or len(packed) != 1 + -(-(side**2) // 8):
-        raise ValueError("not a packed QR matrix")
-    bits = format(int.from_bytes(packed[1:], "big"), f"0{(len(packed) - 1) * 8}b").encode()
-    modules = bits.translate(_FROM_BITS)
-    return tuple([modules[start : start + side] for start in range(0, side * side, side)])
+    try:
+        path = zlib.decompress(packed[1:])
+    except zlib.error:
+        path = b"?"
+    if not 21 <= side <= 177 or (side - 21) % 4 or path.translate(None, _PATH_CHARACTERS):
+        raise ValueError("not the lines of a QR code")
+    return side, path.decode("ascii")

@@ -63,7 +63,8 @@ def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
 @given(st.text(min_size=1, max_size=200), st.text(max_size=60))
 def test_the_svgs_are_what_segno_writes(text: str, label: str) -> None:
     """qr.svg and a page's inline code, drawn here from the matrix, are the text segno's
-    own writer gives for the same code, title and label; a packed matrix reads back."""
+    own writer gives for the same code, title and label; the lines the cache keeps read
+    back."""
     code = segno.make(text, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(
@@ -79,25 +80,49 @@ def test_the_svgs_are_what_segno_writes(text: str, label: str) -> None:
     assert qrcodes.svg_inline(text, label) == named + inline.removeprefix("<svg ")
     modules = qrcodes.matrix(text)
     assert modules == tuple(bytes(row) for row in code.matrix)
-    assert qrcodes.unpack(qrcodes.pack(modules)) == modules
+    drawn = qrcodes.lines(modules)
+    assert qrcodes.unpack(qrcodes.pack(drawn)) == drawn
+    memo = qrcodes.Memo({text: qrcodes.pack(drawn)})
+    assert memo.svg_inline(text, label) == qrcodes.svg_inline(text, label)
 
 
-@pytest.mark.parametrize("packed", [b"", b"\x15", b"\x15" + bytes(55), b"\x05" + bytes(4)])
-def test_a_damaged_packed_matrix_is_refused(packed: bytes) -> None:
-    with pytest.raises(ValueError, match="not a packed QR matrix"):
-        qrcodes.unpack(packed)
-    memo = qrcodes.Memo({"https://example.gov.vn/": packed})
-    assert decode_svg(memo.svg_file("https://example.gov.vn/", "t")) == "https://example.gov.vn/"
+def _kept(text: str) -> bytes:
+    return qrcodes.pack(qrcodes.lines(qrcodes.matrix(text)))
+
+
+_DAMAGED = {
+    "empty": b"",
+    "width only": b"\x15",
+    "not compressed": b"\x15" + bytes(55),
+    "no such width": b"\x05" + _kept("https://example.gov.vn/")[1:],
+    "a byte changed": _kept("https://example.gov.vn/")[:-5]
+    + b"\0"
+    + _kept("https://example.gov.vn/")[-4:],
+    "not a path": b"\x15" + zlib.compress(b'M4 4.5h7"/><script>alert(1)</script>'),
+}
+
+
+@pytest.mark.parametrize("damaged", _DAMAGED.values(), ids=_DAMAGED.keys())
+def test_damaged_lines_in_the_cache_are_drawn_again(damaged: bytes) -> None:
+    with pytest.raises(ValueError, match="not the lines of a QR code"):
+        qrcodes.unpack(damaged)
+    memo = qrcodes.Memo({"https://example.gov.vn/": damaged})
+    svg = memo.svg_file("https://example.gov.vn/", "t")
+    assert decode_svg(svg) == "https://example.gov.vn/"
+    assert b"script" not in svg
+    memo.merge(memo.take())  # as the build does with what each page drew
+    assert memo.known["https://example.gov.vn/"] == _kept("https://example.gov.vn/")
 
 
 @pytest.fixture
 def drawn(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How many times each kind of code was drawn (encoded or written) in this process."""
+    """How many times each kind of code was made in this process, how many addresses
+    were encoded, and how many times an SVG's lines were drawn."""
     counts: Counter[str] = Counter()
-    for name in ("svg_file", "png_file", "svg_inline"):
+    for name in ("svg_file", "png_file", "svg_inline", "_dark_path"):
         real = getattr(qrcodes, name)
 
-        def counted(*args: str, _real=real, _name=name) -> object:
+        def counted(*args: object, _real=real, _name=name) -> object:
             counts[_name] += 1
             return _real(*args)
 
@@ -126,8 +151,8 @@ def test_a_second_build_draws_no_code_for_unchanged_addresses(
     site = make_site({"content/plans/a.md": plan_md()})
     out = tmp_path / "out"
     build_with_cache(site, out)
-    # encoded once; drawn from that matrix in the page, its poster and the two files
-    assert drawn == {"encode": 1, "svg_file": 1, "png_file": 1, "svg_inline": 2}
+    # encoded once; its lines drawn once for the page, its poster and qr.svg
+    assert drawn == {"encode": 1, "_dark_path": 1, "svg_file": 1, "png_file": 1, "svg_inline": 2}
     first = {p: (out / PLAN / p).read_bytes() for p in ("qr.png", "qr.svg", "index.html")}
     # without the output folder every page and code file is made again, from the cache
     shutil.rmtree(out)
@@ -148,7 +173,7 @@ def test_a_new_base_url_draws_every_code_again(
     drawn.clear()
     moved = "https://quynhphu.example.gov.vn/cchc/"
     build_with_cache(site, out, base_url=moved)
-    assert drawn == {"encode": 1, "svg_file": 1, "png_file": 1, "svg_inline": 2}
+    assert drawn == {"encode": 1, "_dark_path": 1, "svg_file": 1, "png_file": 1, "svg_inline": 2}
     folder = out / PLAN
     assert decode_png((folder / "qr.png").read_bytes()) == moved + PLAN
     assert decode_svg((folder / "qr.svg").read_bytes()) == moved + PLAN
@@ -168,8 +193,8 @@ def test_a_new_title_redraws_the_labelled_codes_only(
     drawn.clear()
     qrcodes.matrix.cache_clear()
     build_with_cache(site, out)
-    # qr.png shows no title: kept; the SVG file and the page's code name the plan, drawn
-    # from the code the cache keeps for the address (not encoded again)
+    # qr.png shows no title: kept; the SVG file and the page's code name the plan, made
+    # with the lines the cache keeps for the address (neither encoded nor drawn again)
     assert drawn == {"svg_file": 1, "svg_inline": 2}
     assert "năm 2024" in (out / PLAN / "qr.svg").read_text(encoding="utf-8")
     assert list(cache.load(site).content.qr) == ["https://example.gov.vn/" + PLAN]
