@@ -162,7 +162,7 @@ def _svg(drawn: Lines, scale: int, title: str, desc: str | None, css_class: str,
     """The SVG segno writes for a code (``save(kind="svg", border=4, light="#fff",
     ...)``): a file (XML declaration, namespace, width and height, final newline) or
     markup for a page (a viewBox instead), drawn with one path of horizontal lines; the
-    same text, made from the matrix in a fraction of the time (tests/test_qrcodes.py
+    same text, made from the code's lines in a fraction of the time (tests/test_qrcodes.py
     compares them)."""
     side = drawn[0] + 2 * BORDER
     dark = f'<path class="qrline" stroke="#000" d="{drawn[1]}"/>'

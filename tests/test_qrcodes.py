@@ -90,14 +90,13 @@ def _kept(text: str) -> bytes:
     return qrcodes.pack(qrcodes.lines(qrcodes.matrix(text)))
 
 
+_HOME = _kept("https://example.gov.vn/")
 _DAMAGED = {
     "empty": b"",
     "width only": b"\x15",
     "not compressed": b"\x15" + bytes(55),
-    "no such width": b"\x05" + _kept("https://example.gov.vn/")[1:],
-    "a byte changed": _kept("https://example.gov.vn/")[:-5]
-    + b"\0"
-    + _kept("https://example.gov.vn/")[-4:],
+    "no such width": b"\x05" + _HOME[1:],
+    "a byte changed": _HOME[:-5] + b"\0" + _HOME[-4:],
     "not a path": b"\x15" + zlib.compress(b'M4 4.5h7"/><script>alert(1)</script>'),
 }
 
@@ -111,7 +110,7 @@ def test_damaged_lines_in_the_cache_are_drawn_again(damaged: bytes) -> None:
     assert decode_svg(svg) == "https://example.gov.vn/"
     assert b"script" not in svg
     memo.merge(memo.take())  # as the build does with what each page drew
-    assert memo.known["https://example.gov.vn/"] == _kept("https://example.gov.vn/")
+    assert memo.known["https://example.gov.vn/"] == _HOME
 
 
 @pytest.fixture
