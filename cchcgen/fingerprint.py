@@ -21,18 +21,6 @@ SIZE = 16
 _D = TypeVar("_D")
 
 
-def digest_bytes(*parts: bytes) -> bytes:
-    h = hashlib.blake2b(digest_size=SIZE)
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.digest()
-
-
-def digest_text(*parts: str) -> bytes:
-    return digest_bytes(*(p.encode("utf-8", "surrogatepass") for p in parts))
-
-
 class Digests:
     """Digest values; remembers dataclass objects for as long as it lives (one build)."""
 

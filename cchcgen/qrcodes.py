@@ -129,7 +129,7 @@ def _dark_path(modules: Matrix) -> str:
 @functools.lru_cache(maxsize=256)
 def matrix(url: str) -> Matrix:
     """The code of ``url`` (error correction M); a page's inline code, qr.svg, qr.png
-    and poster share one, and the build cache keeps it."""
+    and poster drawn in one process share one (the build cache keeps its lines)."""
     return qrencode.encode(url)
 
 
